@@ -1,0 +1,284 @@
+"""The case repository: loads what the rules judge, and stores what a transition recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from db.models import (
+    Case,
+    Certificate,
+    Decision,
+    DocumentRecord,
+    Introduction,
+    Member,
+    MentorAssignment,
+    Organisation,
+    Person,
+    Vote,
+)
+from db.text import fold
+from workflow.facts import Actor, CaseFacts, IntroducerFacts, MemberFacts, VoteFacts
+from workflow.settings import RuleSettings
+from workflow.states import FINAL_STATES, MemberStatus, OrgType, State, Trigger, UnitKind
+
+#: Actions whose rules read the case's paperwork; other actions skip loading it.
+_NEEDS_DOSSIER = {Trigger.submit_dossier, Trigger.admit, Trigger.recognize}
+_CLOSED = [s.value for s in FINAL_STATES] + [State.withdrawn.value]
+
+
+def member_facts(member: Member) -> MemberFacts:
+    """The rules' view of a party member."""
+    return MemberFacts(
+        id=member.id, name=member.person.full_name, cell_id=member.cell_id,
+        status=MemberStatus(member.status), since=member.admitted_on, person_id=member.person_id,
+        official_since=member.official_since,
+    )
+
+
+class SqlCases:
+    """Cases in one session."""
+
+    def __init__(self, session: Session, settings: RuleSettings):
+        self.session = session
+        self.settings = settings
+        self._orgs: dict[int, Organisation] = {}
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def get(self, case_id: int, *, for_update: bool = False) -> Case | None:
+        query = select(Case).where(Case.id == case_id)
+        if for_update:
+            query = query.with_for_update(of=Case)
+        return self.session.execute(query).unique().scalar_one_or_none()
+
+    def organisation(self, org_id: int) -> Organisation | None:
+        if org_id not in self._orgs:
+            org = self.session.get(Organisation, org_id)
+            if org is None:
+                return None
+            self._orgs[org_id] = org
+        return self._orgs[org_id]
+
+    def _ancestors(self, cell: Organisation) -> list[Organisation]:
+        ids = [int(part) for part in cell.path.strip("/").split("/") if part]
+        missing = [i for i in ids if i not in self._orgs]
+        if missing:
+            for org in self.session.scalars(select(Organisation).where(Organisation.id.in_(missing))):
+                self._orgs[org.id] = org
+        return [self._orgs[i] for i in ids]
+
+    def _context(self, cell: Organisation) -> dict[str, Any]:
+        """Where the cell sits: who decides for it and how large its grassroots committee is."""
+        ancestors = self._ancestors(cell)
+        deciding = next((o for o in reversed(ancestors) if o.decides_admissions), ancestors[0])
+        committee = next(
+            (o for o in reversed(ancestors) if o.type == OrgType.committee and o.committee_size),
+            None,
+        )
+        return {
+            "cell_id": cell.id,
+            "cell_path": cell.path,
+            "deciding_body_path": deciding.path,
+            "unit_kind": UnitKind(cell.unit_kind),
+            "unit_has_doan": cell.has_doan,
+            "grassroots_committee_size": committee.committee_size if committee else 0,
+        }
+
+    def official_members(self, cell_id: int) -> int:
+        """All official members of the cell: the denominator of its 2/3 votes."""
+        query = select(func.count()).select_from(Member).where(
+            Member.cell_id == cell_id, Member.status == MemberStatus.official,
+            Member.left_on.is_(None),
+        )
+        if not self.settings.count_excused_members:
+            query = query.where(Member.excused.is_(False))
+        return self.session.scalar(query) or 0
+
+    def facts(self, case: Case, action: str | None = None) -> CaseFacts:
+        person = case.person
+        mentor = member_facts(case.mentor) if case.mentor is not None else None
+        dossier: dict[str, Any] = {}
+        if action is None or action in _NEEDS_DOSSIER:
+            dossier = self._dossier(case)
+        return CaseFacts(
+            case_id=case.id, state=case.state, version=case.version, person_id=person.id,
+            person_name=person.full_name, birth_date=person.birth_date,
+            is_doan_member=person.is_doan_member, mentor=mentor,
+            certificate_number=case.certificate_number, certificate_date=case.certificate_date,
+            submitted_by_user_id=case.submitted_by_user_id, ceremony_on=case.ceremony_on,
+            **self._context(case.cell), **dossier,
+        )
+
+    def _dossier(self, case: Case) -> dict[str, Any]:
+        intros = self.session.scalars(
+            select(Introduction).where(Introduction.case_id == case.id).order_by(Introduction.id)
+        ).all()
+        votes = self.session.scalars(
+            select(Vote).where(Vote.case_id == case.id).order_by(Vote.id)
+        ).all()
+        documents: dict[str, date] = {}
+        for code, dated in self.session.execute(
+            select(DocumentRecord.code, DocumentRecord.dated).where(DocumentRecord.case_id == case.id)
+        ):
+            documents[code] = max(dated, documents.get(code, dated))
+        return {
+            "introductions": tuple(
+                IntroducerFacts(
+                    kind=i.kind, name=i.name, dated=i.dated, known_since=i.known_since,
+                    member=member_facts(i.member) if i.member is not None else None,
+                )
+                for i in intros
+            ),
+            "votes": {
+                v.body: VoteFacts(v.body, v.held_on, v.votes_for, v.votes_against, v.eligible)
+                for v in votes
+            },
+            "documents": documents,
+            "cell_official_members": self.official_members(case.cell_id),
+        }
+
+    def prospective_facts(self, fields: dict[str, Any]) -> CaseFacts | None:
+        cell = self.organisation(fields["cell"])
+        if cell is None or cell.type != OrgType.cell:
+            return None
+        return CaseFacts(
+            case_id=None, state="new", version=0, person_id=None,
+            person_name=fields.get("full_name") or "", birth_date=fields.get("birth_date"),
+            is_doan_member=bool(fields.get("is_doan_member")),
+            has_other_open_case=self._open_case_exists(fields), **self._context(cell),
+        )
+
+    def _open_case_exists(self, fields: dict[str, Any]) -> bool:
+        """The same person (by ID number, else by name and date of birth) has an open case."""
+        same = (
+            Person.id_number == fields["id_number"]
+            if fields.get("id_number")
+            else (Person.search_name == fold(fields.get("full_name") or ""))
+            & (Person.birth_date == fields.get("birth_date"))
+        )
+        query = select(Case.id).join(Person).where(same, Case.state.not_in(_CLOSED)).limit(1)
+        return self.session.scalar(query) is not None
+
+    def member(self, member_id: int) -> MemberFacts | None:
+        member = self.session.get(Member, member_id)
+        if member is None or member.left_on is not None:
+            return None
+        return member_facts(member)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def create(self, fields: dict[str, Any], actor: Actor, today: date) -> Case:
+        person_fields = {
+            k: fields.get(k)
+            for k in ("full_name", "birth_date", "sex", "birth_place", "hometown", "ethnicity",
+                      "religion", "education", "residence", "occupation", "id_number")
+        }
+        person = Person(**person_fields, search_name=fold(fields["full_name"]),
+                        is_doan_member=bool(fields.get("is_doan_member")))
+        case = Case(
+            person=person, cell=self.organisation(fields["cell"]), state=State.identified,
+            source=fields["source"], source_detail=fields.get("source_detail"), opened_on=today,
+        )
+        self.session.add(case)
+        self.session.flush()
+        return case
+
+    def apply(self, case: Case, action: str, fields: dict[str, Any], actor: Actor,
+              today: date) -> None:
+        """Store what `action` recorded; the state was already set by the machine."""
+        handler = getattr(self, f"_apply_{action}", None)
+        if handler is not None:
+            with self.session.no_autoflush:  # one UPDATE of the case, one version step
+                handler(case, fields, actor, today)
+        if case.state in _CLOSED and case.closed_on is None:
+            case.closed_on = today
+        elif case.state not in _CLOSED:
+            case.closed_on = None
+        # Every action bumps the version, facts too: a page loaded before it is stale.
+        flag_modified(case, "state")
+        self.session.flush()
+
+    def _apply_assign_mentor(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
+        since = f.get("since") or today
+        for current in self.session.scalars(
+            select(MentorAssignment).where(
+                MentorAssignment.case_id == case.id, MentorAssignment.until.is_(None)
+            )
+        ):
+            current.until = since
+        self.session.add(MentorAssignment(case_id=case.id, member_id=f["mentor"].id, since=since))
+        case.mentor_id = f["mentor"].id
+        case.mentor = self.session.get(Member, f["mentor"].id)
+
+    _apply_reassign_mentor = _apply_assign_mentor
+
+    def _apply_complete_training(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
+        self.session.add(Certificate(case_id=case.id, number=f["certificate_number"],
+                                     issued_on=f["certificate_date"], issuer=f.get("issuer")))
+        case.certificate_number = f["certificate_number"]
+        case.certificate_date = f["certificate_date"]
+
+    def _add_vote(self, case: Case, f: dict[str, Any]) -> None:
+        vote: VoteFacts = f["vote"]
+        self.session.add(Vote(
+            case_id=case.id, body=vote.body, held_on=vote.held_on, votes_for=vote.votes_for,
+            votes_against=vote.votes_against, eligible=vote.eligible,
+            resolution_number=f.get("resolution_number"),
+        ))
+
+    def _apply_submit_dossier(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
+        self._add_vote(case, f)
+        case.submitted_by_user_id = actor.user_id
+        case.cell_vote_date = f["vote_date"]
+
+    def _add_decision(self, case: Case, kind: str, f: dict[str, Any]) -> None:
+        body = self._ancestors(case.cell)
+        deciding = next((o for o in reversed(body) if o.decides_admissions), body[0])
+        self.session.add(Decision(case_id=case.id, kind=kind, number=f["decision_number"],
+                                  signed_on=f["decision_date"], body_id=deciding.id))
+        case.decision_number = f["decision_number"]
+
+    def _apply_admit(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
+        self._add_vote(case, f)
+        self._add_decision(case, "admission", f)
+        case.decision_date = f["decision_date"]
+        member = Member(person_id=case.person_id, cell_id=case.cell_id,
+                        status=MemberStatus.probationary, admitted_on=f["decision_date"])
+        self.session.add(member)
+        self.session.flush([member])
+        case.member_id = member.id
+
+    def _apply_recognize(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
+        self._add_vote(case, f)
+        self._add_decision(case, "recognition", f)
+        case.recognized_on = f["decision_date"]
+        member = self.session.get(Member, case.member_id) if case.member_id else None
+        if member is not None:
+            member.status = MemberStatus.official
+            member.official_since = f["decision_date"]
+
+    def _apply_remove(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
+        member = self.session.get(Member, case.member_id) if case.member_id else None
+        if member is not None:
+            member.left_on = today
+
+    def _apply_record_introduction(self, case: Case, f: dict[str, Any], actor: Actor,
+                                   today: date):
+        member = f.get("member")
+        self.session.add(Introduction(
+            case_id=case.id, kind=f["kind"], member_id=member.id if member else None,
+            name=member.name if member else f["name"], known_since=f.get("known_since"),
+            dated=f["dated"],
+        ))
+
+    def _apply_record_document(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
+        self.session.add(DocumentRecord(case_id=case.id, code=f["code"], dated=f["dated"],
+                                        number=f.get("number")))
+
+    def _apply_record_ceremony(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
+        case.ceremony_on = f["ceremony_date"]

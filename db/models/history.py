@@ -1,0 +1,47 @@
+"""The append-only, hash-chained history of every case."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base
+
+
+class Event(Base):
+    """One transition or recorded fact. Never updated, never deleted (the database refuses).
+
+    ``digest`` = SHA-256(``prev_digest`` + the canonical bytes of the columns in
+    ``workflow.history.CANONICAL_COLUMNS``); ``at`` is text so that it hashes the same everywhere.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_case_id_id", "case_id", "id"),)
+
+    #: Contiguous from 1: the chain head hands out the next id under its lock.
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=False)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[str] = mapped_column(String(32), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(30))
+    to_state: Mapped[str | None] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    ruleset: Mapped[str] = mapped_column(String(20))
+    prev_digest: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ChainHead(Base):
+    """The one row that records the chain's last event; locking it serialises appends."""
+
+    __tablename__ = "chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    digest: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(BigInteger, default=0)

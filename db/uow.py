@@ -1,0 +1,53 @@
+"""The unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from db.cases import SqlCases
+from db.history import SqlHistory
+from db.session import WRITE
+from workflow.errors import Conflict
+from workflow.settings import DEFAULT_SETTINGS, RuleSettings
+
+
+class SqlUnitOfWork:
+    """A use case's transaction. Write transactions take SQLite's lock at BEGIN."""
+
+    def __init__(self, factory: sessionmaker[Session], settings: RuleSettings = DEFAULT_SETTINGS,
+                 write: bool = True):
+        self.factory = factory
+        self.settings = settings
+        self.write = write
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = self.factory()
+        if self.write:
+            self.session.connection(execution_options=WRITE)
+        self.cases = SqlCases(self.session, self.settings)
+        self.history = SqlHistory(self.session)
+        self._committed = False
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if not self._committed:
+                self.session.rollback()
+        finally:
+            self.session.close()
+        if isinstance(exc, StaleDataError):
+            raise Conflict("the case was changed by someone else meanwhile; reload and retry") from exc
+        if isinstance(exc, OperationalError) and "could not serialize" in str(exc):
+            raise Conflict("a concurrent change won; reload and retry") from exc
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except StaleDataError as err:
+            raise Conflict("the case was changed by someone else meanwhile; reload and retry") from err
+        self._committed = True
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,1 @@
+"""The admission procedure as plain Python: states, transitions, rules, policy, use cases."""

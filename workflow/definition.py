@@ -1,0 +1,196 @@
+"""The transitions of product.md as data: who fires what, from where, under which rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workflow import rules as r
+from workflow.states import NEW, Role, State, Trigger
+
+S = State
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A value an action asks for; ``kind`` says how it is parsed (see ``workflow.fields``)."""
+
+    name: str
+    kind: str  # str, text, date, int, bool, member, organisation, choice
+    vi: str
+    en: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    """One trigger: its sources, destination (``None`` stays in place), roles, rules, fields."""
+
+    trigger: Trigger
+    sources: tuple[str, ...]
+    dest: State | None
+    roles: tuple[Role, ...]
+    rules: tuple[r.Rule, ...]
+    fields: tuple[FieldSpec, ...] = ()
+    vi: str = ""
+    en: str = ""
+    #: Fired by the deciding body: the committee's grant must cover the deciding organisation.
+    decision: bool = False
+    #: The mentor role may fire it only on their own candidates.
+    mentor_own: bool = True
+
+
+REASON = FieldSpec("reason", "text", "Lý do", "Reason")
+VOTE = (
+    FieldSpec("vote_date", "date", "Ngày biểu quyết", "Vote date"),
+    FieldSpec("votes_for", "int", "Số tán thành", "Votes for"),
+    FieldSpec("votes_against", "int", "Số không tán thành", "Votes against"),
+)
+DECISION = (
+    FieldSpec("decision_number", "str", "Số quyết định", "Decision number"),
+    FieldSpec("decision_date", "date", "Ngày quyết định", "Decision date"),
+)
+PERSON = (
+    FieldSpec("full_name", "str", "Họ và tên", "Full name"),
+    FieldSpec("birth_date", "date", "Ngày sinh", "Date of birth"),
+    FieldSpec("sex", "choice", "Giới tính", "Sex", choices=("nam", "nữ")),
+    FieldSpec("birth_place", "str", "Nơi sinh", "Place of birth"),
+    FieldSpec("hometown", "str", "Quê quán", "Hometown"),
+    FieldSpec("ethnicity", "str", "Dân tộc", "Ethnicity"),
+    FieldSpec("religion", "str", "Tôn giáo", "Religion"),
+    FieldSpec("education", "str", "Trình độ học vấn", "Education"),
+    FieldSpec("residence", "str", "Nơi cư trú", "Residence"),
+    FieldSpec("occupation", "str", "Nghề nghiệp", "Occupation"),
+    FieldSpec("id_number", "str", "Số CCCD", "ID number"),
+    FieldSpec("is_doan_member", "bool", "Là đoàn viên", "Đoàn member"),
+)
+MENTOR = (
+    FieldSpec("mentor", "member", "Đảng viên giúp đỡ", "Mentor", required=True),
+    FieldSpec("since", "date", "Từ ngày", "Since"),
+)
+
+OPEN_BEFORE_SUBMIT = (S.identified, S.mentored, S.trained, S.returned)
+
+TRANSITIONS: tuple[TransitionSpec, ...] = (
+    TransitionSpec(
+        Trigger.identify, (NEW,), S.identified, (Role.secretary,),
+        (r.person_valid, r.single_open_case, r.source_recorded),
+        (*PERSON, FieldSpec("cell", "organisation", "Chi bộ", "Party cell", required=True),
+         FieldSpec("source", "choice", "Nguồn giới thiệu", "Source",
+                   choices=("cell_review", "mass_organisation", "commune_application",
+                            "import_file")),
+         FieldSpec("source_detail", "str", "Chi tiết nguồn", "Source detail")),
+        "Đưa vào danh sách cảm tình Đảng", "Identify a candidate",
+    ),
+    TransitionSpec(
+        Trigger.assign_mentor, (S.identified,), S.mentored, (Role.secretary,),
+        (r.mentor_official_member_of_cell, r.mentor_not_candidate), MENTOR,
+        "Phân công đảng viên giúp đỡ", "Assign a mentor",
+    ),
+    TransitionSpec(
+        Trigger.reassign_mentor, (S.mentored, S.trained, S.returned), None, (Role.secretary,),
+        (r.mentor_official_member_of_cell, r.mentor_not_candidate), MENTOR,
+        "Phân công lại đảng viên giúp đỡ", "Reassign the mentor",
+    ),
+    TransitionSpec(
+        Trigger.complete_training, (S.mentored,), S.trained,
+        (Role.mentor, Role.secretary, Role.trainer),
+        (r.certificate_recorded, r.certificate_fresh),
+        (FieldSpec("certificate_number", "str", "Số giấy chứng nhận", "Certificate number"),
+         FieldSpec("certificate_date", "date", "Ngày cấp", "Date issued"),
+         FieldSpec("issuer", "str", "Nơi cấp", "Issued by")),
+        "Ghi nhận hoàn thành lớp nhận thức về Đảng", "Record the awareness class",
+    ),
+    TransitionSpec(
+        Trigger.submit_dossier, (S.trained, S.returned), S.dossier_submitted,
+        (Role.mentor, Role.secretary),
+        (r.vote_date_not_future, r.age_in_range, r.introducers, r.cell_vote_two_thirds,
+         r.dossier_forms_present, r.certificate_valid_on_vote, r.documents_fresh),
+        (*VOTE, FieldSpec("resolution_number", "str", "Số nghị quyết chi bộ", "Resolution number")),
+        "Trình hồ sơ đề nghị kết nạp", "Submit the dossier",
+    ),
+    TransitionSpec(
+        Trigger.return_dossier, (S.dossier_submitted,), S.returned, (Role.committee,),
+        (r.reason_given,), (REASON,), "Trả lại hồ sơ", "Return the dossier", decision=True,
+    ),
+    TransitionSpec(
+        Trigger.reject, (S.dossier_submitted,), S.rejected, (Role.committee,),
+        (r.reason_given,), (REASON,), "Không kết nạp", "Reject", decision=True,
+    ),
+    TransitionSpec(
+        Trigger.admit, (S.dossier_submitted,), S.admitted, (Role.committee,),
+        (r.vote_date_not_future, r.grassroots_vote_two_thirds, r.decision_recorded, r.four_eyes),
+        (*VOTE, *DECISION), "Quyết định kết nạp", "Admit", decision=True,
+    ),
+    TransitionSpec(
+        Trigger.recognize, (S.admitted,), S.official, (Role.committee,),
+        (r.ceremony_recorded, r.vote_date_not_future, r.probation_complete,
+         r.recognition_vote_two_thirds, r.recognition_forms_present, r.decision_recorded),
+        (*VOTE, *DECISION), "Công nhận đảng viên chính thức", "Recognise as official member",
+        decision=True,
+    ),
+    TransitionSpec(
+        Trigger.remove, (S.admitted,), S.removed, (Role.committee,),
+        (r.reason_given,), (REASON,), "Xóa tên trong danh sách đảng viên", "Remove",
+        decision=True,
+    ),
+    TransitionSpec(
+        Trigger.withdraw, OPEN_BEFORE_SUBMIT, S.withdrawn, (Role.secretary,),
+        (r.reason_given,), (REASON,), "Rút khỏi danh sách", "Withdraw",
+    ),
+    TransitionSpec(
+        Trigger.reinstate, (S.withdrawn,), S.identified, (Role.secretary,),
+        (r.reason_given,), (REASON,), "Đưa lại vào danh sách", "Reinstate",
+    ),
+)
+
+SPECS: dict[str, TransitionSpec] = {spec.trigger.value: spec for spec in TRANSITIONS}
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """A fact recorded on a case without changing its state; logged like a transition."""
+
+    kind: str
+    states: tuple[str, ...]
+    roles: tuple[Role, ...]
+    fields: tuple[FieldSpec, ...]
+    vi: str
+    en: str
+
+
+NOT_FINAL = (*OPEN_BEFORE_SUBMIT, S.dossier_submitted, S.admitted)
+
+FACTS: dict[str, FactSpec] = {
+    spec.kind: spec
+    for spec in (
+        FactSpec(
+            "introduction", OPEN_BEFORE_SUBMIT, (Role.mentor, Role.secretary),
+            (FieldSpec("kind", "choice", "Hình thức", "Kind", required=True,
+                       choices=("member", "doan", "congdoan")),
+             FieldSpec("member", "member", "Đảng viên giới thiệu", "Introducing member"),
+             FieldSpec("name", "str", "Tổ chức giới thiệu", "Introducing organisation"),
+             FieldSpec("known_since", "date", "Biết quần chúng từ", "Known since"),
+             FieldSpec("dated", "date", "Ngày giới thiệu", "Dated", required=True)),
+            "Ghi nhận người giới thiệu", "Record an introduction",
+        ),
+        FactSpec(
+            "document", NOT_FINAL, (Role.mentor, Role.secretary, Role.committee),
+            (FieldSpec("code", "str", "Mẫu", "Form", required=True),
+             FieldSpec("dated", "date", "Ngày", "Dated", required=True),
+             FieldSpec("number", "str", "Số", "Number")),
+            "Ghi nhận tài liệu trong hồ sơ", "Record a document on file",
+        ),
+        FactSpec(
+            "ceremony", (S.admitted,), (Role.secretary, Role.committee),
+            (FieldSpec("ceremony_date", "date", "Ngày lễ kết nạp", "Ceremony date",
+                       required=True),),
+            "Ghi nhận lễ kết nạp", "Record the admission ceremony",
+        ),
+        FactSpec(
+            "note", (*NOT_FINAL, S.withdrawn), (Role.mentor, Role.secretary, Role.committee),
+            (FieldSpec("text", "text", "Ghi chú", "Note", required=True),),
+            "Ghi chú", "Add a note",
+        ),
+    )
+}

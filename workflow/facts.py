@@ -1,0 +1,97 @@
+"""Plain snapshots of what the rules and the policy judge; built by the storage layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from workflow.states import IntroducerKind, MemberStatus, UnitKind, VoteBody
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role held within an organisation's subtree (``scope_path`` is its materialised path)."""
+
+    role: str
+    organisation_id: int
+    scope_path: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting user, passed to every use case."""
+
+    user_id: int
+    username: str
+    grants: tuple[Grant, ...] = ()
+    member_id: int | None = None
+
+    def grants_for(self, role: str) -> tuple[Grant, ...]:
+        return tuple(g for g in self.grants if g.role == role)
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """A party member as the rules see them."""
+
+    id: int
+    name: str
+    cell_id: int
+    status: MemberStatus
+    since: date
+    person_id: int | None = None
+    official_since: date | None = None
+
+
+@dataclass(frozen=True)
+class IntroducerFacts:
+    """One introduction on file (3-KNĐ from a member, or 4-KNĐ/4A-KNĐ from the Đoàn/Công đoàn)."""
+
+    kind: IntroducerKind
+    name: str
+    dated: date
+    member: MemberFacts | None = None
+    known_since: date | None = None
+
+
+@dataclass(frozen=True)
+class VoteFacts:
+    """A recorded vote: the share is of all who may vote, not of those present."""
+
+    body: VoteBody
+    held_on: date
+    votes_for: int
+    votes_against: int
+    eligible: int
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """Everything the rules may look at for one case."""
+
+    case_id: int | None
+    state: str
+    version: int
+    person_id: int | None
+    person_name: str
+    birth_date: date | None
+    is_doan_member: bool
+    cell_id: int
+    cell_path: str
+    deciding_body_path: str
+    unit_kind: UnitKind
+    unit_has_doan: bool
+    mentor: MemberFacts | None = None
+    certificate_number: str | None = None
+    certificate_date: date | None = None
+    introductions: tuple[IntroducerFacts, ...] = ()
+    votes: dict[VoteBody, VoteFacts] = field(default_factory=dict)
+    documents: dict[str, date] = field(default_factory=dict)
+    submitted_by_user_id: int | None = None
+    ceremony_on: date | None = None
+    has_other_open_case: bool = False
+    cell_official_members: int = 0
+    grassroots_committee_size: int = 0

@@ -1,0 +1,88 @@
+"""Turning what a user typed into the typed values the rules judge; bad input names its field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from workflow.definition import FieldSpec
+from workflow.errors import InvalidInput
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+_TRUE = {"1", "true", "yes", "on", "có", "co"}
+_FALSE = {"0", "false", "no", "off", "không", "khong", ""}
+
+
+def parse_date(field: str, value: Any) -> date | None:
+    """A date from a date, ``YYYY-MM-DD`` or ``dd/mm/yyyy``; empty is ``None``."""
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise InvalidInput(field, f"'{text}' is not a date (YYYY-MM-DD or dd/mm/yyyy)")
+
+
+def _parse_int(field: str, value: Any) -> int | None:
+    if value is None or isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        raise InvalidInput(field, f"'{text}' is not a whole number") from None
+    if number < 0:
+        raise InvalidInput(field, "must not be negative")
+    return number
+
+
+def _parse_bool(field: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidInput(field, f"'{value}' is not yes or no")
+
+
+def parse_fields(specs: tuple[FieldSpec, ...], raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Parse `raw` against `specs`; unknown names and malformed values raise InvalidInput.
+
+    Presence is the rules' business (so that a missing value is explained by its rule), except for
+    fields marked ``required``, without which the action cannot even be judged.
+    """
+    known = {s.name for s in specs} | {"reason"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise InvalidInput(unknown[0], f"unknown field (this action takes: {', '.join(sorted(known))})")
+    values: dict[str, Any] = {}
+    for spec in specs:
+        value = raw.get(spec.name)
+        if isinstance(value, str):
+            value = value.strip()
+        if spec.kind == "date":
+            value = parse_date(spec.name, value)
+        elif spec.kind in ("int", "member", "organisation"):
+            value = _parse_int(spec.name, value)
+        elif spec.kind == "bool":
+            value = _parse_bool(spec.name, value)
+        elif spec.kind == "choice" and value and value not in spec.choices:
+            raise InvalidInput(spec.name, f"'{value}' is not one of {', '.join(spec.choices)}")
+        if spec.required and value in (None, ""):
+            raise InvalidInput(spec.name, "is required")
+        values[spec.name] = value if value != "" else None
+    if "reason" in raw and "reason" not in values:
+        values["reason"] = (str(raw["reason"]).strip() or None) if raw["reason"] is not None else None
+    return values

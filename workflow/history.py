@@ -1,0 +1,147 @@
+"""The history's canonical form, its hash chain, and rebuilding a case from its events.
+
+Each event's digest is SHA-256 over the previous digest and the event's canonical bytes, so that
+editing, deleting, inserting or reordering any event breaks the chain from that point on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+_SEP = "\x1f"
+
+#: The columns an event is hashed over, in this order.
+CANONICAL_COLUMNS = (
+    "id", "case_id", "at", "user_id", "username", "role", "action", "from_state", "to_state",
+    "reason", "data", "ruleset",
+)
+
+
+def utc_stamp(moment: datetime) -> str:
+    """The one textual form of an event's time: UTC, microseconds, a ``Z``."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_data(data: dict[str, Any]) -> str:
+    """Event data as canonical JSON (sorted keys, no spaces, dates as ISO strings)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} in an event")
+
+
+def canonical_bytes(row: Sequence[Any]) -> bytes:
+    """The bytes an event's digest covers: its columns in CANONICAL_COLUMNS order."""
+    return _SEP.join("" if v is None else str(v) for v in row).encode()
+
+
+def chain_digest(previous: str, row: Sequence[Any]) -> str:
+    """The digest of an event that follows `previous`."""
+    return hashlib.sha256(previous.encode() + canonical_bytes(row)).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """The first event at which the chain breaks, and how."""
+
+    event_id: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What a walk of the chain found."""
+
+    checked: int
+    head: str
+    problem: ChainProblem | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def verify_chain(
+    rows: Iterable[Sequence[Any]], expected_head: str | None = None, expected_count: int | None = None
+) -> ChainReport:
+    """Walk events given as ``(*CANONICAL_COLUMNS, prev_digest, digest)`` in id order."""
+    previous, last_id, checked = GENESIS, 0, 0
+    sha256 = hashlib.sha256
+    for row in rows:
+        event_id, prev, digest = row[0], row[-2], row[-1]
+        if event_id <= last_id:
+            return ChainReport(checked, previous, ChainProblem(event_id, "out of order"))
+        if prev != previous:
+            return ChainReport(checked, previous, ChainProblem(
+                event_id, "does not link to the event before it (one was deleted or inserted)"))
+        actual = sha256(previous.encode() + _SEP.join(
+            "" if v is None else str(v) for v in row[:-2]).encode()).hexdigest()
+        if actual != digest:
+            return ChainReport(checked, previous, ChainProblem(
+                event_id, "content does not match its digest (edited)"))
+        previous, last_id, checked = digest, event_id, checked + 1
+    if expected_count is not None and checked != expected_count:
+        return ChainReport(checked, previous, ChainProblem(
+            None, f"the chain holds {checked} events but the head records {expected_count}"))
+    if expected_head is not None and previous != expected_head:
+        return ChainReport(checked, previous, ChainProblem(
+            None, "the last event is not the recorded head (events removed from the end)"))
+    return ChainReport(checked, previous)
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One history event as the domain reads it."""
+
+    id: int
+    at: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    username: str
+    role: str
+    reason: str | None
+    data: dict[str, Any]
+    ruleset: str
+
+
+@dataclass
+class Snapshot:
+    """A case as its events describe it at some moment."""
+
+    state: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    events: int = 0
+    last_reason: str | None = None
+
+
+def replay(events: Iterable[EventView], until: date | None = None) -> Snapshot:
+    """Fold events (oldest first) into the case's state and data, up to the end of `until`."""
+    snapshot = Snapshot()
+    bound = until.isoformat() + "T99" if until is not None else None
+    for event in events:
+        if bound is not None and event.at > bound:
+            break
+        snapshot.events += 1
+        if event.to_state is not None:
+            snapshot.state = event.to_state
+        if event.reason:
+            snapshot.last_reason = event.reason
+        if event.action.startswith("record_"):
+            snapshot.facts.setdefault(event.action.removeprefix("record_"), []).append(event.data)
+        else:
+            snapshot.data[event.action] = event.data
+    return snapshot

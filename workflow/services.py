@@ -1,0 +1,226 @@
+"""The use cases: each takes the acting user and a unit of work, and commits once or not at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from workflow import policy
+from workflow.definition import FACTS, SPECS, TransitionSpec
+from workflow.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
+from workflow.facts import Actor, CaseFacts, VoteFacts
+from workflow.fields import parse_fields
+from workflow.machine import fire, triggers_from
+from workflow.ports import CaseRecord, NewEvent, UnitOfWork
+from workflow.rules import Attempt
+from workflow.settings import DEFAULT_SETTINGS, RuleSettings
+from workflow.states import NEW, Trigger, VoteBody
+
+#: The local calendar the rules count days in.
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+_VOTE_OF = {
+    Trigger.submit_dossier: VoteBody.cell,
+    Trigger.admit: VoteBody.grassroots,
+    Trigger.recognize: VoteBody.recognition,
+}
+
+
+@dataclass(frozen=True)
+class Clock:
+    """When a use case happens: the UTC moment events record and the local date rules count."""
+
+    now: datetime
+
+    @classmethod
+    def system(cls) -> Clock:
+        return cls(datetime.now(UTC))
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(LOCAL_ZONE).date()
+
+
+@dataclass
+class _NewCase:
+    state: str = NEW
+
+
+def _visible_case(uow: UnitOfWork, actor: Actor, case_id: int,
+                  for_update: bool = False) -> tuple[CaseRecord, CaseFacts]:
+    case = uow.cases.get(case_id, for_update=for_update)
+    if case is None:
+        raise NotFound(f"no case {case_id}")
+    facts = uow.cases.facts(case)
+    if not policy.can_see(actor, facts):
+        raise NotFound(f"no case {case_id}")
+    return case, facts
+
+
+def view_case(uow: UnitOfWork, actor: Actor, case_id: int) -> CaseFacts:
+    """The case's facts, if the actor may see it."""
+    with uow:
+        return _visible_case(uow, actor, case_id)[1]
+
+
+def _resolve(uow: UnitOfWork, spec_fields: dict[str, Any], facts: CaseFacts,
+             trigger: str) -> dict[str, Any]:
+    """Replace ids by the facts they name, and count the vote against those who may vote."""
+    values = dict(spec_fields)
+    for name in ("mentor", "member"):
+        if values.get(name) is not None:
+            member = uow.cases.member(values[name])
+            if member is None:
+                raise InvalidInput(name, f"no party member with id {values[name]}")
+            values[name] = member
+    body = _VOTE_OF.get(Trigger(trigger)) if trigger in SPECS else None
+    if body is not None and values.get("vote_date") is not None and values.get("votes_for") is not None:
+        eligible = (facts.grassroots_committee_size if body == VoteBody.grassroots
+                    else facts.cell_official_members)
+        values["vote"] = VoteFacts(body, values["vote_date"], values["votes_for"],
+                                   values.get("votes_against") or 0, eligible)
+    return values
+
+
+def _event_data(values: dict[str, Any]) -> dict[str, Any]:
+    """What an event keeps of the values: plain JSON-able data, references by id and name."""
+    data: dict[str, Any] = {}
+    for key, value in values.items():
+        if key == "reason" or value is None:
+            continue
+        if hasattr(value, "__dataclass_fields__"):
+            if key == "vote":
+                data["eligible"] = value.eligible
+                continue
+            data[f"{key}_id"], data[f"{key}_name"] = value.id, value.name
+        else:
+            data[key] = value
+    return data
+
+
+def _check_version(case: CaseRecord, expected_version: int | None) -> None:
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(
+            f"case {case.id} changed since it was loaded (version {expected_version}, "
+            f"now {case.version}); reload and try again"
+        )
+
+
+def fire_transition(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: int,
+    trigger: str,
+    raw: dict[str, Any] | None = None,
+    *,
+    expected_version: int | None = None,
+    clock: Clock | None = None,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> CaseRecord:
+    """Fire `trigger` on a case as `actor`; the state change and its event commit together."""
+    clock = clock or Clock.system()
+    spec = SPECS.get(trigger)
+    if spec is None or spec.trigger == Trigger.identify:
+        raise InvalidTransition(f"unknown trigger {trigger!r}")
+    with uow:
+        case, facts = _visible_case(uow, actor, case_id, for_update=True)
+        _check_version(case, expected_version)
+        role = policy.acting_role(actor, facts, trigger)
+        if role is None:
+            raise NotAllowed(f"{actor.username} may not {trigger} case {case_id}")
+        if trigger not in triggers_from(case.state):
+            raise InvalidTransition(f"{trigger} cannot fire from state {case.state!r}")
+        values = _resolve(uow, parse_fields(spec.fields, raw or {}), facts, trigger)
+        from_state = case.state
+        fire(case, trigger, Attempt(facts, actor, clock.today, settings, values))
+        uow.cases.apply(case, trigger, values, actor, clock.today)
+        _append(uow, case, actor, role, trigger, from_state, values, clock, settings)
+        uow.commit()
+        return case
+
+
+def identify_candidate(
+    uow: UnitOfWork,
+    actor: Actor,
+    raw: dict[str, Any],
+    *,
+    clock: Clock | None = None,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> CaseRecord:
+    """Open a case for a person on a cell's list of candidates (``identify``)."""
+    clock = clock or Clock.system()
+    spec: TransitionSpec = SPECS[Trigger.identify]
+    values = parse_fields(spec.fields, raw)
+    with uow:
+        facts = uow.cases.prospective_facts(values)
+        if facts is None:
+            raise InvalidInput("cell", f"no party cell with id {values['cell']}")
+        if not policy.can_identify_in(actor, facts.cell_path):
+            raise NotAllowed(f"{actor.username} may not add candidates to cell {values['cell']}")
+        fire(_NewCase(), Trigger.identify, Attempt(facts, actor, clock.today, settings, values))
+        case = uow.cases.create(values, actor, clock.today)
+        _append(uow, case, actor, "secretary", Trigger.identify, None, values, clock, settings)
+        uow.commit()
+        return case
+
+
+def record_fact(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: int,
+    kind: str,
+    raw: dict[str, Any],
+    *,
+    expected_version: int | None = None,
+    clock: Clock | None = None,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> CaseRecord:
+    """Record a fact (introduction, document, ceremony, note) without changing the state."""
+    clock = clock or Clock.system()
+    spec = FACTS.get(kind)
+    if spec is None:
+        raise InvalidInput("kind", f"unknown fact {kind!r} (known: {', '.join(FACTS)})")
+    with uow:
+        case, facts = _visible_case(uow, actor, case_id, for_update=True)
+        _check_version(case, expected_version)
+        role = policy.fact_role(actor, facts, kind)
+        if role is None:
+            if case.state not in spec.states:
+                raise InvalidTransition(f"cannot record {kind} in state {case.state!r}")
+            raise NotAllowed(f"{actor.username} may not record {kind} on case {case_id}")
+        values = _resolve(uow, parse_fields(spec.fields, raw), facts, kind)
+        _check_fact(kind, values, clock.today, settings)
+        action = f"record_{kind}"
+        uow.cases.apply(case, action, values, actor, clock.today)
+        _append(uow, case, actor, role, action, None, values, clock, settings)
+        uow.commit()
+        return case
+
+
+def _check_fact(kind: str, values: dict[str, Any], today: date, settings: RuleSettings) -> None:
+    for name in ("dated", "known_since", "ceremony_date"):
+        if values.get(name) is not None and values[name] > today:
+            raise InvalidInput(name, "is in the future")
+    if kind == "introduction":
+        if values["kind"] == "member" and values.get("member") is None:
+            raise InvalidInput("member", "an introduction by a party member names the member")
+        if values["kind"] != "member" and not values.get("name"):
+            raise InvalidInput("name", "an introduction by resolution names the organisation")
+    if kind == "document":
+        known = {*settings.dossier_forms, *settings.youth_forms, *settings.recognition_forms,
+                 "CN-NTVĐ", "7-KNĐ", "8-KNĐ", "9-KNĐ", "16-KNĐ"}
+        if values["code"] not in known:
+            raise InvalidInput("code", f"unknown form {values['code']!r}")
+
+
+def _append(uow: UnitOfWork, case: CaseRecord, actor: Actor, role: str, action: str,
+            from_state: str | None, values: dict[str, Any], clock: Clock,
+            settings: RuleSettings) -> None:
+    uow.history.append(NewEvent(
+        case_id=case.id, at=clock.now, user_id=actor.user_id, username=actor.username,
+        role=str(role), action=str(action), from_state=from_state,
+        to_state=case.state if from_state is not None or action == Trigger.identify else None,
+        reason=values.get("reason"), data=_event_data(values), ruleset=settings.version,
+    ))
