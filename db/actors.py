@@ -11,7 +11,7 @@ from workflow.states import OrgType
 
 
 def scope_path(org: Organisation, session: Session) -> str:
-    """A grant in a mass organisation or the centre covers the party organisation it is attached to."""
+    """A grant in a mass organisation or the centre covers the party body it is attached to."""
     if org.type in (OrgType.mass, OrgType.centre) and org.parent_id is not None:
         parent = session.get(Organisation, org.parent_id)
         if parent is not None:
@@ -22,8 +22,11 @@ def scope_path(org: Organisation, session: Session) -> str:
 def actor_of(user: User, session: Session) -> Actor:
     """The domain's view of `user`."""
     grants = tuple(
-        Grant(role=g.role, organisation_id=g.organisation_id,
-              scope_path=scope_path(g.organisation, session))
+        Grant(
+            role=g.role,
+            organisation_id=g.organisation_id,
+            scope_path=scope_path(g.organisation, session),
+        )
         for g in user.grants
     )
     return Actor(user_id=user.id, username=user.username, grants=grants, member_id=user.member_id)

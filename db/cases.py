@@ -34,8 +34,12 @@ _CLOSED = [s.value for s in FINAL_STATES] + [State.withdrawn.value]
 def member_facts(member: Member) -> MemberFacts:
     """The rules' view of a party member."""
     return MemberFacts(
-        id=member.id, name=member.person.full_name, cell_id=member.cell_id,
-        status=MemberStatus(member.status), since=member.admitted_on, person_id=member.person_id,
+        id=member.id,
+        name=member.person.full_name,
+        cell_id=member.cell_id,
+        status=MemberStatus(member.status),
+        since=member.admitted_on,
+        person_id=member.person_id,
         official_since=member.official_since,
     )
 
@@ -68,7 +72,9 @@ class SqlCases:
         ids = [int(part) for part in cell.path.strip("/").split("/") if part]
         missing = [i for i in ids if i not in self._orgs]
         if missing:
-            for org in self.session.scalars(select(Organisation).where(Organisation.id.in_(missing))):
+            for org in self.session.scalars(
+                select(Organisation).where(Organisation.id.in_(missing))
+            ):
                 self._orgs[org.id] = org
         return [self._orgs[i] for i in ids]
 
@@ -91,9 +97,14 @@ class SqlCases:
 
     def official_members(self, cell_id: int) -> int:
         """All official members of the cell: the denominator of its 2/3 votes."""
-        query = select(func.count()).select_from(Member).where(
-            Member.cell_id == cell_id, Member.status == MemberStatus.official,
-            Member.left_on.is_(None),
+        query = (
+            select(func.count())
+            .select_from(Member)
+            .where(
+                Member.cell_id == cell_id,
+                Member.status == MemberStatus.official,
+                Member.left_on.is_(None),
+            )
         )
         if not self.settings.count_excused_members:
             query = query.where(Member.excused.is_(False))
@@ -106,12 +117,20 @@ class SqlCases:
         if action is None or action in _NEEDS_DOSSIER:
             dossier = self._dossier(case)
         return CaseFacts(
-            case_id=case.id, state=case.state, version=case.version, person_id=person.id,
-            person_name=person.full_name, birth_date=person.birth_date,
-            is_doan_member=person.is_doan_member, mentor=mentor,
-            certificate_number=case.certificate_number, certificate_date=case.certificate_date,
-            submitted_by_user_id=case.submitted_by_user_id, ceremony_on=case.ceremony_on,
-            **self._context(case.cell), **dossier,
+            case_id=case.id,
+            state=case.state,
+            version=case.version,
+            person_id=person.id,
+            person_name=person.full_name,
+            birth_date=person.birth_date,
+            is_doan_member=person.is_doan_member,
+            mentor=mentor,
+            certificate_number=case.certificate_number,
+            certificate_date=case.certificate_date,
+            submitted_by_user_id=case.submitted_by_user_id,
+            ceremony_on=case.ceremony_on,
+            **self._context(case.cell),
+            **dossier,
         )
 
     def _dossier(self, case: Case) -> dict[str, Any]:
@@ -123,13 +142,18 @@ class SqlCases:
         ).all()
         documents: dict[str, date] = {}
         for code, dated in self.session.execute(
-            select(DocumentRecord.code, DocumentRecord.dated).where(DocumentRecord.case_id == case.id)
+            select(DocumentRecord.code, DocumentRecord.dated).where(
+                DocumentRecord.case_id == case.id
+            )
         ):
             documents[code] = max(dated, documents.get(code, dated))
         return {
             "introductions": tuple(
                 IntroducerFacts(
-                    kind=i.kind, name=i.name, dated=i.dated, known_since=i.known_since,
+                    kind=i.kind,
+                    name=i.name,
+                    dated=i.dated,
+                    known_since=i.known_since,
                     member=member_facts(i.member) if i.member is not None else None,
                 )
                 for i in intros
@@ -147,10 +171,15 @@ class SqlCases:
         if cell is None or cell.type != OrgType.cell:
             return None
         return CaseFacts(
-            case_id=None, state="new", version=0, person_id=None,
-            person_name=fields.get("full_name") or "", birth_date=fields.get("birth_date"),
+            case_id=None,
+            state="new",
+            version=0,
+            person_id=None,
+            person_name=fields.get("full_name") or "",
+            birth_date=fields.get("birth_date"),
             is_doan_member=bool(fields.get("is_doan_member")),
-            has_other_open_case=self._open_case_exists(fields), **self._context(cell),
+            has_other_open_case=self._open_case_exists(fields),
+            **self._context(cell),
         )
 
     def _open_case_exists(self, fields: dict[str, Any]) -> bool:
@@ -175,21 +204,40 @@ class SqlCases:
     def create(self, fields: dict[str, Any], actor: Actor, today: date) -> Case:
         person_fields = {
             k: fields.get(k)
-            for k in ("full_name", "birth_date", "sex", "birth_place", "hometown", "ethnicity",
-                      "religion", "education", "residence", "occupation", "id_number")
+            for k in (
+                "full_name",
+                "birth_date",
+                "sex",
+                "birth_place",
+                "hometown",
+                "ethnicity",
+                "religion",
+                "education",
+                "residence",
+                "occupation",
+                "id_number",
+            )
         }
-        person = Person(**person_fields, search_name=fold(fields["full_name"]),
-                        is_doan_member=bool(fields.get("is_doan_member")))
+        person = Person(
+            **person_fields,
+            search_name=fold(fields["full_name"]),
+            is_doan_member=bool(fields.get("is_doan_member")),
+        )
         case = Case(
-            person=person, cell=self.organisation(fields["cell"]), state=State.identified,
-            source=fields["source"], source_detail=fields.get("source_detail"), opened_on=today,
+            person=person,
+            cell=self.organisation(fields["cell"]),
+            state=State.identified,
+            source=fields["source"],
+            source_detail=fields.get("source_detail"),
+            opened_on=today,
         )
         self.session.add(case)
         self.session.flush()
         return case
 
-    def apply(self, case: Case, action: str, fields: dict[str, Any], actor: Actor,
-              today: date) -> None:
+    def apply(
+        self, case: Case, action: str, fields: dict[str, Any], actor: Actor, today: date
+    ) -> None:
         """Store what `action` recorded; the state was already set by the machine."""
         handler = getattr(self, f"_apply_{action}", None)
         if handler is not None:
@@ -218,18 +266,30 @@ class SqlCases:
     _apply_reassign_mentor = _apply_assign_mentor
 
     def _apply_complete_training(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
-        self.session.add(Certificate(case_id=case.id, number=f["certificate_number"],
-                                     issued_on=f["certificate_date"], issuer=f.get("issuer")))
+        self.session.add(
+            Certificate(
+                case_id=case.id,
+                number=f["certificate_number"],
+                issued_on=f["certificate_date"],
+                issuer=f.get("issuer"),
+            )
+        )
         case.certificate_number = f["certificate_number"]
         case.certificate_date = f["certificate_date"]
 
     def _add_vote(self, case: Case, f: dict[str, Any]) -> None:
         vote: VoteFacts = f["vote"]
-        self.session.add(Vote(
-            case_id=case.id, body=vote.body, held_on=vote.held_on, votes_for=vote.votes_for,
-            votes_against=vote.votes_against, eligible=vote.eligible,
-            resolution_number=f.get("resolution_number"),
-        ))
+        self.session.add(
+            Vote(
+                case_id=case.id,
+                body=vote.body,
+                held_on=vote.held_on,
+                votes_for=vote.votes_for,
+                votes_against=vote.votes_against,
+                eligible=vote.eligible,
+                resolution_number=f.get("resolution_number"),
+            )
+        )
 
     def _apply_submit_dossier(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
         self._add_vote(case, f)
@@ -239,18 +299,29 @@ class SqlCases:
     def _add_decision(self, case: Case, kind: str, f: dict[str, Any]) -> None:
         body = self._ancestors(case.cell)
         deciding = next((o for o in reversed(body) if o.decides_admissions), body[0])
-        self.session.add(Decision(case_id=case.id, kind=kind, number=f["decision_number"],
-                                  signed_on=f["decision_date"], body_id=deciding.id))
+        self.session.add(
+            Decision(
+                case_id=case.id,
+                kind=kind,
+                number=f["decision_number"],
+                signed_on=f["decision_date"],
+                body_id=deciding.id,
+            )
+        )
         case.decision_number = f["decision_number"]
 
     def _apply_admit(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
         self._add_vote(case, f)
         self._add_decision(case, "admission", f)
         case.decision_date = f["decision_date"]
-        member = Member(person_id=case.person_id, cell_id=case.cell_id,
-                        status=MemberStatus.probationary, admitted_on=f["decision_date"])
+        member = Member(
+            person_id=case.person_id,
+            cell_id=case.cell_id,
+            status=MemberStatus.probationary,
+            admitted_on=f["decision_date"],
+        )
         self.session.add(member)
-        self.session.flush([member])
+        self.session.flush()
         case.member_id = member.id
 
     def _apply_recognize(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
@@ -267,18 +338,25 @@ class SqlCases:
         if member is not None:
             member.left_on = today
 
-    def _apply_record_introduction(self, case: Case, f: dict[str, Any], actor: Actor,
-                                   today: date):
+    def _apply_record_introduction(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
         member = f.get("member")
-        self.session.add(Introduction(
-            case_id=case.id, kind=f["kind"], member_id=member.id if member else None,
-            name=member.name if member else f["name"], known_since=f.get("known_since"),
-            dated=f["dated"],
-        ))
+        self.session.add(
+            Introduction(
+                case_id=case.id,
+                kind=f["kind"],
+                member_id=member.id if member else None,
+                name=member.name if member else f["name"],
+                known_since=f.get("known_since"),
+                dated=f["dated"],
+            )
+        )
 
     def _apply_record_document(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
-        self.session.add(DocumentRecord(case_id=case.id, code=f["code"], dated=f["dated"],
-                                        number=f.get("number")))
+        self.session.add(
+            DocumentRecord(
+                case_id=case.id, code=f["code"], dated=f["dated"], number=f.get("number")
+            )
+        )
 
     def _apply_record_ceremony(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
         case.ceremony_on = f["ceremony_date"]

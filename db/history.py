@@ -33,16 +33,26 @@ class SqlHistory:
             select(ChainHead).where(ChainHead.id == 1).with_for_update()
         ).scalar_one()
         event = Event(
-            id=head.last_id + 1, case_id=new.case_id, at=utc_stamp(new.at), user_id=new.user_id,
-            username=new.username, role=new.role, action=new.action, from_state=new.from_state,
-            to_state=new.to_state, reason=new.reason, data=canonical_data(new.data),
-            ruleset=new.ruleset, prev_digest=head.digest,
+            id=head.last_id + 1,
+            case_id=new.case_id,
+            at=utc_stamp(new.at),
+            user_id=new.user_id,
+            username=new.username,
+            role=new.role,
+            action=new.action,
+            from_state=new.from_state,
+            to_state=new.to_state,
+            reason=new.reason,
+            data=canonical_data(new.data),
+            ruleset=new.ruleset,
+            prev_digest=head.digest,
         )
         event.digest = chain_digest(head.digest, [getattr(event, c) for c in CANONICAL_COLUMNS])
         self.session.add(event)
-        self.session.flush([event])
+        self.session.flush()
         self.session.execute(
-            update(ChainHead).where(ChainHead.id == 1)
+            update(ChainHead)
+            .where(ChainHead.id == 1)
             .values(last_id=event.id, digest=event.digest, count=ChainHead.count + 1)
         )
         return event
@@ -59,9 +69,16 @@ def case_events(session: Session, case_id: int) -> list[EventView]:
 def to_view(event: Event) -> EventView:
     """The plain view of a stored event."""
     return EventView(
-        id=event.id, at=event.at, action=event.action, from_state=event.from_state,
-        to_state=event.to_state, username=event.username, role=event.role, reason=event.reason,
-        data=json.loads(event.data), ruleset=event.ruleset,
+        id=event.id,
+        at=event.at,
+        action=event.action,
+        from_state=event.from_state,
+        to_state=event.to_state,
+        username=event.username,
+        role=event.role,
+        reason=event.reason,
+        data=json.loads(event.data),
+        ruleset=event.ruleset,
     )
 
 

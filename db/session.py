@@ -18,7 +18,7 @@ WRITE = {"hoso_write": True}
 
 
 def instance_path() -> Path:
-    """The folder for the SQLite database, uploads and settings (``HOSO_INSTANCE`` or ./instance)."""
+    """Where the SQLite database, uploads and settings live (``HOSO_INSTANCE`` or ./instance)."""
     return Path(os.environ.get("HOSO_INSTANCE", DEFAULT_INSTANCE)).resolve()
 
 

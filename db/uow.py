@@ -16,8 +16,12 @@ from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 class SqlUnitOfWork:
     """A use case's transaction. Write transactions take SQLite's lock at BEGIN."""
 
-    def __init__(self, factory: sessionmaker[Session], settings: RuleSettings = DEFAULT_SETTINGS,
-                 write: bool = True):
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        settings: RuleSettings = DEFAULT_SETTINGS,
+        write: bool = True,
+    ):
         self.factory = factory
         self.settings = settings
         self.write = write
@@ -32,13 +36,13 @@ class SqlUnitOfWork:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if not self._committed:
-                self.session.rollback()
-        finally:
-            self.session.close()
+        # Closing ends the transaction: rolled back unless committed. (No explicit rollback: it
+        # would expire the objects a read-only use case hands back.)
+        self.session.close()
         if isinstance(exc, StaleDataError):
-            raise Conflict("the case was changed by someone else meanwhile; reload and retry") from exc
+            raise Conflict(
+                "the case was changed by someone else meanwhile; reload and retry"
+            ) from exc
         if isinstance(exc, OperationalError) and "could not serialize" in str(exc):
             raise Conflict("a concurrent change won; reload and retry") from exc
 
@@ -46,7 +50,9 @@ class SqlUnitOfWork:
         try:
             self.session.commit()
         except StaleDataError as err:
-            raise Conflict("the case was changed by someone else meanwhile; reload and retry") from err
+            raise Conflict(
+                "the case was changed by someone else meanwhile; reload and retry"
+            ) from err
         self._committed = True
 
     def rollback(self) -> None:

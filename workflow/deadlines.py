@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache
 
 import holidays
 
@@ -23,7 +23,7 @@ from workflow.states import State
 _DAY = timedelta(days=1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _public_calendar(year: int) -> tuple[frozenset[date], frozenset[date]]:
     """The public holidays of a year and its make-up Saturdays, built once per process."""
     # Building a holidays object costs about a millisecond; a report asks thousands of times.

@@ -66,7 +66,9 @@ def parse_fields(specs: tuple[FieldSpec, ...], raw: Mapping[str, Any]) -> dict[s
     known = {s.name for s in specs} | {"reason"}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise InvalidInput(unknown[0], f"unknown field (this action takes: {', '.join(sorted(known))})")
+        raise InvalidInput(
+            unknown[0], f"unknown field (this action takes: {', '.join(sorted(known))})"
+        )
     values: dict[str, Any] = {}
     for spec in specs:
         value = raw.get(spec.name)
@@ -84,5 +86,7 @@ def parse_fields(specs: tuple[FieldSpec, ...], raw: Mapping[str, Any]) -> dict[s
             raise InvalidInput(spec.name, "is required")
         values[spec.name] = value if value != "" else None
     if "reason" in raw and "reason" not in values:
-        values["reason"] = (str(raw["reason"]).strip() or None) if raw["reason"] is not None else None
+        values["reason"] = (
+            (str(raw["reason"]).strip() or None) if raw["reason"] is not None else None
+        )
     return values

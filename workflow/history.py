@@ -18,8 +18,18 @@ _SEP = "\x1f"
 
 #: The columns an event is hashed over, in this order.
 CANONICAL_COLUMNS = (
-    "id", "case_id", "at", "user_id", "username", "role", "action", "from_state", "to_state",
-    "reason", "data", "ruleset",
+    "id",
+    "case_id",
+    "at",
+    "user_id",
+    "username",
+    "role",
+    "action",
+    "from_state",
+    "to_state",
+    "reason",
+    "data",
+    "ruleset",
 )
 
 
@@ -32,8 +42,9 @@ def utc_stamp(moment: datetime) -> str:
 
 def canonical_data(data: dict[str, Any]) -> str:
     """Event data as canonical JSON (sorted keys, no spaces, dates as ISO strings)."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=_json_default)
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+    )
 
 
 def _json_default(value: Any) -> Any:
@@ -74,7 +85,9 @@ class ChainReport:
 
 
 def verify_chain(
-    rows: Iterable[Sequence[Any]], expected_head: str | None = None, expected_count: int | None = None
+    rows: Iterable[Sequence[Any]],
+    expected_head: str | None = None,
+    expected_count: int | None = None,
 ) -> ChainReport:
     """Walk events given as ``(*CANONICAL_COLUMNS, prev_digest, digest)`` in id order."""
     previous, last_id, checked = GENESIS, 0, 0
@@ -84,20 +97,39 @@ def verify_chain(
         if event_id <= last_id:
             return ChainReport(checked, previous, ChainProblem(event_id, "out of order"))
         if prev != previous:
-            return ChainReport(checked, previous, ChainProblem(
-                event_id, "does not link to the event before it (one was deleted or inserted)"))
-        actual = sha256(previous.encode() + _SEP.join(
-            "" if v is None else str(v) for v in row[:-2]).encode()).hexdigest()
+            return ChainReport(
+                checked,
+                previous,
+                ChainProblem(
+                    event_id, "does not link to the event before it (one was deleted or inserted)"
+                ),
+            )
+        actual = sha256(
+            previous.encode() + _SEP.join("" if v is None else str(v) for v in row[:-2]).encode()
+        ).hexdigest()
         if actual != digest:
-            return ChainReport(checked, previous, ChainProblem(
-                event_id, "content does not match its digest (edited)"))
+            return ChainReport(
+                checked,
+                previous,
+                ChainProblem(event_id, "content does not match its digest (edited)"),
+            )
         previous, last_id, checked = digest, event_id, checked + 1
     if expected_count is not None and checked != expected_count:
-        return ChainReport(checked, previous, ChainProblem(
-            None, f"the chain holds {checked} events but the head records {expected_count}"))
+        return ChainReport(
+            checked,
+            previous,
+            ChainProblem(
+                None, f"the chain holds {checked} events but the head records {expected_count}"
+            ),
+        )
     if expected_head is not None and previous != expected_head:
-        return ChainReport(checked, previous, ChainProblem(
-            None, "the last event is not the recorded head (events removed from the end)"))
+        return ChainReport(
+            checked,
+            previous,
+            ChainProblem(
+                None, "the last event is not the recorded head (events removed from the end)"
+            ),
+        )
     return ChainReport(checked, previous)
 
 

@@ -61,9 +61,7 @@ def fire(case: HasState, trigger: str, attempt: Attempt) -> None:
     try:
         event.trigger(case, attempt=attempt)
     except MachineError as err:
-        raise InvalidTransition(
-            f"{trigger} cannot fire from state {case.state!r}"
-        ) from err
+        raise InvalidTransition(f"{trigger} cannot fire from state {case.state!r}") from err
 
 
 def triggers_from(state: str) -> list[str]:

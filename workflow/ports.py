@@ -45,8 +45,9 @@ class CaseRepository(Protocol):
 
     def create(self, fields: dict[str, Any], actor: Actor, today: date) -> CaseRecord: ...
 
-    def apply(self, case: CaseRecord, action: str, fields: dict[str, Any], actor: Actor,
-              today: date) -> None: ...
+    def apply(
+        self, case: CaseRecord, action: str, fields: dict[str, Any], actor: Actor, today: date
+    ) -> None: ...
 
 
 class History(Protocol):

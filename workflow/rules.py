@@ -16,7 +16,7 @@ from workflow.dates import add_months, full_months, full_years
 from workflow.errors import Failure
 from workflow.facts import Actor, CaseFacts, IntroducerFacts, MemberFacts, VoteFacts
 from workflow.settings import RuleSettings
-from workflow.states import IntroducerKind, MemberStatus, Source, VoteBody
+from workflow.states import IntroducerKind, MemberStatus, Source
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,11 @@ def mentor_official_member_of_cell(a: Attempt) -> Failure | None:
 def mentor_not_candidate(a: Attempt) -> Failure | None:
     """Nobody mentors themself."""
     mentor: MemberFacts | None = a.fields.get("mentor")
-    if mentor is not None and mentor.person_id is not None and mentor.person_id == a.facts.person_id:
+    if (
+        mentor is not None
+        and mentor.person_id is not None
+        and mentor.person_id == a.facts.person_id
+    ):
         return _fail(
             mentor_not_candidate,
             "Người giúp đỡ không thể là chính quần chúng.",
@@ -294,11 +298,15 @@ def _youth_introducers(a: Attempt, members: list[IntroducerFacts]) -> Failure | 
     return None
 
 
-def _vote_share_failure(rule: Callable, vote: VoteFacts | None, threshold: Fraction, what_vi: str,
-                        what_en: str) -> Failure | None:
+def _vote_share_failure(
+    rule: Callable, vote: VoteFacts | None, threshold: Fraction, what_vi: str, what_en: str
+) -> Failure | None:
     if vote is None:
-        return _fail(rule, f"Chưa ghi kết quả biểu quyết của {what_vi}.",
-                     f"The {what_en} vote is not recorded.")
+        return _fail(
+            rule,
+            f"Chưa ghi kết quả biểu quyết của {what_vi}.",
+            f"The {what_en} vote is not recorded.",
+        )
     if vote.eligible <= 0 or vote.votes_for + vote.votes_against > vote.eligible:
         return _fail(
             rule,
@@ -334,8 +342,9 @@ def vote_date_not_future(a: Attempt) -> Failure | None:
 
 def cell_vote_two_thirds(a: Attempt) -> Failure | None:
     """At least 2/3 of all official members of the chi bộ vote for admission."""
-    return _vote_share_failure(cell_vote_two_thirds, a.fields.get("vote"),
-                               a.settings.vote_threshold, "chi bộ", "chi bộ")
+    return _vote_share_failure(
+        cell_vote_two_thirds, a.fields.get("vote"), a.settings.vote_threshold, "chi bộ", "chi bộ"
+    )
 
 
 def dossier_forms_present(a: Attempt) -> Failure | None:
@@ -383,8 +392,13 @@ def reason_given(a: Attempt) -> Failure | None:
 
 def grassroots_vote_two_thirds(a: Attempt) -> Failure | None:
     """At least 2/3 of the grassroots committee's members vote for admission."""
-    return _vote_share_failure(grassroots_vote_two_thirds, a.fields.get("vote"),
-                               a.settings.vote_threshold, "đảng ủy cơ sở", "grassroots committee")
+    return _vote_share_failure(
+        grassroots_vote_two_thirds,
+        a.fields.get("vote"),
+        a.settings.vote_threshold,
+        "đảng ủy cơ sở",
+        "grassroots committee",
+    )
 
 
 def decision_recorded(a: Attempt) -> Failure | None:
@@ -392,11 +406,17 @@ def decision_recorded(a: Attempt) -> Failure | None:
     number = (a.fields.get("decision_number") or "").strip()
     signed = a.fields.get("decision_date")
     if not number or signed is None:
-        return _fail(decision_recorded, "Chưa ghi số và ngày quyết định.",
-                     "The decision's number and date are missing.")
+        return _fail(
+            decision_recorded,
+            "Chưa ghi số và ngày quyết định.",
+            "The decision's number and date are missing.",
+        )
     if signed > a.today:
-        return _fail(decision_recorded, f"Ngày quyết định {_d(signed)} ở tương lai.",
-                     f"The decision date {_d(signed)} is in the future.")
+        return _fail(
+            decision_recorded,
+            f"Ngày quyết định {_d(signed)} ở tương lai.",
+            f"The decision date {_d(signed)} is in the future.",
+        )
     held = a.fields.get("vote_date")
     if held is not None and signed < held:
         return _fail(
@@ -424,8 +444,11 @@ def four_eyes(a: Attempt) -> Failure | None:
 def ceremony_recorded(a: Attempt) -> Failure | None:
     """The admission ceremony's date is on file."""
     if a.facts.ceremony_on is None:
-        return _fail(ceremony_recorded, "Chưa ghi ngày tổ chức lễ kết nạp.",
-                     "The admission ceremony's date is not recorded.")
+        return _fail(
+            ceremony_recorded,
+            "Chưa ghi ngày tổ chức lễ kết nạp.",
+            "The admission ceremony's date is not recorded.",
+        )
     return None
 
 
@@ -448,9 +471,13 @@ def probation_complete(a: Attempt) -> Failure | None:
 
 def recognition_vote_two_thirds(a: Attempt) -> Failure | None:
     """At least 2/3 of the chi bộ's official members vote to recognise."""
-    return _vote_share_failure(recognition_vote_two_thirds, a.fields.get("vote"),
-                               a.settings.vote_threshold, "chi bộ (công nhận chính thức)",
-                               "chi bộ recognition")
+    return _vote_share_failure(
+        recognition_vote_two_thirds,
+        a.fields.get("vote"),
+        a.settings.vote_threshold,
+        "chi bộ (công nhận chính thức)",
+        "chi bộ recognition",
+    )
 
 
 def recognition_forms_present(a: Attempt) -> Failure | None:
@@ -463,14 +490,6 @@ def recognition_forms_present(a: Attempt) -> Failure | None:
             f"The recognition file lacks: {', '.join(missing)}.",
         )
     return None
-
-
-def vote_from_fields(a: Attempt, body: VoteBody, eligible: int) -> VoteFacts | None:
-    """The vote given with the action, counted against those who may vote."""
-    held = a.fields.get("vote_date")
-    if held is None or a.fields.get("votes_for") is None:
-        return None
-    return VoteFacts(body, held, a.fields["votes_for"], a.fields.get("votes_against") or 0, eligible)
 
 
 def evaluate(rules: tuple[Rule, ...], attempt: Attempt) -> list[Failure]:

@@ -48,8 +48,9 @@ class _NewCase:
     state: str = NEW
 
 
-def _visible_case(uow: UnitOfWork, actor: Actor, case_id: int,
-                  for_update: bool = False) -> tuple[CaseRecord, CaseFacts]:
+def _visible_case(
+    uow: UnitOfWork, actor: Actor, case_id: int, for_update: bool = False
+) -> tuple[CaseRecord, CaseFacts]:
     case = uow.cases.get(case_id, for_update=for_update)
     if case is None:
         raise NotFound(f"no case {case_id}")
@@ -65,8 +66,9 @@ def view_case(uow: UnitOfWork, actor: Actor, case_id: int) -> CaseFacts:
         return _visible_case(uow, actor, case_id)[1]
 
 
-def _resolve(uow: UnitOfWork, spec_fields: dict[str, Any], facts: CaseFacts,
-             trigger: str) -> dict[str, Any]:
+def _resolve(
+    uow: UnitOfWork, spec_fields: dict[str, Any], facts: CaseFacts, trigger: str
+) -> dict[str, Any]:
     """Replace ids by the facts they name, and count the vote against those who may vote."""
     values = dict(spec_fields)
     for name in ("mentor", "member"):
@@ -76,11 +78,23 @@ def _resolve(uow: UnitOfWork, spec_fields: dict[str, Any], facts: CaseFacts,
                 raise InvalidInput(name, f"no party member with id {values[name]}")
             values[name] = member
     body = _VOTE_OF.get(Trigger(trigger)) if trigger in SPECS else None
-    if body is not None and values.get("vote_date") is not None and values.get("votes_for") is not None:
-        eligible = (facts.grassroots_committee_size if body == VoteBody.grassroots
-                    else facts.cell_official_members)
-        values["vote"] = VoteFacts(body, values["vote_date"], values["votes_for"],
-                                   values.get("votes_against") or 0, eligible)
+    if (
+        body is not None
+        and values.get("vote_date") is not None
+        and values.get("votes_for") is not None
+    ):
+        eligible = (
+            facts.grassroots_committee_size
+            if body == VoteBody.grassroots
+            else facts.cell_official_members
+        )
+        values["vote"] = VoteFacts(
+            body,
+            values["vote_date"],
+            values["votes_for"],
+            values.get("votes_against") or 0,
+            eligible,
+        )
     return values
 
 
@@ -209,18 +223,43 @@ def _check_fact(kind: str, values: dict[str, Any], today: date, settings: RuleSe
         if values["kind"] != "member" and not values.get("name"):
             raise InvalidInput("name", "an introduction by resolution names the organisation")
     if kind == "document":
-        known = {*settings.dossier_forms, *settings.youth_forms, *settings.recognition_forms,
-                 "CN-NTVĐ", "7-KNĐ", "8-KNĐ", "9-KNĐ", "16-KNĐ"}
+        known = {
+            *settings.dossier_forms,
+            *settings.youth_forms,
+            *settings.recognition_forms,
+            "CN-NTVĐ",
+            "7-KNĐ",
+            "8-KNĐ",
+            "9-KNĐ",
+            "16-KNĐ",
+        }
         if values["code"] not in known:
             raise InvalidInput("code", f"unknown form {values['code']!r}")
 
 
-def _append(uow: UnitOfWork, case: CaseRecord, actor: Actor, role: str, action: str,
-            from_state: str | None, values: dict[str, Any], clock: Clock,
-            settings: RuleSettings) -> None:
-    uow.history.append(NewEvent(
-        case_id=case.id, at=clock.now, user_id=actor.user_id, username=actor.username,
-        role=str(role), action=str(action), from_state=from_state,
-        to_state=case.state if from_state is not None or action == Trigger.identify else None,
-        reason=values.get("reason"), data=_event_data(values), ruleset=settings.version,
-    ))
+def _append(
+    uow: UnitOfWork,
+    case: CaseRecord,
+    actor: Actor,
+    role: str,
+    action: str,
+    from_state: str | None,
+    values: dict[str, Any],
+    clock: Clock,
+    settings: RuleSettings,
+) -> None:
+    uow.history.append(
+        NewEvent(
+            case_id=case.id,
+            at=clock.now,
+            user_id=actor.user_id,
+            username=actor.username,
+            role=str(role),
+            action=str(action),
+            from_state=from_state,
+            to_state=case.state if from_state is not None or action == Trigger.identify else None,
+            reason=values.get("reason"),
+            data=_event_data(values),
+            ruleset=settings.version,
+        )
+    )

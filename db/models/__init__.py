@@ -15,6 +15,18 @@ from db.models.people import Member, Person
 from db.models.users import RoleGrant, User
 
 __all__ = [
-    "Case", "Certificate", "ChainHead", "Decision", "DocumentRecord", "Event", "Introduction",
-    "Member", "MentorAssignment", "Organisation", "Person", "RoleGrant", "User", "Vote",
+    "Case",
+    "Certificate",
+    "ChainHead",
+    "Decision",
+    "DocumentRecord",
+    "Event",
+    "Introduction",
+    "Member",
+    "MentorAssignment",
+    "Organisation",
+    "Person",
+    "RoleGrant",
+    "User",
+    "Vote",
 ]

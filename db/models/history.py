@@ -19,8 +19,9 @@ class Event(Base):
     __table_args__ = (Index("ix_events_case_id_id", "case_id", "id"),)
 
     #: Contiguous from 1: the chain head hands out the next id under its lock.
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-                                    autoincrement=False)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     at: Mapped[str] = mapped_column(String(32), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -1,0 +1,54 @@
+# Developer entry points for hoso. GNU make.
+#   make setup   create .venv and install hoso with its dev extras (again only when pyproject changes)
+#   make run     create/upgrade the database, load the demo district if empty, serve on :5000
+#   make test    ruff, import-linter, pytest (PYTEST_ARGS="-k foo -x" passes arguments to pytest)
+#   make bench   run the benchmarks
+#   make lint    ruff check; make format: ruff format and fix imports
+#   make clean   remove the install stamp, instance/, caches and build artefacts
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test bench lint format clean
+
+help:
+	@sed -n '2,8s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev]'
+	@touch $@
+
+run: setup
+	$(BIN)/hoso init
+	$(BIN)/hoso demo --if-empty
+	$(BIN)/hoso run
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --select I --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -f $(STAMP)
+	rm -rf instance/ .pytest_cache/ .ruff_cache/ .import_linter_cache/ build/ dist/ *.egg-info/ .coverage htmlcov/
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -1,0 +1,101 @@
+"""Read-side queries: lists and details as plain dicts, without loading the state machine."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, aliased
+
+from db.history import case_events
+from db.models import Case, Member, Organisation, Person, User
+from workflow.history import replay
+from workflow.states import State
+
+_MentorPerson = aliased(Person)
+
+
+def case_rows_query(state: str | None = None) -> Select:
+    """Cases with their person, cell and mentor's username: one query, no ORM objects."""
+    query = (
+        select(
+            Case.id,
+            Person.full_name.label("name"),
+            Case.state,
+            Organisation.name.label("cell"),
+            User.username.label("mentor"),
+            _MentorPerson.full_name.label("mentor_name"),
+            Case.version,
+        )
+        .join(Person, Person.id == Case.person_id)
+        .join(Organisation, Organisation.id == Case.cell_id)
+        .outerjoin(Member, Member.id == Case.mentor_id)
+        .outerjoin(_MentorPerson, _MentorPerson.id == Member.person_id)
+        .outerjoin(User, User.member_id == Case.mentor_id)
+        .order_by(Case.id)
+    )
+    if state is not None:
+        query = query.where(Case.state == state)
+    return query
+
+
+def list_cases(session: Session, state: str | None = None) -> list[dict[str, Any]]:
+    """Every case as ``{id, name, state, organisation, mentor, ...}``."""
+    return [
+        {
+            "id": row.id,
+            "name": row.name,
+            "state": row.state,
+            "state_label": State(row.state).label_vi,
+            "organisation": row.cell,
+            "mentor": row.mentor,
+            "mentor_name": row.mentor_name,
+            "version": row.version,
+        }
+        for row in session.execute(case_rows_query(state))
+    ]
+
+
+def case_detail(session: Session, case_id: int, at: date | None = None) -> dict[str, Any] | None:
+    """One case now, or as its events describe it at the end of `at`."""
+    rows = session.execute(case_rows_query().where(Case.id == case_id)).all()
+    if not rows:
+        return None
+    row = rows[0]
+    events = case_events(session, case_id)
+    snapshot = replay(events, until=at)
+    detail: dict[str, Any] = {
+        "id": row.id,
+        "name": row.name,
+        "organisation": row.cell,
+        "mentor": row.mentor,
+        "version": row.version,
+        "state": row.state,
+    }
+    if at is not None:
+        if snapshot.state is None:
+            return {**detail, "state": None, "at": at.isoformat(), "exists": False, "events": []}
+        detail.update(state=snapshot.state, at=at.isoformat())
+    shown = events[: snapshot.events]
+    detail.update(
+        state_label=State(detail["state"]).label_vi,
+        data=snapshot.data,
+        facts=snapshot.facts,
+        events=[
+            {
+                "id": e.id,
+                "at": e.at,
+                "action": e.action,
+                "from": e.from_state,
+                "to": e.to_state,
+                "user": e.username,
+                "role": e.role,
+                "reason": e.reason,
+                "data": e.data,
+                "ruleset": e.ruleset,
+            }
+            for e in shown
+        ],
+    )
+    return detail

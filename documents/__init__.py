@@ -1,0 +1,1 @@
+"""The dossier's forms: registry, context builders, PDF rendering."""

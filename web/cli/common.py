@@ -1,0 +1,73 @@
+"""What the commands share: the runtime, and turning domain errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from db.runtime import Runtime
+from workflow.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    RuleViolation,
+)
+
+#: Exit codes, so that scripts can tell refusals apart.
+EXIT_CODES: dict[type[DomainError], int] = {
+    NotFound: 4,
+    NotAllowed: 3,
+    InvalidTransition: 5,
+    Conflict: 6,
+    RuleViolation: 7,
+    InvalidInput: 2,
+}
+
+
+def runtime() -> Runtime:
+    """The runtime for this command, made once."""
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if "runtime" not in root.meta:
+        try:
+            root.meta["runtime"] = Runtime.from_url()
+        except ValueError as err:
+            raise click.ClickException(str(err)) from err
+    return root.meta["runtime"]
+
+
+def domain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Report a refusal in words, with its own exit code, and no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except RuleViolation as err:
+            for failure in err.failures:
+                click.echo(f"refused by rule {failure.rule}: {failure.en} / {failure.vi}", err=True)
+            sys.exit(EXIT_CODES[RuleViolation])
+        except DomainError as err:
+            kind = type(err).__name__
+            click.echo(f"error ({kind}): {err}", err=True)
+            sys.exit(EXIT_CODES.get(type(err), 1))
+        except (OperationalError, ProgrammingError) as err:
+            raise click.ClickException(
+                f"the database is not ready ({err.orig}); run `hoso init` first"
+            ) from err
+
+    return wrapper
+
+
+def echo_json(value: Any) -> None:
+    """Print `value` as JSON (UTF-8, readable)."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
