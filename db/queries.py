@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.history import case_events
 from db.models import Case, Member, Organisation, Person, User
+from workflow.facts import Actor
 from workflow.history import replay
-from workflow.states import State
+from workflow.policy import READERS, visible_paths
+from workflow.states import Role, State
 
 _MentorPerson = aliased(Person)
 
@@ -99,3 +101,21 @@ def case_detail(session: Session, case_id: int, at: date | None = None) -> dict[
         ],
     )
     return detail
+
+
+def scope_filter(actor: Actor, readers: tuple[str, ...] = READERS):
+    """A WHERE clause for the cases `actor` may see: their scopes, and their own mentees.
+
+    Mirrors ``workflow.policy.can_see`` for queries over many cases; the query must join
+    ``Organisation`` as the case's cell.
+    """
+    clauses = [Organisation.path.startswith(path) for path in visible_paths(actor, readers)]
+    mentor_paths = [g.scope_path for g in actor.grants_for(Role.mentor)]
+    if actor.member_id is not None and mentor_paths:
+        clauses.append(
+            and_(
+                Case.mentor_id == actor.member_id,
+                or_(*(Organisation.path.startswith(p) for p in mentor_paths)),
+            )
+        )
+    return or_(*clauses) if clauses else false()

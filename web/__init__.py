@@ -2,23 +2,64 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from db.runtime import Runtime
+from db.session import instance_path
+
+
+def _secret_key(folder: Path) -> str:
+    """``HOSO_SECRET_KEY``, else a key kept in the instance folder (made on first start)."""
+    if os.environ.get("HOSO_SECRET_KEY"):
+        return os.environ["HOSO_SECRET_KEY"]
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
     """Build the app; without `runtime` (engine, sessions, settings) it is made from the env."""
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(SECRET_KEY="dev")
+    folder = instance_path()
+    app = Flask(__name__, instance_path=str(folder))
+    app.config.from_mapping(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("HOSO_SECURE_COOKIES") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
+        LOGIN_MAX_FAILURES=5,
+        LOGIN_LOCK_SECONDS=15 * 60,
+        PAGE_SIZE=50,
+    )
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(folder)
     app.extensions["hoso"] = runtime or Runtime.from_url(app.config.get("DATABASE_URL"))
 
-    @app.get("/")
-    def index() -> str:
-        return "hoso"
+    from web import auth, errors, i18n, security
+    from web.admin import bp as admin_bp
+    from web.audit import bp as audit_bp
+    from web.candidates import bp as candidates_bp
+    from web.reviews import bp as reviews_bp
+    from web.work import bp as work_bp
 
+    security.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    for blueprint in (work_bp, candidates_bp, reviews_bp, audit_bp, admin_bp):
+        app.register_blueprint(blueprint)
     return app

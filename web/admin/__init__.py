@@ -1,0 +1,12 @@
+"""The admin pages."""
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("base.html")
