@@ -1,4 +1,4 @@
-"""Benchmark data: a district built with the ORM, and cases by the thousand with Core bulk inserts."""
+"""Benchmark data: a district built with the ORM; cases by the thousand with Core bulk inserts."""
 
 from __future__ import annotations
 
@@ -63,7 +63,11 @@ def build_district(
     """
     with session_factory(engine)() as session:
         committee = add_organisation(
-            session, "Huyện ủy Đo Hiệu Năng", "committee", decides_admissions=True, committee_size=15
+            session,
+            "Huyện ủy Đo Hiệu Năng",
+            "committee",
+            decides_admissions=True,
+            committee_size=15,
         )
         district = District(committee.id, [])
         for c in range(cells):

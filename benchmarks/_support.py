@@ -234,13 +234,13 @@ def count_machines() -> Iterator[dict[str, int]]:
 
 @contextmanager
 def count_loads(mapped: type) -> Iterator[dict[str, int]]:
-    """How many instances of an ORM class are loaded from rows while the block runs."""
+    """How many instances of an ORM class (or of its subclasses) are loaded from rows."""
     counts = {"loaded": 0}
 
     def _on_load(target, context):
         counts["loaded"] += 1
 
-    event.listen(mapped, "load", _on_load)
+    event.listen(mapped, "load", _on_load, propagate=True)
     try:
         yield counts
     finally:
@@ -269,7 +269,13 @@ def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     print(f"\n{title}")
     for n, row in enumerate(cells):
-        print("  " + "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        print(
+            "  "
+            + "  ".join(
+                c.rjust(w) if i else c.ljust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
         if n == 0:
             print("  " + "  ".join("-" * w for w in widths))
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from db.models import (
     Case,
     Certificate,
+    ChainHead,
     Decision,
     DocumentRecord,
     Introduction,
@@ -184,6 +185,10 @@ class SqlCases:
 
     def _open_case_exists(self, fields: dict[str, Any]) -> bool:
         """The same person (by ID number, else by name and date of birth) has an open case."""
+        # Two identifications of one person must not both pass this check. PostgreSQL's READ
+        # COMMITTED would let them, so queue them on the chain head's row lock (which the append
+        # takes anyway) before looking; on SQLite, BEGIN IMMEDIATE has already queued them.
+        self.session.execute(select(ChainHead.id).where(ChainHead.id == 1).with_for_update())
         same = (
             Person.id_number == fields["id_number"]
             if fields.get("id_number")
@@ -314,15 +319,18 @@ class SqlCases:
         self._add_vote(case, f)
         self._add_decision(case, "admission", f)
         case.decision_date = f["decision_date"]
-        member = Member(
-            person_id=case.person_id,
-            cell_id=case.cell_id,
-            status=MemberStatus.probationary,
-            admitted_on=f["decision_date"],
+        # Inserted on its own for its id: a flush here would UPDATE the case (and step its
+        # version) a second time.
+        case.member_id = self.session.scalar(
+            insert(Member)
+            .values(
+                person_id=case.person_id,
+                cell_id=case.cell_id,
+                status=MemberStatus.probationary,
+                admitted_on=f["decision_date"],
+            )
+            .returning(Member.id)
         )
-        self.session.add(member)
-        self.session.flush()
-        case.member_id = member.id
 
     def _apply_recognize(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
         self._add_vote(case, f)

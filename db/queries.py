@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session, aliased
 from db.history import case_events
 from db.models import Case, Member, Organisation, Person, User
 from workflow.facts import Actor
-from workflow.history import replay
+from workflow.history import EventView, replay
 from workflow.policy import READERS, visible_paths
 from workflow.states import Role, State
 
 _MentorPerson = aliased(Person)
+_MENTOR_ACTIONS = ("assign_mentor", "reassign_mentor")
 
 
 def case_rows_query(state: str | None = None) -> Select:
@@ -75,11 +76,13 @@ def case_detail(session: Session, case_id: int, at: date | None = None) -> dict[
         "version": row.version,
         "state": row.state,
     }
-    if at is not None:
-        if snapshot.state is None:
-            return {**detail, "state": None, "at": at.isoformat(), "exists": False, "events": []}
-        detail.update(state=snapshot.state, at=at.isoformat())
     shown = events[: snapshot.events]
+    if at is not None:
+        # As it stood then: the mentor of then too, not today's.
+        detail.update(at=at.isoformat(), exists=snapshot.state is not None)
+        if snapshot.state is None:
+            return {**detail, "state": None, "mentor": None, "events": []}
+        detail.update(state=snapshot.state, mentor=_mentor_in(session, shown))
     detail.update(
         state_label=State(detail["state"]).label_vi,
         data=snapshot.data,
@@ -101,6 +104,17 @@ def case_detail(session: Session, case_id: int, at: date | None = None) -> dict[
         ],
     )
     return detail
+
+
+def _mentor_in(session: Session, events: list[EventView]) -> str | None:
+    """The username of the mentor these events last assigned (``None`` if none yet)."""
+    member_id = next(
+        (e.data.get("mentor_id") for e in reversed(events) if e.action in _MENTOR_ACTIONS),
+        None,
+    )
+    if member_id is None:
+        return None
+    return session.scalar(select(User.username).where(User.member_id == member_id).limit(1))
 
 
 def scope_filter(actor: Actor, readers: tuple[str, ...] = READERS):

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from flask import Flask, request, session
 from flask_babel import Babel
 
+from workflow.dates import LOCAL_ZONE
+
 LOCALES = ("vi", "en")
 babel = Babel()
 
@@ -31,8 +33,6 @@ def format_day(value: date | datetime | str | None) -> str:
 
 def format_moment(value: str | datetime | None) -> str:
     """An event's UTC moment in local time, as dd/mm/yyyy HH:MM."""
-    from workflow.services import LOCAL_ZONE
-
     if not value:
         return ""
     if isinstance(value, str):

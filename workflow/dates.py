@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from zoneinfo import ZoneInfo
+
+#: The local calendar the rules count days in.
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def add_months(day: date, months: int) -> date:

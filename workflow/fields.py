@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -32,15 +33,18 @@ def parse_date(field: str, value: Any) -> date | None:
 
 
 def _parse_int(field: str, value: Any) -> int | None:
-    if value is None or isinstance(value, int) and not isinstance(value, bool):
-        return value
-    text = str(value).strip()
-    if not text:
+    if value is None:
         return None
-    try:
-        number = int(text)
-    except ValueError:
-        raise InvalidInput(field, f"'{text}' is not a whole number") from None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value  # already a number (JSON, the CLI's callers): still never negative
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            number = int(text)
+        except ValueError:
+            raise InvalidInput(field, f"'{text}' is not a whole number") from None
     if number < 0:
         raise InvalidInput(field, "must not be negative")
     return number
@@ -73,7 +77,7 @@ def parse_fields(specs: tuple[FieldSpec, ...], raw: Mapping[str, Any]) -> dict[s
     for spec in specs:
         value = raw.get(spec.name)
         if isinstance(value, str):
-            value = value.strip()
+            value = _clean_text(spec.name, value)
         if spec.kind == "date":
             value = parse_date(spec.name, value)
         elif spec.kind in ("int", "member", "organisation"):
@@ -86,7 +90,17 @@ def parse_fields(specs: tuple[FieldSpec, ...], raw: Mapping[str, Any]) -> dict[s
             raise InvalidInput(spec.name, "is required")
         values[spec.name] = value if value != "" else None
     if "reason" in raw and "reason" not in values:
-        values["reason"] = (
-            (str(raw["reason"]).strip() or None) if raw["reason"] is not None else None
-        )
+        reason = raw["reason"]
+        values["reason"] = None if reason is None else (_clean_text("reason", str(reason)) or None)
     return values
+
+
+def _clean_text(field: str, value: str) -> str:
+    """Trimmed, NFC-normalised text; control characters (but line breaks and tabs) are refused.
+
+    The history hashes columns joined by a control character, so none may come from input.
+    """
+    text = unicodedata.normalize("NFC", value.strip())
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
+        raise InvalidInput(field, "contains control characters")
+    return text

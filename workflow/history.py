@@ -10,11 +10,15 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
+
+from workflow.dates import LOCAL_ZONE
 
 GENESIS = "0" * 64
 _SEP = "\x1f"
+#: How a NULL column is hashed: unlike "", and unlike any text (inputs refuse control characters).
+_NULL = "\x00"
 
 #: The columns an event is hashed over, in this order.
 CANONICAL_COLUMNS = (
@@ -55,7 +59,7 @@ def _json_default(value: Any) -> Any:
 
 def canonical_bytes(row: Sequence[Any]) -> bytes:
     """The bytes an event's digest covers: its columns in CANONICAL_COLUMNS order."""
-    return _SEP.join("" if v is None else str(v) for v in row).encode()
+    return _SEP.join(_NULL if v is None else str(v) for v in row).encode()
 
 
 def chain_digest(previous: str, row: Sequence[Any]) -> str:
@@ -105,7 +109,7 @@ def verify_chain(
                 ),
             )
         actual = sha256(
-            previous.encode() + _SEP.join("" if v is None else str(v) for v in row[:-2]).encode()
+            previous.encode() + _SEP.join(_NULL if v is None else str(v) for v in row[:-2]).encode()
         ).hexdigest()
         if actual != digest:
             return ChainReport(
@@ -160,12 +164,26 @@ class Snapshot:
     last_reason: str | None = None
 
 
-def replay(events: Iterable[EventView], until: date | None = None) -> Snapshot:
-    """Fold events (oldest first) into the case's state and data, up to the end of `until`."""
+def day_end_stamp(day: date, zone: tzinfo = LOCAL_ZONE) -> str | None:
+    """The UTC stamp at which `day` ends in `zone` (``None``: the calendar's last day)."""
+    if day >= date.max:
+        return None
+    end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
+    return end.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def replay(
+    events: Iterable[EventView], until: date | None = None, zone: tzinfo = LOCAL_ZONE
+) -> Snapshot:
+    """Fold events (oldest first) into the case's state and data, up to the end of `until`.
+
+    `until` is a day of `zone`'s calendar, the one the rules count in: an event at 20:00 UTC
+    belongs to the next local day, as the ``opened_on`` of a case it opened does.
+    """
     snapshot = Snapshot()
-    bound = until.isoformat() + "T99" if until is not None else None
+    bound = day_end_stamp(until, zone) if until is not None else None
     for event in events:
-        if bound is not None and event.at > bound:
+        if bound is not None and event.at >= bound:
             break
         snapshot.events += 1
         if event.to_state is not None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from workflow.definition import FACTS, SPECS
 from workflow.facts import Actor, CaseFacts
 from workflow.machine import triggers_from
-from workflow.states import Role
+from workflow.states import Role, Trigger
 
 #: Roles that may read a case in their scope (mentors only their own).
 READERS = (Role.secretary, Role.committee, Role.auditor)
@@ -32,10 +32,19 @@ def is_own_mentee(actor: Actor, case: CaseFacts) -> bool:
     )
 
 
+def _awaits_trainer(actor: Actor, case: CaseFacts) -> bool:
+    """A trainer sees the cases in scope that wait for the class: those it may certify."""
+    return case.state in SPECS[Trigger.complete_training].sources and _covers(
+        actor, Role.trainer, case.cell_path
+    )
+
+
 def can_see(actor: Actor, case: CaseFacts) -> bool:
     """Whether the case exists for this actor at all (else: 404)."""
-    return any(_covers(actor, role, case.cell_path) for role in READERS) or is_own_mentee(
-        actor, case
+    return (
+        any(_covers(actor, role, case.cell_path) for role in READERS)
+        or is_own_mentee(actor, case)
+        or _awaits_trainer(actor, case)
     )
 
 

@@ -247,7 +247,8 @@ def introducers(a: Attempt) -> Failure | None:
     on, months = a.vote_date, a.settings.introducer_known_months
     members = [i for i in a.facts.introductions if i.kind == IntroducerKind.member]
     for intro in members:
-        problem = _member_introducer_problem(intro, on, months)
+        # The 12 months are counted up to the day the member signs the introduction.
+        problem = _member_introducer_problem(intro, intro.dated, months)
         if problem == "official":
             return _fail(
                 introducers,
@@ -258,18 +259,19 @@ def introducers(a: Attempt) -> Failure | None:
             return _fail(
                 introducers,
                 f"Người giới thiệu {intro.name} chưa cùng công tác, học tập hoặc sinh sống với "
-                f"quần chúng đủ {months} tháng.",
-                f"The introducer {intro.name} has not worked, studied or lived with the candidate "
-                f"for {months} months.",
+                f"quần chúng đủ {months} tháng tính đến ngày giới thiệu {_d(intro.dated)}.",
+                f"The introducer {intro.name} had not worked, studied or lived with the candidate "
+                f"for {months} months by the introduction of {_d(intro.dated)}.",
             )
     if is_youth(a.facts, on, a.settings):
         return _youth_introducers(a, members)
     needed = a.settings.introducers_required
-    if len(members) < needed:
+    count = len({i.member.id for i in members if i.member is not None})  # one member counts once
+    if count < needed:
         return _fail(
             introducers,
-            f"Cần {needed} đảng viên chính thức giới thiệu; mới có {len(members)}.",
-            f"{needed} official members must introduce the candidate; there are {len(members)}.",
+            f"Cần {needed} đảng viên chính thức giới thiệu; mới có {count}.",
+            f"{needed} official members must introduce the candidate; there are {count}.",
         )
     return None
 
@@ -350,15 +352,17 @@ def cell_vote_two_thirds(a: Attempt) -> Failure | None:
 def dossier_forms_present(a: Attempt) -> Failure | None:
     """The forms of the dossier are on file."""
     missing = [c for c in a.settings.dossier_forms if c not in a.facts.documents]
-    if is_youth(a.facts, a.vote_date, a.settings) and not any(
-        c in a.facts.documents for c in a.settings.youth_forms
-    ):
-        missing.append(" hoặc ".join(a.settings.youth_forms))
+    if is_youth(a.facts, a.vote_date, a.settings):
+        # The Đoàn's resolution (4-KNĐ), or the Công đoàn's (4A-KNĐ) where the unit has no Đoàn.
+        doan_form, union_form = a.settings.youth_forms
+        needed = doan_form if a.facts.unit_has_doan else union_form
+        if needed not in a.facts.documents:
+            missing.append(needed)
     if missing:
         return _fail(
             dossier_forms_present,
             f"Hồ sơ còn thiếu: {', '.join(missing)}.",
-            f"The dossier lacks: {', '.join(missing).replace(' hoặc ', ' or ')}.",
+            f"The dossier lacks: {', '.join(missing)}.",
         )
     return None
 

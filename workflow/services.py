@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from workflow import policy
+from workflow.dates import LOCAL_ZONE
 from workflow.definition import FACTS, SPECS, TransitionSpec
 from workflow.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
 from workflow.facts import Actor, CaseFacts, VoteFacts
@@ -17,9 +17,6 @@ from workflow.ports import CaseRecord, NewEvent, UnitOfWork
 from workflow.rules import Attempt
 from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 from workflow.states import NEW, Trigger, VoteBody
-
-#: The local calendar the rules count days in.
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 _VOTE_OF = {
     Trigger.submit_dossier: VoteBody.cell,

@@ -29,7 +29,7 @@ class Case(Base):
     version: Mapped[int] = mapped_column(default=1)
     source: Mapped[str] = mapped_column(String(30))
     source_detail: Mapped[str | None] = mapped_column(String(300))
-    opened_on: Mapped[date]
+    opened_on: Mapped[date] = mapped_column(index=True)
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     certificate_number: Mapped[str | None] = mapped_column(String(50))
     certificate_date: Mapped[date | None]

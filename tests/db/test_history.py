@@ -295,6 +295,11 @@ def delete_last_and_fix_count(engine, rows):
     return None
 
 
+def delete_head(engine, rows):
+    execute(engine, "DELETE FROM chain_head")
+    return None
+
+
 TAMPERING = [
     edit_reason,
     edit_data,
@@ -309,6 +314,7 @@ TAMPERING = [
     reorder_content,
     delete_last,
     delete_last_and_fix_count,
+    delete_head,
 ]
 
 
@@ -351,19 +357,32 @@ def test_an_empty_history_is_intact(runtime, run_verify):
     assert "intact: 0 events" in result.output
 
 
-@pytest.mark.parametrize("tamper", TAMPERING, ids=lambda f: f.__name__)
-def test_tampering_is_caught_at_the_first_bad_event(chain, run_verify, tamper):
-    rows = events(chain)
-    drop_guard(chain)
-    first_bad = tamper(chain, rows)
+def restore(engine: Engine, rows: list[dict[str, Any]], last: tuple[int, str, int]) -> None:
+    rewrite(engine, rows)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM chain_head"))
+        conn.execute(
+            text("INSERT INTO chain_head (id, last_id, digest, count) VALUES (1, :i, :d, :n)"),
+            dict(zip("idn", last, strict=True)),
+        )
 
-    report = verify(chain)
-    assert not report.intact
-    assert report.problem.event_id == first_bad, report.problem
-    result = run_verify()
-    assert result.exit_code != 0
-    where = f"event {first_bad}" if first_bad is not None else "the chain's end"
-    assert f"BROKEN at {where}" in result.output
+
+def test_tampering_is_caught_at_the_first_bad_event(chain, run_verify, subtests):
+    rows, last = events(chain), head(chain)
+    drop_guard(chain)
+    for tamper in TAMPERING:
+        with subtests.test(tamper.__name__):
+            restore(chain, rows, last)
+            assert verify(chain).intact
+            first_bad = tamper(chain, rows)
+
+            report = verify(chain)
+            assert not report.intact
+            assert report.problem.event_id == first_bad, report.problem
+            result = run_verify()
+            assert result.exit_code != 0
+            where = f"event {first_bad}" if first_bad is not None else "the chain's end"
+            assert f"BROKEN at {where}" in result.output
 
 
 # --- a case on a past date is its events replayed ---------------------------------------------
@@ -434,6 +453,10 @@ def test_the_state_on_a_past_date_is_rebuilt_from_the_events(district):
             "2025-01-01": "admitted",
         }
         assert {day: on(day)["state"] for day in expected} == expected
+        assert on("2024-01-05")["exists"] is True
+        # The mentor of that day, not today's.
+        mentors = {day: on(day)["mentor"] for day in ("2024-01-07", "2024-01-08", "2024-02-01")}
+        assert mentors == {"2024-01-07": None, "2024-01-08": "mentor", "2024-02-01": "mentor2"}
         assert len(on("2024-01-31")["events"]) == 2
         assert on("2024-01-31")["data"]["assign_mentor"]["mentor_id"] == d.members[1].id
         assert "complete_training" not in on("2024-02-29")["data"]
@@ -445,6 +468,7 @@ def test_the_state_on_a_past_date_is_rebuilt_from_the_events(district):
         assert today["state"] == now["state"] == stored.state == "admitted"
         assert today["events"] == now["events"]
         assert len(now["events"]) == stored.version == 13
+        assert today["mentor"] == now["mentor"] == "mentor2"
         # What the events recorded is what the tables hold.
         data = now["data"]
         assert data["reassign_mentor"]["mentor_id"] == stored.mentor_id == d.members[2].id
@@ -457,3 +481,22 @@ def test_the_state_on_a_past_date_is_rebuilt_from_the_events(district):
         assert data["admit"]["decision_number"] == stored.decision_number == decision.number
         assert data["admit"]["decision_date"] == decision.signed_on.isoformat()
         assert data["submit_dossier"]["vote_date"] == stored.cell_vote_date.isoformat()
+
+
+def test_a_past_date_is_a_day_of_the_local_calendar(district):
+    # The rules count days in Vietnam (UTC+7); so do opened_on and the dates asked for.
+    case = district.identify(clock=at("2024-01-05T20:00"))  # 6 January, 03:00 local
+    district.fire(
+        case.id,
+        "assign_mentor",
+        clock=at("2024-01-06T16:59:59.999999"),
+        mentor=district.members[1].id,
+    )
+    district.fire(case.id, "withdraw", clock=at("2024-01-06T17:00"), reason="chuyển trường")
+    with district.runtime.sessions() as session:
+        assert session.get(Case, case.id).opened_on == date(2024, 1, 6)
+        states = {
+            day: case_detail(session, case.id, date.fromisoformat(day))["state"]
+            for day in ("2024-01-05", "2024-01-06", "2024-01-07")
+        }
+    assert states == {"2024-01-05": None, "2024-01-06": "mentored", "2024-01-07": "withdrawn"}

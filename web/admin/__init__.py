@@ -1,12 +1,40 @@
-"""The admin pages."""
+"""The admin pages (``/admin/``): users and their role grants, organisations, the deciding body.
 
-from flask import Blueprint, render_template
+Admins fire no transition; every change here goes through a use case of ``db.admin``.
+"""
+
+from flask import Blueprint, abort, render_template
 from flask_login import login_required
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from db import admin
+from web.context import actor, db_session
+from workflow.states import Role
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", static_folder="static")
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    """Only admins see or change anything here, GET or POST."""
+    if Role.admin not in actor().roles():
+        abort(403)
 
 
 @bp.get("/")
-@login_required
 def index():
-    return render_template("base.html")
+    """An overview: the users, the tree, and who decides admissions for each cell."""
+    session = db_session()
+    people = admin.users(session, actor())
+    tree = admin.organisation_tree(session, actor())
+    return render_template(
+        "admin/index.html",
+        users=people,
+        active=sum(u.active for u in people),
+        tree=tree,
+        deciding=admin.deciding_bodies(session, actor()),
+    )
+
+
+from web.admin import organisations as _organisations  # noqa: E402,F401
+from web.admin import users as _users  # noqa: E402,F401

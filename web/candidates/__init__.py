@@ -1,12 +1,8 @@
-"""The candidates pages."""
+"""The candidates pages: the list (``list.py``) and one case (``case.py``)."""
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 
-
-@bp.get("/")
-@login_required
-def index():
-    return render_template("base.html")
+from web.candidates import case as _case  # noqa: E402,F401
+from web.candidates import list as _list  # noqa: E402,F401

@@ -1,12 +1,76 @@
-"""The reviews pages."""
+"""The committee's review queue (``/reviews/``): dossiers to decide, several in one meeting."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import login_required
+
+from db.worklist import dossiers_to_decide
+from web.context import actor, db_session, runtime
+from web.reviews.batch import ACTION_LABELS, decide, read_decisions
+from web.work import items, state_label
+from workflow.states import Role
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 
-@bp.get("/")
+@bp.context_processor
+def _labels() -> dict:
+    return {"state_label": state_label, "action_labels": ACTION_LABELS}
+
+
+@bp.before_request
 @login_required
+def _committee_only():
+    """Only the committee decides dossiers; everyone else is refused before anything runs."""
+    if Role.committee not in actor().roles():
+        abort(403)
+
+
+def _queue(values: Mapping[str, str] | None = None, error: str | None = None, status: int = 200):
+    """The queue page, with what was typed when a submission is shown again."""
+    who = actor()
+    settings = runtime().settings
+    on = items.today()
+    made = items.work_items(
+        dossiers_to_decide(db_session(), who), items.committee_step, settings, on
+    )
+    # Oldest first: in the order of the chi bộ votes.
+    queue = sorted(made, key=lambda i: (i.case.cell_vote_date or date.max, i.case.id))
+    page = render_template(
+        "reviews/index.html",
+        queue=queue,
+        values=values or {},
+        error=error,
+        today=on,
+    )
+    return page, status
+
+
+@bp.get("/")
 def index():
-    return render_template("base.html")
+    """The dossiers waiting for the committee's decision, with the meeting form."""
+    return _queue()
+
+
+@bp.post("/decide")
+def decide_dossiers():
+    """Decide the chosen dossiers one by one; list what became of each."""
+    decisions = read_decisions(request.form)
+    if not decisions:
+        return _queue(request.form, _("Choose a decision for at least one dossier."), 400)
+    who = actor()
+    # The names are read before deciding: decided dossiers leave the queue.
+    names = {row.id: row.name for row in dossiers_to_decide(db_session(), who)}
+    db_session().close()
+    outcomes = decide(runtime(), who, decisions, names, str(get_locale() or "vi"))
+    done = sum(o.done for o in outcomes)
+    status = 200 if done else 422
+    return render_template(
+        "reviews/result.html", outcomes=outcomes, done=done, refused=len(outcomes) - done
+    ), status

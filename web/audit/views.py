@@ -1,0 +1,97 @@
+"""The audit views: each turns a request into a read query and renders it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, current_app, render_template, request, stream_with_context
+from flask_login import login_required
+
+from db.audit_log import ACTIONS, case_history, event_case_in_scope, event_page
+from web.audit import bp
+from web.audit.chain import checks
+from web.audit.export import csv_chunks
+from web.audit.filters import kept_args, read_filters
+from web.candidates.forms import action_label, recorded_data, role_label, state_label
+from web.context import actor, db_session, runtime
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {"action_label": action_label, "role_label": role_label, "state_label": state_label}
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "")
+    return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The events of the user's scope, filtered, newest first, one page at a time."""
+    parsed = read_filters(request.args)
+    page = None
+    if not parsed.errors:
+        page = event_page(
+            db_session(),
+            actor(),
+            parsed.filters,
+            page=_page_number(),
+            page_size=current_app.config["PAGE_SIZE"],
+        )
+    return render_template(
+        "audit/index.html",
+        parsed=parsed,
+        page=page,
+        actions=[(a, action_label(a)) for a in ACTIONS],
+        check=checks().recent(),
+        link=lambda **changes: kept_args(parsed.values, **changes),
+    ), (400 if parsed.errors else 200)
+
+
+@bp.get("/verify")
+@login_required
+def verify():
+    """Walk the whole chain now and show what the walk found (a GET: it changes nothing)."""
+    check = checks().run()
+    problem = check.report.problem
+    bad_case = None
+    if problem is not None and problem.event_id is not None:
+        bad_case = event_case_in_scope(db_session(), actor(), problem.event_id)
+    return render_template("audit/verify.html", check=check, bad_case=bad_case)
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def case(case_id: int):
+    """One case's chain: every event with its data, previous digest and digest."""
+    history = case_history(db_session(), actor(), case_id)
+    if history is None:
+        abort(404)
+    cells: dict[int, str] = {}
+    return render_template(
+        "audit/case.html",
+        history=history,
+        shown_data=lambda data: recorded_data(data, cells) if isinstance(data, dict) else [],
+    )
+
+
+@bp.get("/export.csv")
+@login_required
+def export():
+    """The filtered events as CSV, streamed (the same filters and scope as the page)."""
+    parsed = read_filters(request.args)
+    if parsed.errors:
+        message = "\n".join(f"{key}: {text}" for key, text in parsed.errors.items())
+        return Response(message + "\n", status=400, mimetype="text/plain")
+    name = f"hoso-audit-{date.today():%Y%m%d}.csv"
+    chunks = csv_chunks(runtime(), actor(), parsed.filters, action_label)
+    return Response(
+        stream_with_context(chunks),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,331 @@
+"""The case page (``/candidates/<id>``): details, documents, timeline, actions.
+
+The views turn a request into a use case call and map the domain's refusals to answers: a broken
+rule or bad input re-shows the page (422) with the form as the user filled it, a stale version
+(409) says the case changed meanwhile; nothing here decides what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from db.case_page import CasePage, case_page, official_members
+from web.candidates import bp
+from web.candidates.forms import (
+    ActionForm,
+    action_label,
+    build_form,
+    choice_label,
+    document_codes,
+    field_label,
+    locale,
+    pick,
+    raw_values,
+    recorded_data,
+    role_label,
+    state_label,
+)
+from web.context import actor, db_session, runtime
+from web.diagram import workflow_svg
+from web.i18n import format_day
+from workflow import policy, services
+from workflow.deadlines import DeadlineStatus, WorkingCalendar, case_deadlines
+from workflow.definition import FACTS, PERSON, SPECS, FieldSpec
+from workflow.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    RuleViolation,
+)
+from workflow.facts import CaseFacts
+from workflow.services import Clock
+
+
+@dataclass
+class Action:
+    """One action offered on the page: a transition or a fact, with its form."""
+
+    kind: str  # "transition" or "fact"
+    name: str
+    label: str
+    url: str
+    fields: tuple[FieldSpec, ...]
+    form: ActionForm
+    open: bool = False
+    #: What went wrong with the last try, shown in the form: rule explanations or a message.
+    failures: list[str] = field(default_factory=list)
+    message: str | None = None
+
+
+@dataclass
+class Outcome:
+    """Why the page is shown again after a POST, and for which action."""
+
+    status: int
+    kind: str
+    name: str
+    formdata: Mapping[str, Any]
+    failures: list[str] = field(default_factory=list)
+    message: str | None = None
+    field: str | None = None
+
+
+@cache
+def _calendar() -> WorkingCalendar:
+    """The working-day calendar, built once per process."""
+    return WorkingCalendar()
+
+
+@bp.get("/<int:case_id>", endpoint="case")
+@login_required
+def show(case_id: int):
+    """The case as this user may see it, with the actions they may take now."""
+    return _page(case_id)
+
+
+@bp.post("/<int:case_id>/actions/<trigger>")
+@login_required
+def fire(case_id: int, trigger: str):
+    """Fire a transition with what the form sent."""
+    spec = SPECS.get(trigger)
+    raw = raw_values(spec.fields, request.form) if spec else {}
+    return _attempt(
+        case_id,
+        "transition",
+        trigger,
+        lambda version: services.fire_transition(
+            runtime().uow(),
+            actor(),
+            case_id,
+            trigger,
+            raw,
+            expected_version=version,
+            settings=runtime().settings,
+        ),
+    )
+
+
+@bp.post("/<int:case_id>/facts/<kind>")
+@login_required
+def record(case_id: int, kind: str):
+    """Record a fact (introduction, document, ceremony, note) with what the form sent."""
+    spec = FACTS.get(kind)
+    if spec is None:
+        abort(404)
+    raw = raw_values(spec.fields, request.form)
+    return _attempt(
+        case_id,
+        "fact",
+        kind,
+        lambda version: services.record_fact(
+            runtime().uow(),
+            actor(),
+            case_id,
+            kind,
+            raw,
+            expected_version=version,
+            settings=runtime().settings,
+        ),
+    )
+
+
+def _attempt(case_id: int, kind: str, name: str, call):
+    """Run the use case; on success back to the page, else the page again with the refusal."""
+    version = request.form.get("version", "")
+    if not version.isdigit():
+        abort(400)  # every form carries the version it was made from: no blind writes
+    try:
+        call(int(version))
+    except (NotFound, NotAllowed):
+        raise  # 404 / 403 pages (web.errors)
+    except RuleViolation as refusal:
+        texts = [failure.text(locale()) for failure in refusal.failures]
+        return _page(case_id, Outcome(422, kind, name, request.form, failures=texts))
+    except InvalidInput as bad:
+        message = _(
+            "%(field)s: %(problem)s", field=_field_name(kind, name, bad.field), problem=bad.message
+        )
+        return _page(case_id, Outcome(422, kind, name, request.form, [message], field=bad.field))
+    except Conflict:
+        message = _(
+            "Not saved: this case was changed by someone else since you opened it. Reload the "
+            "page to see the changes; what you typed is kept below, check it before sending "
+            "it again."
+        )
+        return _page(case_id, Outcome(409, kind, name, request.form, message=message))
+    except InvalidTransition:
+        message = _("This action is not possible in the case's current state.")
+        return _page(case_id, Outcome(409, kind, name, request.form, message=message))
+    flash(_("Done: %(action)s.", action=_label(kind, name)), "success")
+    return redirect(url_for("candidates.case", case_id=case_id), code=303)
+
+
+def _label(kind: str, name: str) -> str:
+    return action_label(name if kind == "transition" else f"record_{name}")
+
+
+def _field_name(kind: str, name: str, field_name: str) -> str:
+    """The label of the field a refusal names, in the current language."""
+    spec = SPECS.get(name) if kind == "transition" else FACTS.get(name)
+    for field_spec in spec.fields if spec else ():
+        if field_spec.name == field_name:
+            return field_label(field_spec)
+    return field_name
+
+
+def _page(case_id: int, outcome: Outcome | None = None):
+    """Render the case page (after a refused POST: with `outcome`'s status and message)."""
+    try:
+        facts = services.view_case(runtime().uow(write=False), actor(), case_id)
+    except NotFound:
+        abort(404)
+    page = case_page(db_session(), case_id)
+    if page is None:
+        abort(404)
+    actions = _actions(facts, page, outcome)
+    unplaced = None
+    if outcome is not None and not any(a.open for a in actions):
+        # The action is no longer on offer (the state moved on): say so at the top.
+        unplaced = outcome.message or "; ".join(outcome.failures)
+    body = render_template(
+        "candidates/case.html",
+        case=page,
+        person=_person(page),
+        actions=actions,
+        unplaced=unplaced,
+        outcome=outcome,
+        diagram=workflow_svg(page.state, locale()),
+        deadlines=_deadlines(page),
+        timeline=_timeline(page),
+        state_label=state_label,
+        choice_label=choice_label,
+        role_label=role_label,
+        document_codes=document_codes(runtime().settings),
+    )
+    return body, outcome.status if outcome else 200
+
+
+def _actions(facts: CaseFacts, page: CasePage, outcome: Outcome | None) -> list[Action]:
+    """The transitions and facts this actor may try now, each with its form."""
+    who = actor()
+    offered: list[tuple[str, str, str, tuple[FieldSpec, ...], str]] = []
+    for trigger in policy.allowed_triggers(who, facts):
+        spec = SPECS[trigger]
+        url = url_for("candidates.fire", case_id=page.id, trigger=trigger)
+        offered.append(("transition", trigger, pick(spec.vi, spec.en), spec.fields, url))
+    for kind, spec in FACTS.items():
+        if policy.fact_role(who, facts, kind) is not None:
+            url = url_for("candidates.record", case_id=page.id, kind=kind)
+            offered.append(("fact", kind, pick(spec.vi, spec.en), spec.fields, url))
+    needs_members = any(f.kind == "member" for offer in offered for f in offer[3])
+    members = official_members(db_session(), page.cell_id) if needs_members else []
+    actions = []
+    for kind, name, label, fields, url in offered:
+        again = outcome is not None and (outcome.kind, outcome.name) == (kind, name)
+        form = build_form(fields, page.version, members, outcome.formdata if again else None)
+        action = Action(kind, name, label, url, fields, form, open=again)
+        if again:
+            action.failures = outcome.failures
+            action.message = outcome.message
+            if outcome.field in form:
+                form[outcome.field].errors = [_("Check this value.")]
+        actions.append(action)
+    return actions
+
+
+#: The person's particulars the page shows, in this order.
+_PERSON_SHOWN = (
+    "full_name",
+    "birth_date",
+    "birth_place",
+    "sex",
+    "hometown",
+    "residence",
+    "occupation",
+    "ethnicity",
+    "religion",
+    "education",
+    "is_doan_member",
+)
+
+
+def _person(page: CasePage) -> list[tuple[str, str | None]]:
+    """The person's particulars as ``(label, text)``, labelled as the identify form asks them."""
+    specs = {spec.name: spec for spec in PERSON}
+    shown = []
+    for name in _PERSON_SHOWN:
+        value = page.person.get(name)
+        if name == "birth_date":
+            text = format_day(value)
+        elif name == "is_doan_member":
+            text = _("yes") if value else _("no")
+        elif name == "sex":
+            text = choice_label(value) if value else None
+        else:
+            text = value
+        shown.append((field_label(specs[name]), text))
+    return shown
+
+
+def _deadlines(page: CasePage) -> list[dict[str, Any]]:
+    """The deadlines that apply to the case now, with how close each is."""
+    today = Clock.system().today
+    found = case_deadlines(
+        _calendar(),
+        runtime().settings,
+        state=page.state,
+        cell_vote_date=page.cell_vote_date,
+        decision_received=page.decision_date,
+        ceremony_on=page.ceremony_on,
+        recognition_vote_date=page.recognition_vote_date,
+    )
+    shown = []
+    for deadline in found:
+        left = deadline.days_left(_calendar(), today)
+        status = deadline.status(_calendar(), today)
+        if left < 0:
+            when = _("%(n)s working days late", n=-left)
+        elif left == 0:
+            when = _("due today")
+        else:
+            when = _("%(n)s working days left", n=left)
+        shown.append(
+            {
+                "label": pick(deadline.vi, deadline.en),
+                "due": deadline.due,
+                "basis": deadline.basis,
+                "status": "" if status == DeadlineStatus.open else status.value,
+                "when": when,
+            }
+        )
+    return shown
+
+
+def _timeline(page: CasePage) -> list[dict[str, Any]]:
+    """The case's history, newest first, ready to show."""
+    cells = {page.cell_id: page.cell_name}
+    return [
+        {
+            "id": item.event.id,
+            "at": item.event.at,
+            "action": item.event.action,
+            "label": action_label(item.event.action),
+            "username": item.event.username,
+            "user_name": item.user_name,
+            "role": role_label(item.event.role),
+            "from": item.event.from_state,
+            "to": item.event.to_state,
+            "reason": item.event.reason,
+            "data": recorded_data(item.event.action, item.event.data, cells),
+        }
+        for item in reversed(page.events)
+    ]
