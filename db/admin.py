@@ -25,6 +25,7 @@ from werkzeug.security import generate_password_hash
 from db.models import Member, Organisation, Person, RoleGrant, User
 from db.organisations import add_organisation
 from db.session import WRITE
+from db.text import fold
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.facts import Actor
 from workflow.states import OrgType, Role, UnitKind
@@ -157,7 +158,7 @@ def organisation_tree(session: Session, actor: Actor) -> list[OrgRow]:
 
     def walk(parent: int | None, depth: int) -> None:
         kids = children.get(parent, [])
-        for org in sorted(kids, key=lambda o: (_TYPE_ORDER.get(o.type, 9), o.name)):
+        for org in sorted(kids, key=lambda o: (_TYPE_ORDER.get(o.type, 9), fold(o.name))):
             rows.append(_org_row(org, depth))
             walk(org.id, depth + 1)
 

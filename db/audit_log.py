@@ -180,6 +180,7 @@ class CaseHistory:
 
     case_id: int
     candidate: str
+    cell_id: int
     cell: str
     state: str
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -193,7 +194,13 @@ def case_history(session: Session, actor: Actor, case_id: int) -> CaseHistory | 
     walk (``db.history.verify``).
     """
     head = session.execute(
-        select(Case.id, Case.state, Person.full_name, Organisation.name)
+        select(
+            Case.id,
+            Case.state,
+            Person.full_name,
+            Organisation.id.label("cell_id"),
+            Organisation.name,
+        )
         .join(Person, Person.id == Case.person_id)
         .join(Organisation, Organisation.id == Case.cell_id)
         .where(Case.id == case_id, audit_scope(actor))
@@ -229,7 +236,7 @@ def case_history(session: Session, actor: Actor, case_id: int) -> CaseHistory | 
                 "digest_ok": chain_digest(event.prev_digest, values) == event.digest,
             }
         )
-    return CaseHistory(head.id, head.full_name, head.name, head.state, events)
+    return CaseHistory(head.id, head.full_name, head.cell_id, head.name, head.state, events)
 
 
 def event_case_in_scope(session: Session, actor: Actor, event_id: int) -> int | None:

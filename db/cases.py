@@ -130,6 +130,7 @@ class SqlCases:
             certificate_date=case.certificate_date,
             submitted_by_user_id=case.submitted_by_user_id,
             ceremony_on=case.ceremony_on,
+            decision_date=case.decision_date,
             **self._context(case.cell),
             **dossier,
         )

@@ -92,6 +92,7 @@ class CaseFacts:
     documents: dict[str, date] = field(default_factory=dict)
     submitted_by_user_id: int | None = None
     ceremony_on: date | None = None
+    decision_date: date | None = None
     has_other_open_case: bool = False
     cell_official_members: int = 0
     grassroots_committee_size: int = 0

@@ -409,11 +409,13 @@ def decision_recorded(a: Attempt) -> Failure | None:
     """The decision's number and date are given; it is not dated before its vote nor ahead."""
     number = (a.fields.get("decision_number") or "").strip()
     signed = a.fields.get("decision_date")
-    if not number or signed is None:
+    if not number:
         return _fail(
-            decision_recorded,
-            "Chưa ghi số và ngày quyết định.",
-            "The decision's number and date are missing.",
+            decision_recorded, "Chưa ghi số quyết định.", "The decision number is missing."
+        )
+    if signed is None:
+        return _fail(
+            decision_recorded, "Chưa ghi ngày quyết định.", "The decision date is missing."
         )
     if signed > a.today:
         return _fail(

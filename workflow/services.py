@@ -46,12 +46,13 @@ class _NewCase:
 
 
 def _visible_case(
-    uow: UnitOfWork, actor: Actor, case_id: int, for_update: bool = False
+    uow: UnitOfWork, actor: Actor, case_id: int, action: str | None = None
 ) -> tuple[CaseRecord, CaseFacts]:
-    case = uow.cases.get(case_id, for_update=for_update)
+    """The case (locked when `action` will change it) and its facts, if the actor may see it."""
+    case = uow.cases.get(case_id, for_update=action is not None)
     if case is None:
         raise NotFound(f"no case {case_id}")
-    facts = uow.cases.facts(case)
+    facts = uow.cases.facts(case, action)
     if not policy.can_see(actor, facts):
         raise NotFound(f"no case {case_id}")
     return case, facts
@@ -128,15 +129,16 @@ def fire_transition(
     *,
     expected_version: int | None = None,
     clock: Clock | None = None,
-    settings: RuleSettings = DEFAULT_SETTINGS,
+    settings: RuleSettings | None = None,
 ) -> CaseRecord:
     """Fire `trigger` on a case as `actor`; the state change and its event commit together."""
     clock = clock or Clock.system()
+    settings = settings or getattr(uow, "settings", DEFAULT_SETTINGS)
     spec = SPECS.get(trigger)
     if spec is None or spec.trigger == Trigger.identify:
         raise InvalidTransition(f"unknown trigger {trigger!r}")
     with uow:
-        case, facts = _visible_case(uow, actor, case_id, for_update=True)
+        case, facts = _visible_case(uow, actor, case_id, trigger)
         _check_version(case, expected_version)
         role = policy.acting_role(actor, facts, trigger)
         if role is None:
@@ -158,10 +160,11 @@ def identify_candidate(
     raw: dict[str, Any],
     *,
     clock: Clock | None = None,
-    settings: RuleSettings = DEFAULT_SETTINGS,
+    settings: RuleSettings | None = None,
 ) -> CaseRecord:
     """Open a case for a person on a cell's list of candidates (``identify``)."""
     clock = clock or Clock.system()
+    settings = settings or getattr(uow, "settings", DEFAULT_SETTINGS)
     spec: TransitionSpec = SPECS[Trigger.identify]
     values = parse_fields(spec.fields, raw)
     with uow:
@@ -186,15 +189,16 @@ def record_fact(
     *,
     expected_version: int | None = None,
     clock: Clock | None = None,
-    settings: RuleSettings = DEFAULT_SETTINGS,
+    settings: RuleSettings | None = None,
 ) -> CaseRecord:
     """Record a fact (introduction, document, ceremony, note) without changing the state."""
     clock = clock or Clock.system()
+    settings = settings or getattr(uow, "settings", DEFAULT_SETTINGS)
     spec = FACTS.get(kind)
     if spec is None:
         raise InvalidInput("kind", f"unknown fact {kind!r} (known: {', '.join(FACTS)})")
     with uow:
-        case, facts = _visible_case(uow, actor, case_id, for_update=True)
+        case, facts = _visible_case(uow, actor, case_id, f"record_{kind}")
         _check_version(case, expected_version)
         role = policy.fact_role(actor, facts, kind)
         if role is None:
@@ -202,7 +206,7 @@ def record_fact(
                 raise InvalidTransition(f"cannot record {kind} in state {case.state!r}")
             raise NotAllowed(f"{actor.username} may not record {kind} on case {case_id}")
         values = _resolve(uow, parse_fields(spec.fields, raw), facts, kind)
-        _check_fact(kind, values, clock.today, settings)
+        _check_fact(kind, values, clock.today, settings, facts)
         action = f"record_{kind}"
         uow.cases.apply(case, action, values, actor, clock.today)
         _append(uow, case, actor, role, action, None, values, clock, settings)
@@ -210,10 +214,17 @@ def record_fact(
         return case
 
 
-def _check_fact(kind: str, values: dict[str, Any], today: date, settings: RuleSettings) -> None:
+def _check_fact(
+    kind: str, values: dict[str, Any], today: date, settings: RuleSettings, facts: CaseFacts
+) -> None:
     for name in ("dated", "known_since", "ceremony_date"):
         if values.get(name) is not None and values[name] > today:
             raise InvalidInput(name, "is in the future")
+    held = values.get("ceremony_date")
+    if held is not None and facts.decision_date is not None and held < facts.decision_date:
+        raise InvalidInput(
+            "ceremony_date", f"is before the admission decision of {facts.decision_date:%d/%m/%Y}"
+        )
     if kind == "introduction":
         if values["kind"] == "member" and values.get("member") is None:
             raise InvalidInput("member", "an introduction by a party member names the member")

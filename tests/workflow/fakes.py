@@ -156,7 +156,7 @@ class FakeCases:
             "grassroots_committee_size": cell.committee_size,
         }
 
-    def facts(self, case: FakeCase) -> CaseFacts:
+    def facts(self, case: FakeCase, action: str | None = None) -> CaseFacts:
         return CaseFacts(
             case_id=case.id,
             state=case.state,

@@ -69,12 +69,12 @@ def case(case_id: int):
     history = case_history(db_session(), actor(), case_id)
     if history is None:
         abort(404)
-    cells: dict[int, str] = {}
-    return render_template(
-        "audit/case.html",
-        history=history,
-        shown_data=lambda data: recorded_data(data, cells) if isinstance(data, dict) else [],
-    )
+    cells = {history.cell_id: history.cell}
+
+    def shown_data(action: str, data: object) -> list[tuple[str, str]]:
+        return recorded_data(action, data, cells) if isinstance(data, dict) else []
+
+    return render_template("audit/case.html", history=history, shown_data=shown_data)
 
 
 @bp.get("/export.csv")

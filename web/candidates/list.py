@@ -43,7 +43,7 @@ def filters_from(args: Mapping[str, str]) -> CaseFilters:
 
 def kept_args(args: Mapping[str, str], **changes: object) -> dict[str, object]:
     """The list's non-empty query-string values, with `changes` applied (for links)."""
-    kept: dict[str, object] = {}
+    kept: dict[str, object] = {k: args[k] for k in FILTER_KEYS if args.get(k)}
     kept.update(changes)
     return {k: v for k, v in kept.items() if v not in (None, "")}
 
