@@ -69,6 +69,7 @@ class CasePage:
     certificate_date: date | None
     cell_vote_date: date | None
     decision_date: date | None
+    decision_extension_days: int
     ceremony_on: date | None
     assignments: list[dict[str, Any]] = field(default_factory=list)
     certificates: list[dict[str, Any]] = field(default_factory=list)
@@ -124,6 +125,7 @@ def case_page(session: Session, case_id: int) -> CasePage | None:
         certificate_date=case.certificate_date,
         cell_vote_date=case.cell_vote_date,
         decision_date=case.decision_date,
+        decision_extension_days=case.decision_extension_days or 0,
         ceremony_on=case.ceremony_on,
     )
     page.assignments = [

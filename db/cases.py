@@ -28,7 +28,12 @@ from workflow.settings import RuleSettings
 from workflow.states import FINAL_STATES, MemberStatus, OrgType, State, Trigger, UnitKind
 
 #: Actions whose rules read the case's paperwork; other actions skip loading it.
-_NEEDS_DOSSIER = {Trigger.submit_dossier, Trigger.admit, Trigger.recognize}
+_NEEDS_DOSSIER = {
+    Trigger.submit_dossier,
+    Trigger.admit,
+    Trigger.recognize,
+    "record_recognition_vote",
+}
 _CLOSED = [s.value for s in FINAL_STATES] + [State.withdrawn.value]
 
 
@@ -131,6 +136,7 @@ class SqlCases:
             submitted_by_user_id=case.submitted_by_user_id,
             ceremony_on=case.ceremony_on,
             decision_date=case.decision_date,
+            decision_extension_days=case.decision_extension_days or 0,
             **self._context(case.cell),
             **dossier,
         )
@@ -334,13 +340,24 @@ class SqlCases:
         )
 
     def _apply_recognize(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
-        self._add_vote(case, f)
+        if not f.get("vote_on_file"):
+            self._add_vote(case, f)
         self._add_decision(case, "recognition", f)
         case.recognized_on = f["decision_date"]
         member = self.session.get(Member, case.member_id) if case.member_id else None
         if member is not None:
             member.status = MemberStatus.official
             member.official_since = f["decision_date"]
+
+    def _apply_record_recognition_vote(
+        self, case: Case, f: dict[str, Any], actor: Actor, today: date
+    ):
+        self._add_vote(case, f)
+
+    def _apply_record_decision_extension(
+        self, case: Case, f: dict[str, Any], actor: Actor, today: date
+    ):
+        case.decision_extension_days = f["days"]
 
     def _apply_remove(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
         member = self.session.get(Member, case.member_id) if case.member_id else None

@@ -46,6 +46,7 @@ class CaseRow:
     opened_on: date
     cell_vote_date: date | None
     decision_date: date | None
+    decision_extension_days: int | None
     ceremony_on: date | None
     recognition_vote_date: date | None
     submitted_by_user_id: int | None
@@ -107,6 +108,7 @@ def _rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
             Case.opened_on,
             Case.cell_vote_date,
             Case.decision_date,
+            Case.decision_extension_days,
             Case.ceremony_on,
             recognition.c.held_on.label("recognition_vote_date"),
             Case.submitted_by_user_id,

@@ -295,6 +295,30 @@ FACTS: dict[str, FactSpec] = {
             "Record the admission ceremony",
         ),
         FactSpec(
+            "recognition_vote",
+            (S.admitted,),
+            (Role.secretary,),
+            (
+                *VOTE,
+                FieldSpec("resolution_number", "str", "Số nghị quyết chi bộ", "Resolution number"),
+            ),
+            "Ghi nhận chi bộ biểu quyết công nhận chính thức",
+            "Record the cell's recognition vote",
+        ),
+        FactSpec(
+            "decision_extension",
+            (S.dossier_submitted,),
+            (Role.committee,),
+            (
+                FieldSpec(
+                    "days", "int", "Số ngày làm việc gia hạn", "Working days added", required=True
+                ),
+                REASON,
+            ),
+            "Gia hạn thời hạn quyết định kết nạp",
+            "Extend the decision deadline",
+        ),
+        FactSpec(
             "note",
             (*NOT_FINAL, S.withdrawn),
             (Role.mentor, Role.secretary, Role.committee),

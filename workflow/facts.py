@@ -93,6 +93,7 @@ class CaseFacts:
     submitted_by_user_id: int | None = None
     ceremony_on: date | None = None
     decision_date: date | None = None
+    decision_extension_days: int = 0
     has_other_open_case: bool = False
     cell_official_members: int = 0
     grassroots_committee_size: int = 0

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from workflow import policy
-from workflow.dates import LOCAL_ZONE
+from workflow.dates import LOCAL_ZONE, add_months
 from workflow.definition import FACTS, SPECS, TransitionSpec
 from workflow.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
 from workflow.facts import Actor, CaseFacts, VoteFacts
@@ -19,9 +19,10 @@ from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 from workflow.states import NEW, Trigger, VoteBody
 
 _VOTE_OF = {
-    Trigger.submit_dossier: VoteBody.cell,
-    Trigger.admit: VoteBody.grassroots,
-    Trigger.recognize: VoteBody.recognition,
+    Trigger.submit_dossier.value: VoteBody.cell,
+    Trigger.admit.value: VoteBody.grassroots,
+    Trigger.recognize.value: VoteBody.recognition,
+    "recognition_vote": VoteBody.recognition,
 }
 
 
@@ -75,7 +76,13 @@ def _resolve(
             if member is None:
                 raise InvalidInput(name, f"no party member with id {values[name]}")
             values[name] = member
-    body = _VOTE_OF.get(Trigger(trigger)) if trigger in SPECS else None
+    body = _VOTE_OF.get(trigger)
+    if body == VoteBody.recognition and values.get("votes_for") is None:
+        # The cell may have voted before (13-KNĐ, recorded as a fact): that vote is judged.
+        recorded = facts.votes.get(VoteBody.recognition)
+        if recorded is not None:
+            values.update(vote=recorded, vote_date=recorded.held_on, vote_on_file=True)
+            return values
     if (
         body is not None
         and values.get("vote_date") is not None
@@ -225,6 +232,22 @@ def _check_fact(
         raise InvalidInput(
             "ceremony_date", f"is before the admission decision of {facts.decision_date:%d/%m/%Y}"
         )
+    if kind == "recognition_vote":
+        if values.get("vote_date") is None or values.get("votes_for") is None:
+            raise InvalidInput("votes_for", "the vote's date and count are required")
+        if facts.ceremony_on is None:
+            raise InvalidInput("vote_date", "the admission ceremony is not recorded yet")
+        ends = add_months(facts.ceremony_on, settings.probation_months)
+        if values["vote_date"] < ends:
+            raise InvalidInput("vote_date", f"is before the probation ends on {ends:%d/%m/%Y}")
+    if kind == "decision_extension":
+        limit = settings.deadlines["decision_extension"]
+        if not 1 <= values["days"] <= limit:
+            raise InvalidInput("days", f"must be between 1 and {limit} working days")
+        if facts.decision_extension_days:
+            raise InvalidInput("days", "the decision deadline has been extended once already")
+        if not values.get("reason"):
+            raise InvalidInput("reason", "an extension needs a reason")
     if kind == "introduction":
         if values["kind"] == "member" and values.get("member") is None:
             raise InvalidInput("member", "an introduction by a party member names the member")

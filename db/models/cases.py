@@ -20,7 +20,11 @@ class Case(Base):
     """
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_cell_state", "cell_id", "state"),)
+    __table_args__ = (
+        Index("ix_cases_cell_state", "cell_id", "state"),
+        # The case list's year filter counts from this index alone (the scope joins on cell_id).
+        Index("ix_cases_opened_on_cell_id", "opened_on", "cell_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
@@ -29,13 +33,15 @@ class Case(Base):
     version: Mapped[int] = mapped_column(default=1)
     source: Mapped[str] = mapped_column(String(30))
     source_detail: Mapped[str | None] = mapped_column(String(300))
-    opened_on: Mapped[date] = mapped_column(index=True)
+    opened_on: Mapped[date]
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     certificate_number: Mapped[str | None] = mapped_column(String(50))
     certificate_date: Mapped[date | None]
     submitted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cell_vote_date: Mapped[date | None]
     decision_number: Mapped[str | None] = mapped_column(String(50))
+    #: The one extension of the decision deadline (working days), if granted.
+    decision_extension_days: Mapped[int | None]
     decision_date: Mapped[date | None]
     ceremony_on: Mapped[date | None]
     recognized_on: Mapped[date | None]

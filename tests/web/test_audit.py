@@ -1,4 +1,4 @@
-"""The audit pages: the history of the reader's scope, filters, CSV, one case's chain, verification."""
+"""The audit pages: the scope's history, filters, CSV, one case's chain, the verification."""
 
 from __future__ import annotations
 

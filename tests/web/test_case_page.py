@@ -220,7 +220,7 @@ def test_a_stale_version_is_refused_and_nothing_changes(town, login):
     )
     assert response.status_code == 409
     block = action_block(response.get_data(as_text=True), "transition", "withdraw")
-    assert "changed by someone else" in block and "Reload" in block
+    assert "changed by someone else" in block and "reload" in block
     assert "chuyển trường" in block
     assert stored(town, case.id) == before
 
@@ -232,6 +232,14 @@ def test_a_post_without_the_csrf_token_is_refused(town, login):
     response = browser.client.post(
         f"/candidates/{case.id}/actions/withdraw", data={"version": before[1], "reason": "x"}
     )
+    assert response.status_code == 400
+    assert stored(town, case.id) == before
+
+
+def test_a_post_without_the_version_it_was_made_from_is_refused(town, login):
+    case = town.identify()
+    before = stored(town, case.id)
+    response = login("sec").post(f"/candidates/{case.id}/actions/withdraw", {"reason": "x"})
     assert response.status_code == 400
     assert stored(town, case.id) == before
 

@@ -101,7 +101,7 @@ def test_a_meeting_decides_each_dossier_by_its_own_rules(app, district):
     verdict, reasons = result[second.id]
     assert verdict == "refused"
     assert [rule for rule, _ in reasons] == ["decision_recorded"]
-    assert "The decision's number and date are missing." in reasons[0][1]
+    assert "The decision number is missing." in reasons[0][1]
     assert state_of(district, first.id) == state_of(district, third.id) == "admitted"
     assert snapshot(district, second.id) == untouched
     with district.runtime.sessions() as session:

@@ -16,6 +16,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from db import admin
@@ -68,6 +69,11 @@ MESSAGES = {
     admin.SIZE_RANGE: _l("Give a number from 0 to 999."),
     admin.NOT_A_COMMITTEE: _l("Only a party committee can decide admissions."),
 }
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select from ``(value, label)`` pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def message(text: str) -> str:
@@ -127,8 +133,8 @@ class GrantForm(FlaskForm):
 
     def fill(self, organisations: list[tuple[int, str]]) -> GrantForm:
         """Offer the roles and the organisations of the admin's scope."""
-        self.role.choices = [("", "—"), *((r.value, str(ROLE_NAMES[r])) for r in Role)]
-        self.organisation.choices = [("", "—"), *((str(i), n) for i, n in organisations)]
+        self.role.choices = options([("", "—"), *((r.value, ROLE_NAMES[r]) for r in Role)])
+        self.organisation.choices = options([("", "—"), *organisations])
         self.role.validators = [AnyOf([r.value for r in Role], message=str(_REQUIRED))]
         self.organisation.validators = [
             AnyOf([str(i) for i, _ in organisations], message=str(_IN_SCOPE))
@@ -143,16 +149,16 @@ class PlainForm(FlaskForm):
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(message=_REQUIRED), Length(max=200)])
     unit_kind = SelectField(
-        _l("Kind of unit"), choices=[(k.value, v) for k, v in UNIT_NAMES.items()]
+        _l("Kind of unit"), choices=options((k.value, v) for k, v in UNIT_NAMES.items())
     )
     mass_kind = SelectField(
         _l("Kind of mass organisation"),
-        choices=[("", "—"), *MASS_NAMES.items()],
+        choices=options([("", "—"), *MASS_NAMES.items()]),
         validate_choice=False,
     )
     has_doan = BooleanField(_l("The unit has a Đoàn branch"), default=True)
     committee_size = IntegerField(
-        _l("Committee members (for its 2/3 votes)"),
+        _l("Committee members"),
         default=0,
         validators=[Optional(), NumberRange(min=0, max=999)],
     )
@@ -160,10 +166,10 @@ class OrganisationForm(FlaskForm):
 
 class NewOrganisationForm(OrganisationForm):
     parent = SelectField(_l("Under"), choices=[], validate_choice=False)
-    type = SelectField(_l("Kind"), choices=[(k.value, v) for k, v in TYPE_NAMES.items()])
+    type = SelectField(_l("Kind"), choices=options((k.value, v) for k, v in TYPE_NAMES.items()))
 
     def fill(self, parents: list[tuple[int, str]]) -> NewOrganisationForm:
-        self.parent.choices = [("", "—"), *((str(i), n) for i, n in parents)]
+        self.parent.choices = options([("", "—"), *parents])
         self.parent.validators = [AnyOf([str(i) for i, _ in parents], message=str(_IN_SCOPE))]
         return self
 

@@ -27,11 +27,15 @@ def _names() -> dict:
     return {"type_names": TYPE_NAMES, "unit_names": UNIT_NAMES, "mass_names": MASS_NAMES}
 
 
+def _tree() -> list[admin.OrgRow]:
+    return admin.organisation_tree(db_session(), actor())
+
+
 def _parents() -> list[tuple[int, str]]:
     """The organisations something may be created under: committees and cells, indented."""
     return [
         (row.id, "\u2003" * row.depth + row.name)
-        for row in admin.organisation_tree(db_session(), actor())
+        for row in _tree()
         if row.type in (OrgType.committee, OrgType.cell)
     ]
 
@@ -52,6 +56,9 @@ def new_organisation():
     form = NewOrganisationForm().fill(_parents())
     if request.method == "GET" and request.args.get("parent"):
         form.parent.data = request.args["parent"]
+        parent = next((row for row in _tree() if str(row.id) == form.parent.data), None)
+        if parent is not None and parent.type == OrgType.cell:
+            form.type.data = OrgType.mass.value  # the only kind a cell holds
     if form.validate_on_submit():
         try:
             org_id = admin.create_organisation(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from db import admin
 from web.admin import bp
@@ -15,6 +16,7 @@ from web.admin.forms import (
     PasswordForm,
     PlainForm,
     UserForm,
+    options,
     refuse,
 )
 from web.context import actor, db_session, runtime
@@ -26,9 +28,8 @@ def _names() -> dict:
     return {"role_names": ROLE_NAMES}
 
 
-def _member_choices(user_id: int | None = None) -> list[tuple[str, str]]:
-    members = admin.linkable_members(db_session(), actor(), user_id)
-    return [("", "—"), *((str(i), label) for i, label in members)]
+def _member_choices(user_id: int | None = None) -> list[SelectChoice]:
+    return options([("", "—"), *admin.linkable_members(db_session(), actor(), user_id)])
 
 
 def _int(value: str | None) -> int | None:

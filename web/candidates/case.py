@@ -42,7 +42,6 @@ from workflow.errors import (
     Conflict,
     InvalidInput,
     InvalidTransition,
-    NotAllowed,
     NotFound,
     RuleViolation,
 )
@@ -144,9 +143,7 @@ def _attempt(case_id: int, kind: str, name: str, call):
     if not version.isdigit():
         abort(400)  # every form carries the version it was made from: no blind writes
     try:
-        call(int(version))
-    except (NotFound, NotAllowed):
-        raise  # 404 / 403 pages (web.errors)
+        call(int(version))  # NotFound and NotAllowed go on to web.errors: 404 and 403 pages
     except RuleViolation as refusal:
         texts = [failure.text(locale()) for failure in refusal.failures]
         return _page(case_id, Outcome(422, kind, name, request.form, failures=texts))
@@ -157,9 +154,9 @@ def _attempt(case_id: int, kind: str, name: str, call):
         return _page(case_id, Outcome(422, kind, name, request.form, [message], field=bad.field))
     except Conflict:
         message = _(
-            "Not saved: this case was changed by someone else since you opened it. Reload the "
-            "page to see the changes; what you typed is kept below, check it before sending "
-            "it again."
+            "Not saved: this case was changed by someone else since you opened it. The page "
+            "now shows the case as it is: reload it to start again, or check what you typed "
+            "(kept below) against it before sending it again."
         )
         return _page(case_id, Outcome(409, kind, name, request.form, message=message))
     except InvalidTransition:
@@ -285,6 +282,7 @@ def _deadlines(page: CasePage) -> list[dict[str, Any]]:
         state=page.state,
         cell_vote_date=page.cell_vote_date,
         decision_received=page.decision_date,
+        extension_days=page.decision_extension_days,
         ceremony_on=page.ceremony_on,
         recognition_vote_date=page.recognition_vote_date,
     )

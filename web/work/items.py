@@ -147,6 +147,7 @@ def deadline_of(row: CaseRow, name: str | None, settings: RuleSettings) -> Deadl
         state=row.state,
         cell_vote_date=row.cell_vote_date,
         decision_received=row.decision_date,
+        extension_days=row.decision_extension_days or 0,
         ceremony_on=row.ceremony_on,
         recognition_vote_date=row.recognition_vote_date,
     )

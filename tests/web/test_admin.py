@@ -1,0 +1,451 @@
+"""The admin pages: users, role grants, organisations and the deciding body, within scope."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select, text
+from werkzeug.security import check_password_hash
+
+from db import admin
+from db.actors import actor_by_username
+from db.models import Case, Organisation, RoleGrant, User
+from tests.web.conftest import Browser
+from workflow.errors import InvalidInput, NotAllowed, NotFound
+
+CHU_VAN_AN = "Chi bộ trường THPT Chu Văn An"
+DISTRICT = "Đảng bộ huyện Đức Trọng"
+PROVINCE = "Tỉnh ủy Lâm Đồng"
+
+
+def _org_id(runtime, name: str) -> int:
+    with runtime.sessions() as session:
+        return session.scalar(select(Organisation.id).where(Organisation.name == name))
+
+
+def _user(runtime, username: str) -> User | None:
+    with runtime.sessions() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is not None:
+            _ = [g.organisation for g in user.grants]  # loaded before the session closes
+        return user
+
+
+def _snapshot(runtime) -> list:
+    """Every row an admin could change."""
+    with runtime.engine.connect() as conn:
+        return [
+            conn.execute(text(f"SELECT * FROM {table} ORDER BY id")).all()
+            for table in ("users", "role_grants", "organisations")
+        ]
+
+
+def _events(runtime) -> int:
+    with runtime.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM events")).scalar()
+
+
+def _errors(page: str) -> list[str]:
+    return re.findall(r'<span class="error"[^>]*>([^<]+)</span>', page)
+
+
+NEW_USER = {
+    "username": "bithu.moi",
+    "full_name": "Trần Thị Mới",
+    "email": "moi@example.vn",
+    "password": "mat-khau-8",
+    "active": "y",
+}
+
+
+def _create(browser, **changes) -> object:
+    return browser.post("/admin/users/new", {**NEW_USER, **changes}, token_from="/admin/users/new")
+
+
+# --- who may administer -----------------------------------------------------------------------
+
+PAGES = [
+    "/admin/",
+    "/admin/users",
+    "/admin/users/new",
+    "/admin/users/4",
+    "/admin/organisations",
+    "/admin/organisations/new",
+    "/admin/organisations/4",
+]
+POSTS = [
+    ("/admin/users/new", NEW_USER),
+    ("/admin/users/4", {"full_name": "X", "email": ""}),
+    ("/admin/users/4/password", {"password": "hacked-password"}),
+    ("/admin/users/4/active", {"active": "0"}),
+    ("/admin/users/4/grants", {"role": "admin", "organisation": "2"}),
+    ("/admin/users/4/grants/4/delete", {}),
+    ("/admin/organisations/new", {"parent": "2", "type": "cell", "name": "Chi bộ X"}),
+    ("/admin/organisations/4", {"name": "Renamed", "unit_kind": "school"}),
+    ("/admin/organisations/2/deciding", {"decides": "0"}),
+]
+
+
+@pytest.mark.parametrize("username", ["bithu.chuvanan", "kiemtra", "bantochuc"])
+def test_non_admins_are_refused_every_page(login, username):
+    browser = login(username)
+    for path in PAGES:
+        assert browser.get(path).status_code == 403, path
+
+
+@pytest.mark.parametrize("username", ["bithu.chuvanan", "kiemtra"])
+def test_non_admins_are_refused_every_change_and_nothing_changes(login, demo_runtime, username):
+    before = _snapshot(demo_runtime)
+    browser = login(username)
+    for path, data in POSTS:
+        assert browser.post(path, data).status_code == 403, path
+    assert _snapshot(demo_runtime) == before
+
+
+def test_the_admin_sees_the_pages(login):
+    browser = login("admin")
+    for path in PAGES:
+        assert browser.get(path).status_code == 200, path
+
+
+def test_admins_fire_no_transition(login, demo_runtime):
+    with demo_runtime.sessions() as session:
+        case = session.scalar(select(Case).where(Case.state == "identified").limit(1))
+    before = _events(demo_runtime)
+    browser = login("admin")
+    assert browser.get(f"/candidates/{case.id}").status_code in (403, 404)
+    response = browser.post(
+        f"/candidates/{case.id}/actions/withdraw", {"reason": "x", "version": str(case.version)}
+    )
+    assert response.status_code in (403, 404)
+    assert _events(demo_runtime) == before
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+def test_create_a_user_grant_a_role_and_log_in_as_them(app, login, demo_runtime):
+    browser = login("admin")
+    response = _create(browser)
+    assert response.status_code == 302
+    created = _user(demo_runtime, "bithu.moi")
+    assert created is not None and created.active and created.full_name == "Trần Thị Mới"
+    assert created.password_hash.startswith(("scrypt:", "pbkdf2:"))  # hashed, not stored
+    assert check_password_hash(created.password_hash, "mat-khau-8")
+    assert response.headers["Location"].endswith(f"/admin/users/{created.id}")
+
+    cell = _org_id(demo_runtime, CHU_VAN_AN)
+    response = browser.post(
+        f"/admin/users/{created.id}/grants",
+        {"role": "secretary", "organisation": str(cell)},
+        token_from=f"/admin/users/{created.id}",
+    )
+    assert response.status_code == 302
+    grants = [(g.role, g.organisation_id) for g in _user(demo_runtime, "bithu.moi").grants]
+    assert grants == [("secretary", cell)]
+
+    other = Browser(app.test_client())
+    assert other.login("bithu.moi", "mat-khau-8").status_code == 302
+    listed = other.get("/candidates").get_data(as_text=True)
+    assert "data-case=" in listed  # a secretary of the cell sees its cases
+    assert other.get("/admin/").status_code == 403
+
+
+@pytest.mark.parametrize("username", ["bithu.chuvanan", "BITHU.ChuVanAn "])
+def test_duplicate_username_is_refused_with_a_message(login, demo_runtime, username):
+    before = _snapshot(demo_runtime)
+    response = _create(login("admin"), username=username)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "already taken" in page
+    assert _snapshot(demo_runtime) == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "field_message"),
+    [
+        ({"password": ""}, "required"),
+        ({"password": "short"}, "at least 8"),
+        ({"username": ""}, "required"),
+        ({"username": "có dấu"}, "lower-case"),
+        ({"full_name": "  "}, "required"),
+        ({"email": "not-an-address"}, "e-mail"),
+    ],
+)
+def test_bad_user_input_gets_a_message_and_changes_nothing(
+    login, demo_runtime, changes, field_message
+):
+    before = _snapshot(demo_runtime)
+    response = _create(login("admin"), **changes)
+    assert response.status_code == 422
+    assert any(field_message in e for e in _errors(response.get_data(as_text=True)))
+    assert _snapshot(demo_runtime) == before
+
+
+def test_deactivate_and_reactivate_a_user(app, login, browser, demo_runtime):
+    target = _user(demo_runtime, "giupdo.chuvanan")
+    path = f"/admin/users/{target.id}/active"
+    login("admin")
+    assert browser.post(path, {"active": "0"}).status_code == 302
+    assert not _user(demo_runtime, "giupdo.chuvanan").active
+    other = Browser(app.test_client())
+    assert other.login("giupdo.chuvanan").status_code == 401
+    assert browser.post(path, {"active": "1"}).status_code == 302
+    assert other.login("giupdo.chuvanan").status_code == 302
+
+
+def test_an_admin_cannot_deactivate_themselves(login, demo_runtime):
+    me = _user(demo_runtime, "admin")
+    response = login("admin").post(f"/admin/users/{me.id}/active", {"active": "0"})
+    assert response.status_code == 422
+    assert "own account" in response.get_data(as_text=True)
+    assert _user(demo_runtime, "admin").active
+
+
+def test_reset_a_password(app, login, demo_runtime):
+    target = _user(demo_runtime, "giupdo.chuvanan")
+    browser = login("admin")
+    assert browser.post(f"/admin/users/{target.id}/password", {"password": ""}).status_code == 422
+    assert _user(demo_runtime, "giupdo.chuvanan").password_hash == target.password_hash
+    response = browser.post(f"/admin/users/{target.id}/password", {"password": "moi-mat-khau"})
+    assert response.status_code == 302
+    other = Browser(app.test_client())
+    assert other.login("giupdo.chuvanan", "demo").status_code == 401
+    assert other.login("giupdo.chuvanan", "moi-mat-khau").status_code == 302
+
+
+def test_remove_a_grant(login, demo_runtime):
+    target = _user(demo_runtime, "giupdo.chuvanan")
+    grant = target.grants[0]
+    response = login("admin").post(f"/admin/users/{target.id}/grants/{grant.id}/delete")
+    assert response.status_code == 302
+    assert _user(demo_runtime, "giupdo.chuvanan").grants == []
+
+
+def test_an_admin_cannot_remove_their_own_admin_role(login, demo_runtime):
+    me = _user(demo_runtime, "admin")
+    response = login("admin").post(f"/admin/users/{me.id}/grants/{me.grants[0].id}/delete")
+    assert response.status_code == 422
+    assert len(_user(demo_runtime, "admin").grants) == 1
+
+
+def test_a_grant_outside_the_admins_scope_is_refused(login, demo_runtime):
+    target = _user(demo_runtime, "giupdo.chuvanan")
+    before = _snapshot(demo_runtime)
+    response = login("admin").post(
+        f"/admin/users/{target.id}/grants",
+        {"role": "committee", "organisation": str(_org_id(demo_runtime, PROVINCE))},
+    )
+    assert response.status_code == 422
+    assert any("scope" in e for e in _errors(response.get_data(as_text=True)))
+    assert _snapshot(demo_runtime) == before
+
+
+def test_a_grant_held_twice_is_refused(login, demo_runtime):
+    target = _user(demo_runtime, "giupdo.chuvanan")
+    grant = target.grants[0]
+    before = _snapshot(demo_runtime)
+    response = login("admin").post(
+        f"/admin/users/{target.id}/grants",
+        {"role": grant.role, "organisation": str(grant.organisation_id)},
+    )
+    assert response.status_code == 422
+    assert "already holds" in response.get_data(as_text=True)
+    assert _snapshot(demo_runtime) == before
+
+
+@pytest.fixture
+def provincial_user(demo_runtime) -> int:
+    """A user whose role lies above the demo admin's district."""
+    with demo_runtime.sessions() as session:
+        user = User(username="tinhuy", full_name="Tỉnh ủy", password_hash="")
+        user.grants.append(
+            RoleGrant(role="committee", organisation_id=_org_id(demo_runtime, PROVINCE))
+        )
+        session.add(user)
+        session.commit()
+        return user.id
+
+
+def test_users_and_organisations_outside_scope_do_not_exist(login, demo_runtime, provincial_user):
+    before = _snapshot(demo_runtime)
+    province = _org_id(demo_runtime, PROVINCE)
+    browser = login("admin")
+    assert "tinhuy" not in browser.get("/admin/users").get_data(as_text=True)
+    assert PROVINCE not in browser.get("/admin/organisations").get_data(as_text=True)
+    for path in (f"/admin/users/{provincial_user}", f"/admin/organisations/{province}"):
+        assert browser.get(path).status_code == 404
+    for path, data in [
+        (f"/admin/users/{provincial_user}/active", {"active": "0"}),
+        (f"/admin/users/{provincial_user}/password", {"password": "12345678"}),
+        (f"/admin/organisations/{province}", {"name": "X", "unit_kind": "other"}),
+        (f"/admin/organisations/{province}/deciding", {"decides": "1"}),
+    ]:
+        assert browser.post(path, data).status_code == 404, path
+    assert _snapshot(demo_runtime) == before
+
+
+def test_use_cases_check_scope_themselves(demo_runtime, provincial_user):
+    """Called without the web's forms, the use cases still refuse what is out of scope."""
+    with demo_runtime.sessions() as session:
+        boss = actor_by_username(session, "admin")
+        secretary = actor_by_username(session, "bithu.chuvanan")
+    sessions = demo_runtime.sessions
+    province = _org_id(demo_runtime, PROVINCE)
+    target = _user(demo_runtime, "giupdo.chuvanan").id
+    with pytest.raises(NotFound):
+        admin.grant_role(sessions, boss, target, "committee", province)
+    with pytest.raises(NotFound):
+        admin.set_deciding_body(sessions, boss, province, True)
+    with pytest.raises(NotFound):
+        admin.reset_password(sessions, boss, provincial_user, "12345678")
+    with pytest.raises(NotAllowed):
+        admin.create_user(sessions, secretary, username="x1", full_name="X", password="12345678")
+    with pytest.raises(InvalidInput):
+        admin.create_user(sessions, boss, username="kiemtra", full_name="X", password="12345678")
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+def test_the_tree_is_indented(login, demo_runtime):
+    page = login("admin").get("/admin/organisations").get_data(as_text=True)
+    depth = dict(re.findall(r'<tr data-org="(\d+)" class="depth-(\d+)', page))
+    assert depth[str(_org_id(demo_runtime, DISTRICT))] == "0"
+    assert depth[str(_org_id(demo_runtime, CHU_VAN_AN))] == "1"
+    assert depth[str(_org_id(demo_runtime, "Đoàn trường THPT Chu Văn An"))] == "2"
+
+
+def test_create_and_edit_an_organisation(login, demo_runtime):
+    browser = login("admin")
+    district = _org_id(demo_runtime, DISTRICT)
+    response = browser.post(
+        "/admin/organisations/new",
+        {
+            "parent": str(district),
+            "type": "committee",
+            "name": "Đảng ủy xã Hiệp An",
+            "unit_kind": "other",
+            "committee_size": "9",
+        },
+    )
+    assert response.status_code == 302
+    commune = _org_id(demo_runtime, "Đảng ủy xã Hiệp An")
+    response = browser.post(
+        "/admin/organisations/new",
+        {
+            "parent": str(commune),
+            "type": "cell",
+            "name": "Chi bộ thôn Hiệp Thuận",
+            "unit_kind": "other",
+        },
+    )
+    assert response.status_code == 302
+    with demo_runtime.sessions() as session:
+        cell = session.scalar(
+            select(Organisation).where(Organisation.name == "Chi bộ thôn Hiệp Thuận")
+        )
+        parent = session.get(Organisation, commune)
+        assert cell.parent_id == commune and cell.path == f"{parent.path}{cell.id}/"
+        assert parent.committee_size == 9 and cell.has_doan is False  # box left unticked
+    response = browser.post(
+        f"/admin/organisations/{cell.id}",
+        {"name": "Chi bộ thôn Hiệp Thuận 2", "unit_kind": "school", "has_doan": "y"},
+    )
+    assert response.status_code == 302
+    with demo_runtime.sessions() as session:
+        edited = session.get(Organisation, cell.id)
+        assert (edited.name, edited.unit_kind, edited.has_doan) == (
+            "Chi bộ thôn Hiệp Thuận 2",
+            "school",
+            True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"type": "committee", "parent": "CELL"}, "cannot be placed there"),
+        ({"name": CHU_VAN_AN}, "already exists"),
+        ({"name": ""}, "required"),
+        ({"parent": "PROVINCE"}, "scope"),
+    ],
+)
+def test_bad_organisation_input_gets_a_message(login, demo_runtime, data, message):
+    ids = {
+        "CELL": str(_org_id(demo_runtime, CHU_VAN_AN)),
+        "PROVINCE": str(_org_id(demo_runtime, PROVINCE)),
+    }
+    form = {
+        "parent": str(_org_id(demo_runtime, DISTRICT)),
+        "type": "cell",
+        "name": "Chi bộ mới",
+        "unit_kind": "school",
+        **{k: ids.get(v, v) for k, v in data.items()},
+    }
+    before = _snapshot(demo_runtime)
+    response = login("admin").post("/admin/organisations/new", form)
+    assert response.status_code == 422
+    assert any(message in e for e in _errors(response.get_data(as_text=True)))
+    assert _snapshot(demo_runtime) == before
+
+
+# --- the deciding body ------------------------------------------------------------------------
+
+
+def _deciding(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<tr data-cell="(\d+)" data-body="(\d+)"', page))
+
+
+def test_set_the_deciding_body(login, demo_runtime):
+    browser = login("admin")
+    district = _org_id(demo_runtime, DISTRICT)
+    cva = str(_org_id(demo_runtime, CHU_VAN_AN))
+    assert _deciding(browser.get("/admin/").get_data(as_text=True))[cva] == str(district)
+
+    # A grassroots committee between the district and a new cell, made the deciding body.
+    browser.post(
+        "/admin/organisations/new",
+        {
+            "parent": str(district),
+            "type": "committee",
+            "name": "Đảng ủy xã N'Thôl Hạ",
+            "unit_kind": "other",
+            "committee_size": "7",
+        },
+    )
+    commune = _org_id(demo_runtime, "Đảng ủy xã N'Thôl Hạ")
+    browser.post(
+        "/admin/organisations/new",
+        {"parent": str(commune), "type": "cell", "name": "Chi bộ thôn 1", "unit_kind": "other"},
+    )
+    cell = str(_org_id(demo_runtime, "Chi bộ thôn 1"))
+    assert _deciding(browser.get("/admin/").get_data(as_text=True))[cell] == str(district)
+
+    response = browser.post(f"/admin/organisations/{commune}/deciding", {"decides": "1"})
+    assert response.status_code == 302
+    with demo_runtime.sessions() as session:
+        assert session.get(Organisation, commune).decides_admissions is True
+    shown = _deciding(browser.get("/admin/").get_data(as_text=True))
+    assert shown[cell] == str(commune)
+    assert shown[cva] == str(district)  # other cells keep theirs
+
+    browser.post(f"/admin/organisations/{commune}/deciding", {"decides": "0"})
+    assert _deciding(browser.get("/admin/").get_data(as_text=True))[cell] == str(district)
+
+
+def test_only_a_committee_can_decide(login, demo_runtime):
+    cell = _org_id(demo_runtime, CHU_VAN_AN)
+    response = login("admin").post(f"/admin/organisations/{cell}/deciding", {"decides": "1"})
+    assert response.status_code == 422
+    assert "Only a party committee" in response.get_data(as_text=True)
+    with demo_runtime.sessions() as session:
+        assert session.get(Organisation, cell).decides_admissions is False
+
+
+def test_user_count_on_the_overview(login, demo_runtime):
+    with demo_runtime.sessions() as session:
+        total = session.scalar(select(func.count()).select_from(User))
+    page = login("admin").get("/admin/").get_data(as_text=True)
+    assert f"{total} users in your scope" in page
