@@ -16,18 +16,21 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import generate_password_hash
 
+from db.history import SqlHistory
 from db.models import Member, Organisation, Person, RoleGrant, User
 from db.organisations import add_organisation
 from db.session import WRITE
 from db.text import fold
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.facts import Actor
+from workflow.ports import NewEvent
 from workflow.states import OrgType, Role, UnitKind
 
 PASSWORD_MIN = 8
@@ -110,6 +113,53 @@ def _user(session: Session, actor: Actor, user_id: int, manage: bool = True) -> 
     if manage and not _manageable(paths, _grant_paths(user)):
         raise NotAllowed("the user also holds roles outside your scope")
     return user
+
+
+#: The actions of administrative events, as the history names them.
+ADMIN_ACTIONS = tuple(
+    f"admin_{name}"
+    for name in (
+        "create_user",
+        "update_user",
+        "activate_user",
+        "deactivate_user",
+        "reset_password",
+        "grant_role",
+        "revoke_role",
+        "create_organisation",
+        "update_organisation",
+        "set_deciding_body",
+    )
+)
+
+
+def _log(
+    session: Session, actor: Actor, action: str, organisation_id: int | None = None, **data
+) -> None:
+    """Append the administrative event to the history, in the change's own transaction."""
+    if organisation_id is None:
+        organisation_id = actor.grants_for(Role.admin)[0].organisation_id
+    SqlHistory(session).append(
+        NewEvent(
+            case_id=None,
+            organisation_id=organisation_id,
+            at=datetime.now(UTC),
+            user_id=actor.user_id,
+            username=actor.username,
+            role=Role.admin,
+            action=_known(f"admin_{action}"),
+            from_state=None,
+            to_state=None,
+            reason=None,
+            data=data,
+            ruleset="-",
+        )
+    )
+
+
+def _known(action: str) -> str:
+    assert action in ADMIN_ACTIONS, action
+    return action
 
 
 @contextmanager
@@ -400,6 +450,16 @@ def create_user(
         )
         session.add(user)
         try:
+            session.flush()
+            _log(
+                session,
+                actor,
+                "create_user",
+                user=name,
+                full_name=full,
+                active=active,
+                member_id=user.member_id,
+            )
             session.commit()
         except IntegrityError as err:  # another admin took the name meanwhile
             raise InvalidInput("username", USERNAME_TAKEN) from err
@@ -423,6 +483,15 @@ def update_user(
         user.full_name = full or ""
         user.email = mail
         user.member_id = _member(session, actor, member_id, user_id)
+        _log(
+            session,
+            actor,
+            "update_user",
+            user=user.username,
+            full_name=user.full_name,
+            email=mail,
+            member_id=user.member_id,
+        )
         session.commit()
 
 
@@ -435,6 +504,7 @@ def set_user_active(
         if user.id == actor.user_id and not active:
             raise InvalidInput("active", NOT_YOURSELF)
         user.active = active
+        _log(session, actor, "activate_user" if active else "deactivate_user", user=user.username)
         session.commit()
 
 
@@ -446,6 +516,7 @@ def reset_password(
     with _unit(sessions) as session:
         user = _user(session, actor, user_id)
         user.password_hash = generate_password_hash(secret)
+        _log(session, actor, "reset_password", user=user.username)
         session.commit()
 
 
@@ -466,6 +537,16 @@ def grant_role(
         grant = RoleGrant(user_id=user.id, role=role, organisation_id=org.id)
         session.add(grant)
         try:
+            session.flush()
+            _log(
+                session,
+                actor,
+                "grant_role",
+                org.id,
+                user=user.username,
+                role=role,
+                organisation=org.name,
+            )
             session.commit()
         except IntegrityError as err:
             raise InvalidInput("role", GRANT_HELD) from err
@@ -483,6 +564,15 @@ def revoke_grant(
             raise NotFound(f"grant {grant_id}")
         if user.id == actor.user_id and grant.role == Role.admin:
             raise InvalidInput("grant", OWN_ADMIN)
+        _log(
+            session,
+            actor,
+            "revoke_role",
+            grant.organisation_id,
+            user=user.username,
+            role=grant.role,
+            organisation=grant.organisation.name,
+        )
         user.grants.remove(grant)
         session.commit()
 
@@ -541,6 +631,17 @@ def create_organisation(
         if _sibling_named(session, parent.id, title or "", None):
             raise InvalidInput("name", NAME_TAKEN)
         org = add_organisation(session, title or "", type, parent, has_doan=has_doan, **values)
+        _log(
+            session,
+            actor,
+            "create_organisation",
+            org.id,
+            name=org.name,
+            type=type,
+            parent=parent.name,
+            has_doan=has_doan,
+            **values,
+        )
         session.commit()
         return org.id
 
@@ -567,6 +668,15 @@ def update_organisation(
         org.has_doan = has_doan
         for key, value in values.items():
             setattr(org, key, value)
+        _log(
+            session,
+            actor,
+            "update_organisation",
+            org.id,
+            name=org.name,
+            has_doan=has_doan,
+            **values,
+        )
         session.commit()
 
 
@@ -579,4 +689,5 @@ def set_deciding_body(
         if decides and org.type != OrgType.committee:
             raise InvalidInput("decides_admissions", NOT_A_COMMITTEE)
         org.decides_admissions = decides
+        _log(session, actor, "set_deciding_body", org.id, organisation=org.name, decides=decides)
         session.commit()

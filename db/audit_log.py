@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from db.admin import ADMIN_ACTIONS
 from db.models import Case, Event, Organisation, Person, User
 from db.queries import scope_filter
 from workflow.definition import FACTS, SPECS
@@ -27,7 +28,7 @@ from workflow.states import Role
 AUDIT_ROLES: tuple[str, ...] = (Role.auditor, Role.committee)
 
 #: Every action an event can name: the triggers, then ``record_<fact>``.
-ACTIONS: tuple[str, ...] = (*SPECS, *(f"record_{kind}" for kind in FACTS))
+ACTIONS: tuple[str, ...] = (*SPECS, *(f"record_{kind}" for kind in FACTS), *ADMIN_ACTIONS)
 
 
 def may_audit(actor: Actor) -> bool:
@@ -86,12 +87,15 @@ def _conditions(actor: Actor, filters: EventFilters) -> list[ColumnElement[bool]
 
 
 def _matching(actor: Actor, filters: EventFilters, *columns: Any) -> Select:
-    """`columns` over the events that match, with their case and its cell joined."""
+    """`columns` over the events that match, with their case and its cell joined.
+
+    An administrative event has no case: its organisation stands in for the cell.
+    """
     return (
         select(*columns)
         .select_from(Event)
-        .join(Case, Case.id == Event.case_id)
-        .join(Organisation, Organisation.id == Case.cell_id)
+        .outerjoin(Case, Case.id == Event.case_id)
+        .join(Organisation, Organisation.id == func.coalesce(Case.cell_id, Event.organisation_id))
         .where(*_conditions(actor, filters))
     )
 
@@ -122,7 +126,7 @@ def events_query(actor: Actor, filters: EventFilters) -> Select:
     """The matching events, newest first, with the candidate's and the cell's names."""
     return (
         _matching(actor, filters, *_ROW)
-        .join(Person, Person.id == Case.person_id)
+        .outerjoin(Person, Person.id == Case.person_id)
         .outerjoin(User, User.id == Event.user_id)
         .order_by(Event.id.desc())
     )

@@ -36,6 +36,7 @@ class SqlHistory:
         event = Event(
             id=head.last_id + 1,
             case_id=new.case_id,
+            organisation_id=new.organisation_id,
             at=utc_stamp(new.at),
             user_id=new.user_id,
             username=new.username,

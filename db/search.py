@@ -1,7 +1,8 @@
 """The case list: search, filters, scope, sorting, and one page of plain rows.
 
-Two queries make a page: a COUNT that joins only what the filters need, and the page itself with
-its person, cell and mentor joined in. No ORM objects and no state machine are built.
+Two queries make a page: a COUNT over the matching cases (only the cell joined, for the scope),
+and the page, whose case ids are picked from the indexes before only those rows are joined to
+their person, cell and mentor. Rows are plain dicts: no ORM object, no state machine.
 """
 
 from __future__ import annotations
@@ -161,8 +162,8 @@ def search_cases(
     if not may_list(actor):
         raise NotAllowed("no role with a case list")
     total = session.scalar(count_query(actor, filters)) or 0
-    pages = max(1, -(-total // page_size))
-    page = min(max(1, page), pages)
+    last = CasePage([], total, 1, page_size).pages
+    page = min(max(1, page), last)
     rows: list[dict[str, Any]] = []
     if total:
         query = page_query(actor, filters, limit=page_size, offset=(page - 1) * page_size)

@@ -24,6 +24,7 @@ _NULL = "\x00"
 CANONICAL_COLUMNS = (
     "id",
     "case_id",
+    "organisation_id",
     "at",
     "user_id",
     "username",

@@ -21,7 +21,7 @@ class CaseRecord(Protocol):
 class NewEvent:
     """A history event about to be appended; storage adds the id and the digests."""
 
-    case_id: int
+    case_id: int | None
     at: datetime
     user_id: int
     username: str
@@ -32,6 +32,8 @@ class NewEvent:
     reason: str | None
     data: dict[str, Any]
     ruleset: str
+    #: For administrative events (no case): the organisation concerned.
+    organisation_id: int | None = None
 
 
 class CaseRepository(Protocol):

@@ -22,7 +22,10 @@ class Event(Base):
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
     )
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    #: The case; none for an administrative event (users, grants, organisations).
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    #: The organisation an administrative event concerns: its scope for the auditors.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     at: Mapped[str] = mapped_column(String(32), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     username: Mapped[str] = mapped_column(String(80))

@@ -449,3 +449,35 @@ def test_user_count_on_the_overview(login, demo_runtime):
         total = session.scalar(select(func.count()).select_from(User))
     page = login("admin").get("/admin/").get_data(as_text=True)
     assert f"{total} users in your scope" in page
+
+
+def test_every_admin_change_is_an_event_in_the_chain_that_auditors_see(app, login):
+    """Administrative changes are history too: chained, and listed on /audit for the district."""
+    from sqlalchemy import select
+
+    from db.history import verify
+    from db.models import Event
+
+    rt = app.extensions["hoso"]
+    with rt.sessions() as session:
+        before = session.scalar(select(Event.id).order_by(Event.id.desc()).limit(1))
+    browser = login("admin")
+    new_user = {
+        "username": "thu.ky",
+        "full_name": "Thư Ký",
+        "password": "mat-khau-dai",
+        "active": "y",
+    }
+    response = browser.post("/admin/users/new", new_user, token_from="/admin/users/new")
+    assert response.status_code in (302, 303)
+    with rt.sessions() as session:
+        events = session.scalars(select(Event).where(Event.id > before)).all()
+    assert [(e.action, e.case_id, e.username) for e in events] == [
+        ("admin_create_user", None, "admin")
+    ]
+    assert "mat-khau" not in events[0].data
+    assert verify(rt.engine).intact
+    browser.post("/logout", {})
+    auditor = login("kiemtra")
+    page = auditor.get("/audit/?action=admin_create_user").get_data(as_text=True)
+    assert "Tạo người dùng" in page and f'data-event="{events[0].id}"' in page

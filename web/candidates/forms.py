@@ -126,13 +126,30 @@ def state_label(state: str | None) -> str:
     return state or ""
 
 
+#: Administrative events (``db.admin``): users, grants, organisations.
+ADMIN_ACTIONS = {
+    "admin_create_user": ("Tạo người dùng", "Create a user"),
+    "admin_update_user": ("Sửa người dùng", "Edit a user"),
+    "admin_activate_user": ("Mở lại tài khoản", "Reactivate a user"),
+    "admin_deactivate_user": ("Khóa tài khoản", "Deactivate a user"),
+    "admin_reset_password": ("Đặt lại mật khẩu", "Reset a password"),
+    "admin_grant_role": ("Cấp quyền", "Grant a role"),
+    "admin_revoke_role": ("Thu hồi quyền", "Revoke a role"),
+    "admin_create_organisation": ("Tạo tổ chức", "Create an organisation"),
+    "admin_update_organisation": ("Sửa tổ chức", "Edit an organisation"),
+    "admin_set_deciding_body": ("Đặt cấp quyết định kết nạp", "Set the deciding body"),
+}
+
+
 def action_label(action: str) -> str:
-    """The label of a trigger, or of a recorded fact (``record_<kind>``)."""
+    """The label of a trigger, a recorded fact (``record_<kind>``) or an admin action."""
     if action in SPECS:
         return pick(SPECS[action].vi, SPECS[action].en)
     kind = action.removeprefix("record_")
     if kind in FACTS:
         return pick(FACTS[kind].vi, FACTS[kind].en)
+    if action in ADMIN_ACTIONS:
+        return pick(*ADMIN_ACTIONS[action])
     return action
 
 

@@ -22,7 +22,9 @@ _MAX_QUERY = 100
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    """A small non-negative integer, else ``None`` ("²".isdigit() holds, hence isascii)."""
+    ok = value and value.isascii() and value.isdigit() and len(value) < 10
+    return int(value) if ok else None
 
 
 def filters_from(args: Mapping[str, str]) -> CaseFilters:
