@@ -30,6 +30,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh the planner's statistics (SQLite has none until asked; sorting needs them)."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (``None`` when empty)."""
     with engine.connect() as connection:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from db.migrate import current_revision, upgrade
+from db.migrate import analyze, current_revision, upgrade
 from web.cli.common import runtime
 
 
@@ -14,6 +14,7 @@ def init() -> None:
     rt = runtime()
     before = current_revision(rt.engine)
     upgrade(rt.engine)
+    analyze(rt.engine)
     after = current_revision(rt.engine)
     where = rt.engine.url.render_as_string(hide_password=True)
     if before == after:
@@ -39,6 +40,7 @@ def demo(if_empty: bool) -> None:
             "the database is not empty; the demo loads only into an empty one"
         )
     summary = load_demo(rt)
+    analyze(rt.engine)
     click.echo(f"demo district loaded: {summary.describe()}")
     click.echo("accounts (password: demo):")
     for username, role, scope in summary.accounts:
