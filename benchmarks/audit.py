@@ -71,7 +71,7 @@ KINDS = (
 def sizes(quick: bool) -> dict[str, int]:
     if quick:
         return {"events": 100_000, "cases": 100, "repeats": 3}
-    return {"events": 1_000_000, "cases": 300, "repeats": 3}
+    return {"events": 1_000_000, "cases": 300, "repeats": 5}
 
 
 def generate(engine: Engine, events: int, cases: int) -> list[bytes]:
@@ -86,23 +86,24 @@ def generate(engine: Engine, events: int, cases: int) -> list[bytes]:
         rows = []
         for event_id in range(first, min(first + BATCH, events + 1)):
             action, from_state, to_state, reason, data = KINDS[event_id % len(KINDS)]
-            row = (
-                event_id,
-                case_ids[event_id % cases],
-                utc_stamp(start + timedelta(seconds=97 * event_id, microseconds=event_id % 997)),
-                user.user_id,
-                user.username,
-                "secretary",
-                action,
-                from_state,
-                to_state,
-                reason,
-                data,
-                "2024.1",
-            )
+            values = {
+                "id": event_id,
+                "case_id": case_ids[event_id % cases],
+                "at": utc_stamp(start + timedelta(seconds=97 * event_id, microseconds=event_id)),
+                "user_id": user.user_id,
+                "username": user.username,
+                "role": "secretary",
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "reason": reason,
+                "data": data,
+                "ruleset": "2024.1",
+            }
+            row = tuple(values.get(c) for c in CANONICAL_COLUMNS)
             digest = chain_digest(previous, row)
             payloads.append(previous.encode() + canonical_bytes(row))
-            rows.append(dict(zip(COLUMNS, (*row, previous, digest), strict=True)))
+            rows.append({**values, "prev_digest": previous, "digest": digest})
             previous = digest
         with engine.begin() as conn:
             conn.execute(EVENTS.insert(), rows)
@@ -138,10 +139,7 @@ def fetch_and_hash(engine: Engine) -> int:
             for row in rows:
                 if row[-2] != previous:
                     raise RuntimeError(f"event {row[0]} does not link")
-                digest = sha256(
-                    previous.encode()
-                    + "\x1f".join("" if v is None else str(v) for v in row[:-2]).encode()
-                ).hexdigest()
+                digest = sha256(previous.encode() + canonical_bytes(row[:-2])).hexdigest()
                 if digest != row[-1]:
                     raise RuntimeError(f"event {row[0]} was edited")
                 previous, checked = digest, checked + 1
@@ -180,10 +178,14 @@ def _run_on(engine: Engine, quick: bool, profile: bool) -> dict[str, Any]:
     if profile:
         s.profile(contenders["verify"], f"{NAME} / verify ({engine.dialect.name})")
     payloads.clear()  # free the in-memory bytes before the next backend
-    verify_s = timings["verify"].median
+    # Best of n, as timeit does: on a shared machine the fastest run is the least disturbed.
     ratios = {
-        "pure_hashing": verify_s / timings["hash_in_memory"].median,
-        "io_inclusive": verify_s / timings["raw_cursor_and_hash"].median,
+        "pure_hashing": timings["verify"].best / timings["hash_in_memory"].best,
+        "io_inclusive": timings["verify"].best / timings["raw_cursor_and_hash"].best,
+    }
+    ratios_of_medians = {
+        "pure_hashing": timings["verify"].median / timings["hash_in_memory"].median,
+        "io_inclusive": timings["verify"].median / timings["raw_cursor_and_hash"].median,
     }
     result: dict[str, Any] = {
         "server": s.server_version(engine),
@@ -191,6 +193,7 @@ def _run_on(engine: Engine, quick: bool, profile: bool) -> dict[str, Any]:
         "generated_s": generated_s,
         "repeats": size["repeats"],
         "ratios": ratios,
+        "ratios_of_medians": ratios_of_medians,
         "goal_met": {k: v <= GOAL for k, v in ratios.items()},
     }
     for key, t in timings.items():
@@ -240,6 +243,7 @@ def _print(results: dict[str, Any]) -> None:
                     s.mib(n["rss_growth_kib"]) if "rss_growth_kib" in n else "",
                     s.mib(n["traced_peak_bytes"], "bytes") if "traced_peak_bytes" in n else "",
                     f"{r['ratios'][ratio]:.2f}×  {s.goal(r['goal_met'][ratio])}" if ratio else "",
+                    f"{r['ratios_of_medians'][ratio]:.2f}×" if ratio else "",
                 ]
             )
     s.table(
@@ -253,7 +257,8 @@ def _print(results: dict[str, Any]) -> None:
             "events/s",
             "peak RSS growth",
             "traced peak",
-            "verify / this",
+            "verify / this (best)",
+            "(medians)",
         ],
         rows,
     )

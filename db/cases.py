@@ -137,6 +137,7 @@ class SqlCases:
             ceremony_on=case.ceremony_on,
             decision_date=case.decision_date,
             decision_extension_days=case.decision_extension_days or 0,
+            has_other_open_case=(action == Trigger.reinstate and self._other_open_case(case)),
             **self._context(case.cell),
             **dossier,
         )
@@ -190,8 +191,9 @@ class SqlCases:
             **self._context(cell),
         )
 
-    def _open_case_exists(self, fields: dict[str, Any]) -> bool:
-        """The same person (by ID number, else by name and date of birth) has an open case."""
+    def _open_case_exists(self, fields: dict[str, Any], but: int | None = None) -> bool:
+        """The same person (by ID number, else by name and date of birth) has an open case
+        (other than case `but`)."""
         # Two identifications of one person must not both pass this check. PostgreSQL's READ
         # COMMITTED would let them, so queue them on the chain head's row lock (which the append
         # takes anyway) before looking; on SQLite, BEGIN IMMEDIATE has already queued them.
@@ -202,8 +204,20 @@ class SqlCases:
             else (Person.search_name == fold(fields.get("full_name") or ""))
             & (Person.birth_date == fields.get("birth_date"))
         )
-        query = select(Case.id).join(Person).where(same, Case.state.not_in(_CLOSED)).limit(1)
-        return self.session.scalar(query) is not None
+        query = select(Case.id).join(Person).where(same, Case.state.not_in(_CLOSED))
+        if but is not None:
+            query = query.where(Case.id != but)
+        return self.session.scalar(query.limit(1)) is not None
+
+    def _other_open_case(self, case: Case) -> bool:
+        """Another case of the same person is open (a reinstated case would make two)."""
+        person = case.person
+        fields = {
+            "id_number": person.id_number,
+            "full_name": person.full_name,
+            "birth_date": person.birth_date,
+        }
+        return self._open_case_exists(fields, but=case.id)
 
     def member(self, member_id: int) -> MemberFacts | None:
         member = self.session.get(Member, member_id)

@@ -222,7 +222,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         (S.withdrawn,),
         S.identified,
         (Role.secretary,),
-        (r.reason_given,),
+        (r.reason_given, r.single_open_case),
         (REASON,),
         "Đưa lại vào danh sách",
         "Reinstate",

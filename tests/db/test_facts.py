@@ -68,3 +68,13 @@ def test_the_decision_may_be_extended_once_by_up_to_thirty_working_days(district
         district.record(case.id, "decision_extension", "com", days=1, reason="lần hai")
     with district.runtime.uow(write=False) as uow:
         assert uow.cases.get(case.id).decision_extension_days == days
+
+
+def test_reinstating_is_refused_while_the_person_has_another_open_case(district):
+    first = district.to_state("withdrawn", id_number="068123456789")
+    second = district.identify(id_number="068123456789")
+    with pytest.raises(RuleViolation) as refused:
+        district.fire(first.id, "reinstate", reason="quay lại")
+    assert [f.rule for f in refused.value.failures] == ["single_open_case"]
+    district.fire(second.id, "withdraw", reason="trùng hồ sơ")
+    assert district.fire(first.id, "reinstate", reason="quay lại").state == "identified"

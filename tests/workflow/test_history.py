@@ -23,6 +23,7 @@ def event_row(event_id: int, action: str = "record_note", **changes: object) -> 
     values = {
         "id": event_id,
         "case_id": 1,
+        "organisation_id": None,
         "at": f"2026-01-{event_id:02d}T05:00:00.000000Z",
         "user_id": 10,
         "username": "sec",
