@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test bench lint format clean
+.PHONY: help setup run test bench lint format clean messages translations
 
 help:
 	@sed -n '2,8s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -47,6 +47,13 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --select I --fix .
 	$(BIN)/ruff format .
+
+# make messages: extract the msgids and update the Vietnamese catalog; make translations: compile it
+messages: setup
+	scripts/i18n extract
+
+translations: setup
+	scripts/i18n compile
 
 clean:
 	rm -f $(STAMP)

@@ -109,6 +109,10 @@ def _throttle() -> Throttle:
     return current_app.extensions["hoso_throttle"]
 
 
+def _ip_throttle() -> Throttle:
+    return current_app.extensions["hoso_ip_throttle"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -117,8 +121,10 @@ def login():
     status = 200
     if form.validate_on_submit():
         username = form.username.data.strip()
-        keys = (f"user:{username.lower()}", f"ip:{request.remote_addr}")
-        if _throttle().blocked(*keys):
+        user_key, ip_key = f"user:{username.lower()}", f"ip:{request.remote_addr}"
+        # One address has its own, higher limit: users behind one school's or company's
+        # address must not lock each other out with a few typos.
+        if _throttle().blocked(user_key) or _ip_throttle().blocked(ip_key):
             flash(_("Too many failed attempts. Try again in a few minutes."), "error")
             return render_template("auth/login.html", form=form), 429
         with runtime().sessions() as session:
@@ -127,10 +133,11 @@ def login():
                 user.password_hash if user else _DUMMY_HASH, form.password.data
             )
             if user is not None and valid and user.active and user.password_hash:
-                _throttle().clear(keys[0])
+                _throttle().clear(user_key)
                 login_user(WebUser(user, actor_of(user, session)))
                 return redirect(safe_next(request.args.get("next")))
-        _throttle().fail(*keys)
+        _throttle().fail(user_key)
+        _ip_throttle().fail(ip_key)
         flash(_("Wrong username or password."), "error")
         status = 401
     elif request.method == "POST":
@@ -151,6 +158,10 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None
     app.extensions["hoso_throttle"] = Throttle(
         app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_LOCK_SECONDS"]
+    )
+    app.extensions["hoso_ip_throttle"] = Throttle(
+        app.config.get("LOGIN_MAX_FAILURES_PER_IP", 10 * app.config["LOGIN_MAX_FAILURES"]),
+        app.config["LOGIN_LOCK_SECONDS"],
     )
     app.register_blueprint(bp)
 

@@ -14,6 +14,13 @@ from db.models import Case, Organisation, RoleGrant, User
 from tests.web.conftest import Browser
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 
+
+@pytest.fixture(autouse=True)
+def _english(browser):
+    """These tests read the English wording (the Vietnamese is checked in test_i18n)."""
+    browser.get("/login?lang=en")
+
+
 CHU_VAN_AN = "Chi bộ trường THPT Chu Văn An"
 DISTRICT = "Đảng bộ huyện Đức Trọng"
 PROVINCE = "Tỉnh ủy Lâm Đồng"
@@ -480,4 +487,4 @@ def test_every_admin_change_is_an_event_in_the_chain_that_auditors_see(app, logi
     browser.post("/logout", {})
     auditor = login("kiemtra")
     page = auditor.get("/audit/?action=admin_create_user").get_data(as_text=True)
-    assert "Tạo người dùng" in page and f'data-event="{events[0].id}"' in page
+    assert "Create a user" in page and f'data-event="{events[0].id}"' in page

@@ -18,6 +18,13 @@ from db.models import Case, Event, Organisation, RoleGrant, User
 from workflow import services
 from workflow.services import Clock
 
+
+@pytest.fixture(autouse=True)
+def _english(browser):
+    """These tests read the English wording (the Vietnamese is checked in test_i18n)."""
+    browser.get("/login?lang=en")
+
+
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 CHU_VAN_AN = "Chi bộ trường THPT Chu Văn An"
 

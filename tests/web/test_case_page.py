@@ -211,7 +211,7 @@ def test_bad_input_names_the_field(town, login):
 def test_a_stale_version_is_refused_and_nothing_changes(town, login):
     case = town.identify()
     browser = login("sec")
-    page = browser.get(f"/candidates/{case.id}").get_data(as_text=True)
+    page = browser.get(f"/candidates/{case.id}?lang=en").get_data(as_text=True)
     shown = int(re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1))
     town.record(case.id, "note", text="someone else was quicker")
     before = stored(town, case.id)
