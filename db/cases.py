@@ -34,6 +34,13 @@ _NEEDS_DOSSIER = {
     Trigger.recognize,
     "record_recognition_vote",
 }
+_TREE_ROWS = select(
+    Organisation.id,
+    Organisation.path,
+    Organisation.type,
+    Organisation.decides_admissions,
+    Organisation.committee_size,
+)
 _CLOSED = [s.value for s in FINAL_STATES] + [State.withdrawn.value]
 
 
@@ -57,6 +64,7 @@ class SqlCases:
         self.session = session
         self.settings = settings
         self._orgs: dict[int, Organisation] = {}
+        self._tree: dict[int, Any] = {}
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -74,15 +82,15 @@ class SqlCases:
             self._orgs[org_id] = org
         return self._orgs[org_id]
 
-    def _ancestors(self, cell: Organisation) -> list[Organisation]:
+    def _ancestors(self, cell: Organisation) -> list[Any]:
+        """The cell and the organisations above it, root first, as light rows (not ORM objects:
+        this runs in every use case)."""
         ids = [int(part) for part in cell.path.strip("/").split("/") if part]
-        missing = [i for i in ids if i not in self._orgs]
+        missing = [i for i in ids if i not in self._tree]
         if missing:
-            for org in self.session.scalars(
-                select(Organisation).where(Organisation.id.in_(missing))
-            ):
-                self._orgs[org.id] = org
-        return [self._orgs[i] for i in ids]
+            for row in self.session.execute(_TREE_ROWS.where(Organisation.id.in_(missing))):
+                self._tree[row.id] = row
+        return [self._tree[i] for i in ids]
 
     def _context(self, cell: Organisation) -> dict[str, Any]:
         """Where the cell sits: who decides for it and how large its grassroots committee is."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainHead, Event
@@ -21,43 +22,58 @@ from workflow.history import (
 )
 from workflow.ports import NewEvent
 
+_EVENTS = Event.__table__
+_HEAD = ChainHead.__table__
+_LOCK_HEAD = select(_HEAD.c.last_id, _HEAD.c.digest).where(_HEAD.c.id == 1).with_for_update()
+_INSERT_EVENT = insert(_EVENTS)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(last_id=bindparam("new_id"), digest=bindparam("new_digest"), count=_HEAD.c.count + 1)
+)
+
+
+@dataclass(frozen=True)
+class Appended:
+    """Where an appended event landed in the chain."""
+
+    id: int
+    digest: str
+
 
 class SqlHistory:
-    """The history of one unit of work: appends under the chain head's row lock."""
+    """The history of one unit of work: appends under the chain head's row lock.
+
+    Plain Core statements on the session's connection (no ORM objects): appending is on the path
+    of every use case, and it is only three statements.
+    """
 
     def __init__(self, session: Session):
         self.session = session
 
-    def append(self, new: NewEvent) -> Event:
+    def append(self, new: NewEvent) -> Appended:
         """Append `new` after the current head; the head row's lock serialises writers."""
-        head = self.session.execute(
-            select(ChainHead).where(ChainHead.id == 1).with_for_update()
-        ).scalar_one()
-        event = Event(
-            id=head.last_id + 1,
-            case_id=new.case_id,
-            organisation_id=new.organisation_id,
-            at=utc_stamp(new.at),
-            user_id=new.user_id,
-            username=new.username,
-            role=new.role,
-            action=new.action,
-            from_state=new.from_state,
-            to_state=new.to_state,
-            reason=new.reason,
-            data=canonical_data(new.data),
-            ruleset=new.ruleset,
-            prev_digest=head.digest,
-        )
-        event.digest = chain_digest(head.digest, [getattr(event, c) for c in CANONICAL_COLUMNS])
-        self.session.add(event)
-        self.session.flush()
-        self.session.execute(
-            update(ChainHead)
-            .where(ChainHead.id == 1)
-            .values(last_id=event.id, digest=event.digest, count=ChainHead.count + 1)
-        )
-        return event
+        connection = self.session.connection()
+        head = connection.execute(_LOCK_HEAD).one()
+        row = {
+            "id": head.last_id + 1,
+            "case_id": new.case_id,
+            "organisation_id": new.organisation_id,
+            "at": utc_stamp(new.at),
+            "user_id": new.user_id,
+            "username": new.username,
+            "role": new.role,
+            "action": new.action,
+            "from_state": new.from_state,
+            "to_state": new.to_state,
+            "reason": new.reason,
+            "data": canonical_data(new.data),
+            "ruleset": new.ruleset,
+        }
+        digest = chain_digest(head.digest, [row[c] for c in CANONICAL_COLUMNS])
+        connection.execute(_INSERT_EVENT, {**row, "prev_digest": head.digest, "digest": digest})
+        connection.execute(_MOVE_HEAD, {"new_id": row["id"], "new_digest": digest})
+        return Appended(row["id"], digest)
 
 
 def case_events(session: Session, case_id: int) -> list[EventView]:
@@ -85,14 +101,25 @@ def to_view(event: Event) -> EventView:
 
 
 def _raw_rows(engine: Engine, batch: int = 20_000) -> Iterator[tuple]:
-    """Every event's hashed columns and digests, in id order, straight from the driver."""
+    """Every event's hashed columns and digests, in id order, straight from the DBAPI cursor.
+
+    The walk covers every event ever written, so it skips SQLAlchemy's result layers; PostgreSQL
+    streams through a server-side (named) cursor, SQLite's cursor streams by itself.
+    """
     columns = ", ".join((*CANONICAL_COLUMNS, "prev_digest", "digest"))
-    with engine.connect() as connection:
-        result = connection.execution_options(stream_results=True, yield_per=batch).execute(
-            text(f"SELECT {columns} FROM events ORDER BY id")
-        )
-        for chunk in result.partitions(batch):
+    raw = engine.raw_connection()
+    try:
+        if engine.dialect.name == "postgresql":
+            cursor = raw.cursor(name="hoso_verify")
+            cursor.itersize = batch
+        else:
+            cursor = raw.cursor()
+        cursor.execute(f"SELECT {columns} FROM events ORDER BY id")
+        while chunk := cursor.fetchmany(batch):
             yield from chunk
+        cursor.close()
+    finally:
+        raw.close()
 
 
 def verify(engine: Engine) -> ChainReport:

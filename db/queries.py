@@ -43,20 +43,28 @@ def case_rows_query(state: str | None = None) -> Select:
     return query
 
 
+_LABELS_VI = {state.value: state.label_vi for state in State}
+
+
 def list_cases(session: Session, state: str | None = None) -> list[dict[str, Any]]:
-    """Every case as ``{id, name, state, organisation, mentor, ...}``."""
+    """Every case as ``{id, name, state, organisation, mentor, ...}``.
+
+    Runs on the session's connection and unpacks plain tuples: a list of thousands of cases
+    builds no ORM object and no state machine.
+    """
+    rows = session.connection().execute(case_rows_query(state))
     return [
         {
-            "id": row.id,
-            "name": row.name,
-            "state": row.state,
-            "state_label": State(row.state).label_vi,
-            "organisation": row.cell,
-            "mentor": row.mentor,
-            "mentor_name": row.mentor_name,
-            "version": row.version,
+            "id": case_id,
+            "name": name,
+            "state": case_state,
+            "state_label": _LABELS_VI[case_state],
+            "organisation": cell,
+            "mentor": mentor,
+            "mentor_name": mentor_name,
+            "version": version,
         }
-        for row in session.execute(case_rows_query(state))
+        for case_id, name, case_state, cell, mentor, mentor_name, version in rows
     ]
 
 

@@ -50,7 +50,9 @@ class CaseRow:
     ceremony_on: date | None
     recognition_vote_date: date | None
     submitted_by_user_id: int | None
+    #: Who submitted the dossier: their username, and their full name (else the username).
     submitted_by: str | None
+    submitted_by_name: str | None
     #: The UTC stamp of the case's last event: how long it has been waiting.
     last_change: str | None
 
@@ -113,6 +115,9 @@ def _rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
             recognition.c.held_on.label("recognition_vote_date"),
             Case.submitted_by_user_id,
             _Submitter.username.label("submitted_by"),
+            func.coalesce(func.nullif(_Submitter.full_name, ""), _Submitter.username).label(
+                "submitted_by_name"
+            ),
             last_change.label("last_change"),
         )
         .join(Person, Person.id == Case.person_id)

@@ -278,3 +278,91 @@ def test_an_uninitialised_database_says_to_run_init(instance, args):
     assert result.exit_code != 0
     assert "hoso init" in result.output
     assert "Traceback" not in result.output
+
+
+def test_case_new_puts_a_person_on_the_list_as_the_secretary(world):
+    cell = world.district.cell.id
+    result = world.run(
+        "case",
+        "new",
+        "--as",
+        "sec",
+        "full_name=Phạm Thị Dung",
+        "birth_date=20/07/2005",
+        f"cell={cell}",
+        "source=mass_organisation",
+        "source_detail=Đoàn trường THPT Thử",
+        "id_number=068305000123",
+    )
+    assert result.exit_code == 0, result.output
+    printed, _, done = result.stdout.partition(": ")
+    assert done == "identify done; state identified, version 1\n", result.stdout
+    new_id = int(printed.removeprefix("case "))
+    rows = json.loads(world.run("case", "list", "--json").stdout)
+    assert {"id": new_id, "name": "Phạm Thị Dung", "state": "identified"} | {
+        "organisation": CELL,
+        "mentor": None,
+    } in [{k: row[k] for k in ("id", "name", "state", "organisation", "mentor")} for row in rows]
+    events = json.loads(world.run("case", "show", new_id, "--json").stdout)["events"]
+    assert [(e["action"], e["user"], e["role"], e["to"]) for e in events] == [
+        ("identify", "sec", "secretary", "identified")
+    ]
+    assert world.run("audit", "verify").exit_code == 0
+
+
+NEW_PERSON = ("full_name=Phạm Thị Dung", "birth_date=2005-07-20", "source=cell_review")
+
+NEW_BAD_INPUT = {
+    "unknown user": (["--as", "ghost", "cell={cell}"], 2, "no active user 'ghost'"),
+    "no user": (["cell={cell}"], 2, "--as"),
+    "missing cell": (["--as", "sec"], 2, "cell: is required; cells where sec may add"),
+    "unknown cell": (["--as", "sec", "cell=99999"], 2, "no party cell with id 99999"),
+    "cell not a number": (["--as", "sec", "cell=Thử"], 2, "cell: 'Thử' is not a whole number"),
+    "bad date": (
+        ["--as", "sec", "cell={cell}", "birth_date=31/02/2005"],
+        2,
+        "birth_date: '31/02/2005' is not a date",
+    ),
+    "field without =": (["--as", "sec", "cell={cell}", "full_name"], 2, "expected field=value"),
+    "unknown field": (["--as", "sec", "cell={cell}", "colour=red"], 2, "colour: unknown field"),
+    "unknown source": (
+        ["--as", "sec", "cell={cell}", "source=rumour"],
+        2,
+        "source: 'rumour' is not one of",
+    ),
+    "the same person again": (
+        ["--as", "sec", "cell={cell}", "full_name=Nguyễn Văn An", "birth_date=1990-05-15"],
+        7,
+        "refused by rule single_open_case: This person already has an open case.",
+    ),
+    "mass organisation unnamed": (
+        ["--as", "sec", "cell={cell}", "source=mass_organisation"],
+        7,
+        "refused by rule source_recorded",
+    ),
+    "a future birth date": (
+        ["--as", "sec", "cell={cell}", "birth_date=2099-01-01"],
+        7,
+        "refused by rule person_valid",
+    ),
+    "another cell's secretary": (
+        ["--as", "sec_other", "cell={cell}"],
+        3,
+        "sec_other may not add candidates to cell",
+    ),
+    "an auditor": (["--as", "aud", "cell={cell}"], 3, "aud is no cell's secretary"),
+}
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"), NEW_BAD_INPUT.values(), ids=NEW_BAD_INPUT.keys()
+)
+def test_case_new_refuses_bad_input_by_name_and_creates_nothing(world, args, code, message):
+    before = world.snapshot()
+    cell = world.district.cell.id
+    # What a test gives last wins: the person's usual fields, then the case's own.
+    result = world.run("case", "new", *NEW_PERSON, *(str(a).format(cell=cell) for a in args))
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert world.snapshot() == before

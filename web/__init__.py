@@ -49,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | Non
         app.config["SECRET_KEY"] = _secret_key(folder)
     app.extensions["hoso"] = runtime or Runtime.from_url(app.config.get("DATABASE_URL"))
 
-    from web import auth, errors, i18n, security
+    from web import auth, errors, i18n, labels, security
     from web.admin import bp as admin_bp
     from web.audit import bp as audit_bp
     from web.candidates import bp as candidates_bp
@@ -58,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | Non
 
     security.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     for blueprint in (work_bp, candidates_bp, reviews_bp, audit_bp, admin_bp):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select, text
@@ -488,3 +489,38 @@ def test_every_admin_change_is_an_event_in_the_chain_that_auditors_see(app, logi
     auditor = login("kiemtra")
     page = auditor.get("/audit/?action=admin_create_user").get_data(as_text=True)
     assert "Create a user" in page and f'data-event="{events[0].id}"' in page
+
+
+def test_the_forms_word_their_hints_and_labels_plainly(login, monkeypatch):
+    browser = login("admin")
+    monkeypatch.setattr(admin, "PASSWORD_MIN", 12)
+    page = browser.get("/admin/users/new").get_data(as_text=True)
+    assert "At least 12 characters. Give it to the user in person" in page
+    assert "by a safe way" not in page and "party member they are" not in page
+    assert "linked to the mentor's own party-member record" in unescape(page)
+    new_org = browser.get("/admin/organisations/new").get_data(as_text=True)
+    labels = re.findall(r"<label[^>]*>([^<]+)</label>", new_org)
+    assert "Parent organisation" in labels and "Organisation name" in labels
+    assert "Under" not in labels and "Name" not in labels
+
+
+def test_the_tree_names_its_columns_plainly(login):
+    page = login("admin").get("/admin/organisations").get_data(as_text=True)
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', page)
+    assert "Organisation name" in headers and "Has a Đoàn branch" in headers
+    assert "Đoàn" not in headers and "Name" not in headers
+
+
+def test_roles_are_named_as_on_every_other_page(login, demo_runtime):
+    from web.labels import ROLE_NAMES
+    from workflow.states import Role
+
+    assert set(ROLE_NAMES) == set(Role)
+    browser = login("admin")
+    user_id = _user(demo_runtime, "bithu.chuvanan").id
+    page = browser.get(f"/admin/users/{user_id}").get_data(as_text=True)
+    offered = dict(re.findall(r'<option value="([a-z]+)">([^<]+)</option>', page))
+    assert offered == {role.value: str(ROLE_NAMES[role]) for role in Role}
+    labels = re.findall(r"<label[^>]*>([^<]+)</label>", page)
+    assert "Organisation" in labels and "Within" not in labels
+    assert "<td>Cell secretary</td>" in page  # the user's grant

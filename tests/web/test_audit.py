@@ -319,7 +319,8 @@ def test_verification_shows_an_intact_chain_with_its_head(login, demo_runtime):
 def test_index_does_not_walk_the_chain_by_itself(login):
     page = login("kiemtra").get("/audit/").get_data(as_text=True)
     assert 'data-intact="unknown"' in page
-    assert 'action="/audit/verify"' in page
+    # A link, not a GET form: the address has no stray "?".
+    assert 'href="/audit/verify"' in page and 'action="/audit/verify"' not in page
 
 
 def test_verification_names_the_edited_event(login, demo_runtime):
@@ -340,3 +341,21 @@ def test_verification_names_the_edited_event(login, demo_runtime):
     timeline = browser.get(f"/audit/cases/{victim['case_id']}").get_data(as_text=True)
     flagged = re.findall(r'data-event="(\d+)" data-digest-ok="false"', timeline)
     assert flagged == [str(victim["id"])]
+
+
+def test_the_walks_duration_is_written_as_the_language_writes_numbers(login, monkeypatch):
+    from web.audit.chain import ChainCheck, ChainChecks
+    from workflow.history import ChainReport
+
+    walked = ChainCheck(ChainReport(1234, "ab" * 32), datetime.now(UTC), 1.5)
+    monkeypatch.setattr(ChainChecks, "run", lambda self: walked)
+    browser = login("kiemtra")
+    assert "(1.50 s)" in browser.get("/audit/verify").get_data(as_text=True)
+    vietnamese = browser.get("/audit/verify?lang=vi").get_data(as_text=True)
+    assert "(1,50 giây)" in vietnamese and "1.234" in vietnamese
+
+
+def test_verifying_again_is_a_plain_link(login):
+    page = login("kiemtra").get("/audit/verify").get_data(as_text=True)
+    assert '<a class="button" href="/audit/verify"' in page
+    assert "<form" not in page.split("<main>", 1)[1]  # no GET form: no stray "?" in the address

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from html import unescape
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
 from db.actors import actor_by_username
@@ -338,3 +339,52 @@ def test_the_queue_mirrors_the_policy_on_the_deciding_body(app, district):
     ]
     assert verdict == "refused" and reasons[0][0] == "not_allowed"
     assert state_of(district, shallow.id) == "dossier_submitted"
+
+
+def test_the_queue_names_the_submitter_by_full_name(app, district):
+    with district.runtime.sessions() as session:
+        session.execute(update(User).where(User.username == "sec").values(full_name="Bùi Thị Hoa"))
+        session.commit()
+    case = district.to_submitted(full_name="Lê Thị Mai")
+    browser = signed_in(app, "com")
+    browser.get("/?lang=vi")
+    html = unescape(browser.get("/reviews/").get_data(as_text=True))
+    row = re.search(rf'<tr data-case="{case.id}".*?</tr>', html, re.S).group(0)
+    assert "Người trình: Bùi Thị Hoa" in row
+    assert "Người trình: sec" not in row
+
+
+def test_the_queue_states_the_configured_decision_deadline(app, district):
+    district.to_submitted(full_name="Lê Thị Mai")
+    settings = district.runtime.settings
+    district.runtime.settings = dataclasses.replace(
+        settings, deadlines={**settings.deadlines, "decision": 45}
+    )
+    try:
+        html = unescape(signed_in(app, "com").get("/reviews/").get_data(as_text=True))
+    finally:
+        district.runtime.settings = settings
+    intro = re.search(r"<h1>.*?</h1>\s*<p[^>]*>(.*?)</p>", html, re.S).group(1)
+    assert "45 working days after the party cell's vote" in intro
+    assert "60" not in intro and "chi bộ" not in intro
+
+
+def test_after_a_refused_meeting_the_language_switch_reloads_the_queue(app, district):
+    case = district.to_submitted(full_name="Lê Thị Mai")
+    browser = signed_in(app, "com")
+    form = {f"action-{case.id}": "", f"version-{case.id}": str(case.version)}
+    response = browser.post(
+        "/reviews/decide", form, headers={"Referer": "http://localhost/reviews/"}
+    )
+    assert response.status_code == 400
+    link = unescape(
+        re.search(r'<a href="([^"]*)" class="lang">', response.get_data(as_text=True)).group(1)
+    )
+    assert link == "/reviews/?lang=vi"  # signed_in speaks English
+    assert browser.get(link).status_code == 200
+
+
+def test_the_return_choice_says_what_it_is_for(app, district):
+    district.to_submitted(full_name="Lê Thị Mai")
+    html = signed_in(app, "com").get("/reviews/").get_data(as_text=True)
+    assert '<option value="return">Return for correction</option>' in html

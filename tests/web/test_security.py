@@ -198,9 +198,15 @@ def test_a_candidates_name_is_shown_escaped(app, demo_runtime):
             assert ESCAPED in page, f"{path} as {username} does not show the name"
     # What the user types is escaped too, in the search box and the audit filters.
     browser = _client(app, "kiemtra")
-    for path in (f"/candidates/?q={quote(SCRIPT)}", f"/audit/?q={quote(SCRIPT)}"):
+    typed = quote(SCRIPT)
+    for path in (
+        f"/candidates/?q={typed}",
+        f"/audit/?user={typed}",
+        f"/audit/?case={typed}&since={typed}",
+    ):
         page = browser.get(path).text
         assert SCRIPT not in page, path
+        assert ESCAPED in page, path
 
 
 # --- where the login sends you --------------------------------------------------------------------
@@ -569,7 +575,11 @@ def _main_pages(app) -> list[tuple[str | None, str]]:
             "trungtam",
         )
     ]
-    pages += [("bithu.chuvanan", "/candidates/"), ("giupdo.chuvanan", "/candidates/")]
+    pages += [
+        ("bithu.chuvanan", "/candidates/"),
+        ("bithu.chuvanan", "/candidates/new"),
+        ("giupdo.chuvanan", "/candidates/"),
+    ]
     return pages
 
 

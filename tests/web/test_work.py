@@ -82,7 +82,7 @@ def test_mentor_sees_own_mentees_with_their_next_step(app, district):
 
     assert set(rows) == {mentored.id, trained.id, returned.id, submitted.id}
     assert other.id not in rows and unassigned.id not in rows
-    assert "Record the awareness class" in rows[mentored.id]
+    assert "Record the awareness-class certificate" in rows[mentored.id]
     assert "Prepare the dossier: introductions and forms" in rows[trained.id]
     assert "Correct the dossier" in rows[returned.id]
     assert "Awaiting the committee's decision" in rows[submitted.id]
@@ -257,3 +257,16 @@ def test_one_query_per_list_however_many_cases(app, district):
 
     after = {name: count_queries(app, b, "/") for name, b in browsers.items()}
     assert after == before
+
+
+def test_the_roles_and_the_state_column_are_named_as_elsewhere(app, district):
+    from web.labels import ROLE_NAMES
+    from workflow.states import Role
+
+    district.identify(full_name="Lê Thị Mai")
+    html = unescape(signed_in(app, "sec").get("/").get_data(as_text=True))
+    grants = re.findall(r"<li><strong>([^<]+)</strong> · ([^<]+)</li>", html)
+    assert grants == [(str(ROLE_NAMES[Role.secretary]), district.cell.name)]
+    section = re.search(r'<section[^>]*id="work-secretary".*?</section>', html, re.S).group(0)
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', section)
+    assert "State" in headers and "Stage" not in headers

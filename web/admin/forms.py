@@ -20,17 +20,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from db import admin
+from web.labels import role_label
 from workflow.states import OrgType, Role, UnitKind
 
-ROLE_NAMES = {
-    Role.mentor: _l("Mentor"),
-    Role.secretary: _l("Cell secretary"),
-    Role.committee: _l("Committee"),
-    Role.auditor: _l("Auditor"),
-    Role.admin: _l("Administrator"),
-    Role.introducer: _l("Introducer"),
-    Role.trainer: _l("Political centre"),
-}
 TYPE_NAMES = {
     OrgType.committee: _l("Party committee"),
     OrgType.cell: _l("Party cell"),
@@ -129,11 +121,11 @@ class ActiveForm(FlaskForm):
 
 class GrantForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[], validate_choice=False)
-    organisation = SelectField(_l("Within"), choices=[], validate_choice=False)
+    organisation = SelectField(_l("Organisation"), choices=[], validate_choice=False)
 
     def fill(self, organisations: list[tuple[int, str]]) -> GrantForm:
         """Offer the roles and the organisations of the admin's scope."""
-        self.role.choices = options([("", "—"), *((r.value, ROLE_NAMES[r]) for r in Role)])
+        self.role.choices = options([("", "—"), *((r.value, role_label(r)) for r in Role)])
         self.organisation.choices = options([("", "—"), *organisations])
         self.role.validators = [AnyOf([r.value for r in Role], message=str(_REQUIRED))]
         self.organisation.validators = [
@@ -147,7 +139,9 @@ class PlainForm(FlaskForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(message=_REQUIRED), Length(max=200)])
+    name = StringField(
+        _l("Organisation name"), validators=[InputRequired(message=_REQUIRED), Length(max=200)]
+    )
     unit_kind = SelectField(
         _l("Kind of unit"), choices=options((k.value, v) for k, v in UNIT_NAMES.items())
     )
@@ -165,7 +159,7 @@ class OrganisationForm(FlaskForm):
 
 
 class NewOrganisationForm(OrganisationForm):
-    parent = SelectField(_l("Under"), choices=[], validate_choice=False)
+    parent = SelectField(_l("Parent organisation"), choices=[], validate_choice=False)
     type = SelectField(_l("Kind"), choices=options((k.value, v) for k, v in TYPE_NAMES.items()))
 
     def fill(self, parents: list[tuple[int, str]]) -> NewOrganisationForm:

@@ -9,7 +9,6 @@ from wtforms.fields.choices import SelectChoice
 from db import admin
 from web.admin import bp
 from web.admin.forms import (
-    ROLE_NAMES,
     ActiveForm,
     GrantForm,
     NewUserForm,
@@ -24,8 +23,8 @@ from workflow.errors import InvalidInput, NotAllowed, NotFound
 
 
 @bp.context_processor
-def _names() -> dict:
-    return {"role_names": ROLE_NAMES}
+def _password_min() -> dict:
+    return {"password_min": admin.PASSWORD_MIN}
 
 
 def _member_choices(user_id: int | None = None) -> list[SelectChoice]:

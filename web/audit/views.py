@@ -12,13 +12,9 @@ from web.audit import bp
 from web.audit.chain import checks
 from web.audit.export import csv_chunks
 from web.audit.filters import kept_args, read_filters
-from web.candidates.forms import action_label, recorded_data, role_label, state_label
+from web.candidates.forms import recorded_data
 from web.context import actor, db_session, runtime
-
-
-@bp.context_processor
-def _labels() -> dict:
-    return {"action_label": action_label, "role_label": role_label, "state_label": state_label}
+from web.labels import action_label
 
 
 def _page_number() -> int:

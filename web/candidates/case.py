@@ -16,25 +16,22 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from db.case_page import CasePage, case_page, official_members
+from db.case_page import CasePage, TimelineEvent, case_page, official_members
 from web.candidates import bp
 from web.candidates.forms import (
     ActionForm,
-    action_label,
     build_form,
     choice_label,
     document_codes,
     field_label,
-    locale,
-    pick,
+    needed_fields,
     raw_values,
     recorded_data,
-    role_label,
-    state_label,
 )
 from web.context import actor, db_session, runtime
 from web.diagram import workflow_svg
 from web.i18n import format_day
+from web.labels import action_label, deadline_left, locale, pick, role_label
 from workflow import policy, services
 from workflow.deadlines import DeadlineStatus, WorkingCalendar, case_deadlines
 from workflow.definition import FACTS, PERSON, SPECS, FieldSpec
@@ -59,6 +56,8 @@ class Action:
     url: str
     fields: tuple[FieldSpec, ...]
     form: ActionForm
+    #: The fields marked as required on the form.
+    needed: frozenset[str] = frozenset()
     open: bool = False
     #: What went wrong with the last try, shown in the form: rule explanations or a message.
     failures: list[str] = field(default_factory=list)
@@ -203,9 +202,7 @@ def _page(case_id: int, outcome: Outcome | None = None):
         diagram=workflow_svg(page.state, locale()),
         deadlines=_deadlines(page),
         timeline=_timeline(page),
-        state_label=state_label,
         choice_label=choice_label,
-        role_label=role_label,
         document_codes=document_codes(runtime().settings),
     )
     return body, outcome.status if outcome else 200
@@ -229,7 +226,9 @@ def _actions(facts: CaseFacts, page: CasePage, outcome: Outcome | None) -> list[
     for kind, name, label, fields, url in offered:
         again = outcome is not None and (outcome.kind, outcome.name) == (kind, name)
         form = build_form(fields, page.version, members, outcome.formdata if again else None)
-        action = Action(kind, name, label, url, fields, form, open=again)
+        key = name if kind == "transition" else f"record_{name}"
+        needed = needed_fields(key, fields, vote_on_file=page.recognition_vote_date is not None)
+        action = Action(kind, name, label, url, fields, form, needed, open=again)
         if again:
             action.failures = outcome.failures
             action.message = outcome.message
@@ -290,19 +289,13 @@ def _deadlines(page: CasePage) -> list[dict[str, Any]]:
     for deadline in found:
         left = deadline.days_left(_calendar(), today)
         status = deadline.status(_calendar(), today)
-        if left < 0:
-            when = _("%(n)s working days late", n=-left)
-        elif left == 0:
-            when = _("due today")
-        else:
-            when = _("%(n)s working days left", n=left)
         shown.append(
             {
                 "label": pick(deadline.vi, deadline.en),
                 "due": deadline.due,
                 "basis": deadline.basis,
                 "status": "" if status == DeadlineStatus.open else status.value,
-                "when": when,
+                "when": deadline_left(left),
             }
         )
     return shown
@@ -311,19 +304,26 @@ def _deadlines(page: CasePage) -> list[dict[str, Any]]:
 def _timeline(page: CasePage) -> list[dict[str, Any]]:
     """The case's history, newest first, ready to show."""
     cells = {page.cell_id: page.cell_name}
-    return [
-        {
-            "id": item.event.id,
-            "at": item.event.at,
-            "action": item.event.action,
-            "label": action_label(item.event.action),
-            "username": item.event.username,
-            "user_name": item.user_name,
-            "role": role_label(item.event.role),
-            "from": item.event.from_state,
-            "to": item.event.to_state,
-            "reason": item.event.reason,
-            "data": recorded_data(item.event.action, item.event.data, cells),
-        }
-        for item in reversed(page.events)
-    ]
+    return [_event(item, cells) for item in reversed(page.events)]
+
+
+def _event(item: TimelineEvent, cells: Mapping[int, str]) -> dict[str, Any]:
+    """One event of the timeline; a note's text is shown as itself, not as a labelled value."""
+    data = recorded_data(item.event.action, item.event.data, cells)
+    note = None
+    if item.event.action == "record_note":
+        note, data = item.event.data.get("text"), []
+    return {
+        "id": item.event.id,
+        "at": item.event.at,
+        "action": item.event.action,
+        "label": action_label(item.event.action),
+        "username": item.event.username,
+        "user_name": item.user_name,
+        "role": role_label(item.event.role),
+        "from": item.event.from_state,
+        "to": item.event.to_state,
+        "reason": item.event.reason,
+        "data": data,
+        "note": note,
+    }

@@ -12,28 +12,18 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.widgets import DateInput, NumberInput
 
+# The domain's names are labelled in web.labels; re-exported here for the case page's modules.
+from web.labels import action_label, locale, pick, role_label, state_label  # noqa: F401
 from workflow.definition import FACTS, SPECS, FieldSpec
 from workflow.settings import RuleSettings
-from workflow.states import STATE_LABELS, State
 
 #: Forms the deciding bodies issue, on file besides those the rules ask for (domain.md).
 OTHER_FORMS = ("CN-NTVĐ", "7-KNĐ", "8-KNĐ", "9-KNĐ", "16-KNĐ")
-
-
-def locale() -> str:
-    """The current request's language: ``vi`` or ``en``."""
-    return str(get_locale() or "vi")
-
-
-def pick(vi: str, en: str) -> str:
-    """The Vietnamese or the English text, as the current language asks."""
-    return en if locale() == "en" else vi
 
 
 class Checkbox(BooleanField):
@@ -93,6 +83,40 @@ def build_form(
     return form
 
 
+_VOTE = frozenset({"vote_date", "votes_for"})
+_DECISION = frozenset({"decision_number", "decision_date"})
+_REASON = frozenset({"reason"})
+
+#: The fields an action's rules need though its FieldSpecs leave them optional (the rules judge
+#: them and say what is missing): the form marks them as required all the same. Keyed like
+#: ``action_label``: a trigger, or ``record_<kind>`` for a fact.
+NEEDED: dict[str, frozenset[str]] = {
+    "complete_training": frozenset({"certificate_number", "certificate_date"}),
+    "submit_dossier": _VOTE,
+    "admit": _VOTE | _DECISION,
+    # The cell's vote may be on file already (13-KNĐ): see `needed_fields`.
+    "recognize": _VOTE | _DECISION,
+    "return_dossier": _REASON,
+    "reject": _REASON,
+    "remove": _REASON,
+    "withdraw": _REASON,
+    "reinstate": _REASON,
+    "record_recognition_vote": _VOTE,
+    "record_decision_extension": _REASON,
+}
+
+
+def needed_fields(
+    action: str, fields: tuple[FieldSpec, ...], vote_on_file: bool = False
+) -> frozenset[str]:
+    """The names of the fields the form of `action` marks as required: those its FieldSpecs
+    require and those its rules need (a recognition judges the vote on file, if there is one)."""
+    needed = {spec.name for spec in fields if spec.required} | NEEDED.get(action, frozenset())
+    if action == "recognize" and vote_on_file:
+        needed -= _VOTE
+    return frozenset(needed)
+
+
 def raw_values(fields: tuple[FieldSpec, ...], posted: Mapping[str, str]) -> dict[str, str]:
     """What the user typed into an action's fields, as strings (an unticked box is absent)."""
     return {spec.name: posted[spec.name] for spec in fields if spec.name in posted}
@@ -115,55 +139,7 @@ def _code_order(code: str) -> tuple[int, str]:
     return (int(number.group(0)) if number else 0, code)
 
 
-# --- labels of the domain's names, in the current language ---------------------------------
-
-
-def state_label(state: str | None) -> str:
-    """A state's label; ``new`` and unknown names are shown as they are."""
-    if state in set(State):
-        vi, en = STATE_LABELS[State(state)]
-        return pick(vi, en)
-    return state or ""
-
-
-#: Administrative events (``db.admin``): users, grants, organisations.
-ADMIN_ACTIONS = {
-    "admin_create_user": ("Tạo người dùng", "Create a user"),
-    "admin_update_user": ("Sửa người dùng", "Edit a user"),
-    "admin_activate_user": ("Mở lại tài khoản", "Reactivate a user"),
-    "admin_deactivate_user": ("Khóa tài khoản", "Deactivate a user"),
-    "admin_reset_password": ("Đặt lại mật khẩu", "Reset a password"),
-    "admin_grant_role": ("Cấp quyền", "Grant a role"),
-    "admin_revoke_role": ("Thu hồi quyền", "Revoke a role"),
-    "admin_create_organisation": ("Tạo tổ chức", "Create an organisation"),
-    "admin_update_organisation": ("Sửa tổ chức", "Edit an organisation"),
-    "admin_set_deciding_body": ("Đặt cấp quyết định kết nạp", "Set the deciding body"),
-}
-
-
-def action_label(action: str) -> str:
-    """The label of a trigger, a recorded fact (``record_<kind>``) or an admin action."""
-    if action in SPECS:
-        return pick(SPECS[action].vi, SPECS[action].en)
-    kind = action.removeprefix("record_")
-    if kind in FACTS:
-        return pick(FACTS[kind].vi, FACTS[kind].en)
-    if action in ADMIN_ACTIONS:
-        return pick(*ADMIN_ACTIONS[action])
-    return action
-
-
-def role_label(role: str) -> str:
-    """A role's name."""
-    return {
-        "mentor": _("mentor"),
-        "secretary": _("secretary"),
-        "committee": _("committee"),
-        "auditor": _("auditor"),
-        "admin": _("administrator"),
-        "introducer": _("introducer"),
-        "trainer": _("trainer"),
-    }.get(role, role)
+# --- labels of the values the forms offer, in the current language ------------------------
 
 
 def choice_label(value: str) -> str:
@@ -225,7 +201,7 @@ def recorded_data(
         name = key.removesuffix("_name") if paired else key
         spec = specs.get(name)
         if key == "eligible":
-            shown.append((_("Eligible to vote"), str(value)))
+            shown.append((_("Members entitled to vote"), str(value)))
             continue
         label = field_label(spec) if spec else key
         shown.append((label, _display(spec, value, cells)))

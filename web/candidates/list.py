@@ -6,14 +6,13 @@ from collections.abc import Mapping
 from datetime import date
 
 from flask import current_app, render_template, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from db.search import DEFAULT_SORT, SORTS, CaseFilters, cells_in_scope, opening_years, search_cases
 from web.candidates import bp
 from web.context import actor, db_session
-from web.i18n import LOCALES
+from web.labels import state_choices
 from workflow.states import State, UnitKind
 
 #: The query-string keys of the list; links to other pages keep them (and only them).
@@ -50,11 +49,6 @@ def kept_args(args: Mapping[str, str], **changes: object) -> dict[str, object]:
     return {k: v for k, v in kept.items() if v not in (None, "")}
 
 
-def state_choices(locale: str) -> list[tuple[str, str]]:
-    """The ten states with their label in `locale`."""
-    return [(s.value, s.label_en if locale == "en" else s.label_vi) for s in State]
-
-
 def kind_labels() -> dict[str, str]:
     return {
         UnitKind.school: _("School"),
@@ -67,8 +61,6 @@ def kind_labels() -> dict[str, str]:
 @login_required
 def index():
     """The cases the user may see, filtered, one page at a time (403 without a case list)."""
-    locale = str(get_locale() or "vi")
-    locale = locale if locale in LOCALES else "vi"
     filters = filters_from(request.args)
     session = db_session()
     page = search_cases(
@@ -78,7 +70,7 @@ def index():
         page=_int(request.args.get("page")) or 1,
         page_size=current_app.config["PAGE_SIZE"],
     )
-    states = state_choices(locale)
+    states = state_choices()
     return render_template(
         "candidates/index.html",
         filters=filters,

@@ -1,17 +1,20 @@
-"""``hoso case list|show|fire``: the same use cases the web calls."""
+"""``hoso case list|show|new|fire``: the same use cases the web calls."""
 
 from __future__ import annotations
 
 import click
+from sqlalchemy import or_, select
 
 from db.actors import actor_by_username
+from db.models import Organisation
 from db.queries import case_detail, list_cases
 from web.cli.common import domain_errors, echo_json, runtime
-from workflow import services
+from workflow import policy, services
 from workflow.definition import FACTS, SPECS
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.facts import Actor
 from workflow.fields import parse_date
-from workflow.states import State
+from workflow.states import OrgType, Role, State
 
 
 @click.group()
@@ -132,3 +135,53 @@ def fire_command(
         known = ", ".join([*SPECS, *(f"record_{k}" for k in FACTS)])
         raise InvalidInput("TRIGGER", f"unknown trigger {trigger!r} (known: {known})")
     click.echo(f"case {case_.id}: {trigger} done; state {case_.state}, version {case_.version}")
+
+
+@case.command("new")
+@click.argument("fields", nargs=-1)
+@click.option("--as", "username", required=True, help="The secretary who adds the candidate.")
+@domain_errors
+def new_command(fields: tuple[str, ...], username: str) -> None:
+    """Put a person on a cell's list of candidates (identify); FIELDS are name=value pairs.
+
+    \b
+    Fields: full_name, birth_date (YYYY-MM-DD or dd/mm/yyyy), cell (the party cell's id),
+    source (cell_review, mass_organisation, commune_application, import_file), source_detail
+    (the mass organisation's name), and the person's sex (nam, nữ), birth_place, hometown,
+    ethnicity, religion, education, residence, occupation, id_number, is_doan_member (yes/no).
+    """
+    rt = runtime()
+    raw = _parse_assignments(fields)
+    with rt.sessions() as session:
+        actor = actor_by_username(session, username)
+    if actor is None:
+        raise InvalidInput("--as", f"no active user {username!r}")
+    try:
+        case_ = services.identify_candidate(rt.uow(), actor, raw, settings=rt.settings)
+    except InvalidInput as bad:
+        if bad.field != "cell":
+            raise
+        raise InvalidInput("cell", f"{bad.message}{_cells_hint(actor)}") from None
+    except NotAllowed as refused:
+        raise NotAllowed(f"{refused}{_cells_hint(actor)}") from None
+    click.echo(f"case {case_.id}: identify done; state {case_.state}, version {case_.version}")
+
+
+def _cells_hint(actor: Actor) -> str:
+    """The party cells where `actor` may add candidates, for a message about the cell."""
+    paths = {grant.scope_path for grant in actor.grants_for(Role.secretary)}
+    if not paths:
+        return f" ({actor.username} is no cell's secretary)"
+    query = (
+        select(Organisation.id, Organisation.name, Organisation.path)
+        .where(Organisation.type == OrgType.cell)
+        .where(or_(*(Organisation.path.startswith(path) for path in paths)))
+        .order_by(Organisation.id)
+    )
+    with runtime().sessions() as session:
+        cells = [
+            f"{row.id} ({row.name})"
+            for row in session.execute(query)
+            if policy.can_identify_in(actor, row.path)
+        ]
+    return f"; cells where {actor.username} may add candidates: {', '.join(cells) or 'none'}"

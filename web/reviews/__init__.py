@@ -13,7 +13,7 @@ from flask_login import login_required
 from db.worklist import dossiers_to_decide
 from web.context import actor, db_session, runtime
 from web.reviews.batch import ACTION_LABELS, decide, read_decisions
-from web.work import items, state_label
+from web.work import items
 from workflow.states import Role
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -21,7 +21,7 @@ bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"state_label": state_label, "action_labels": ACTION_LABELS}
+    return {"action_labels": ACTION_LABELS}
 
 
 @bp.before_request
@@ -48,6 +48,7 @@ def _queue(values: Mapping[str, str] | None = None, error: str | None = None, st
         values=values or {},
         error=error,
         today=on,
+        decision_days=settings.deadlines["decision"],
     )
     return page, status
 

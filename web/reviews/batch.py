@@ -29,7 +29,11 @@ from workflow.states import Trigger
 
 #: The choices of the form, and the trigger each fires.
 ACTIONS = {"admit": Trigger.admit, "return": Trigger.return_dossier, "reject": Trigger.reject}
-ACTION_LABELS = {"admit": _l("Admit"), "return": _l("Return"), "reject": _l("Reject")}
+ACTION_LABELS = {
+    "admit": _l("Admit"),
+    "return": _l("Return for correction"),
+    "reject": _l("Reject"),
+}
 #: Values of the meeting entered once for every admitted dossier (each may be overridden).
 MEETING_FIELDS = ("vote_date", "votes_for", "votes_against", "decision_date")
 

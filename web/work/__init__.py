@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, render_template
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from db.worklist import cell_cases, decisions_due, mentee_cases, organisation_names
 from web.context import actor, db_session, runtime
+from web.labels import role_label
 from web.work import items
 from web.work.items import WorkItem
-from workflow.states import Role, State
+from workflow.states import Role
 
 bp = Blueprint("work", __name__)
 
@@ -21,16 +21,6 @@ bp = Blueprint("work", __name__)
 CASE_ROLES = (Role.mentor, Role.secretary, Role.committee)
 #: Roles without a work list: the page says what they can do, with links.
 OTHER_ROLES = (Role.auditor, Role.admin, Role.trainer, Role.introducer)
-
-ROLE_NAMES = {
-    Role.mentor: _l("Mentor"),
-    Role.secretary: _l("Cell secretary"),
-    Role.committee: _l("Committee"),
-    Role.auditor: _l("Auditor"),
-    Role.admin: _l("Administrator"),
-    Role.trainer: _l("Political centre"),
-    Role.introducer: _l("Introducer"),
-}
 
 
 @dataclass(frozen=True)
@@ -43,17 +33,6 @@ class Section:
     items: list[WorkItem]
     show_cell: bool
     show_mentor: bool
-
-
-def state_label(state: str) -> str:
-    """A state's label in the current language."""
-    known = State(state)
-    return known.label_en if str(get_locale()) == "en" else known.label_vi
-
-
-@bp.context_processor
-def _labels() -> dict:
-    return {"state_label": state_label}
 
 
 @bp.get("/")
@@ -107,12 +86,7 @@ def index():
             )
         )
     names = organisation_names(session, (g.organisation_id for g in who.grants))
-    grants = sorted(
-        {
-            (str(ROLE_NAMES.get(g.role, g.role)), names.get(g.organisation_id, ""))
-            for g in who.grants
-        }
-    )
+    grants = sorted({(role_label(g.role), names.get(g.organisation_id, "")) for g in who.grants})
     return render_template(
         "work/index.html",
         sections=sections,

@@ -84,7 +84,7 @@ def mentor_step(row: CaseRow, on: date, settings: RuleSettings) -> Step | None:
     if state == State.identified:
         return Step(_l("Awaiting the cell's assignment"))
     if state == State.mentored:
-        return Step(_l("Record the awareness class"))
+        return Step(_l("Record the awareness-class certificate"))
     if state == State.trained:
         return Step(_l("Prepare the dossier: introductions and forms"))
     if state == State.returned:

@@ -9,9 +9,11 @@ on its own server and no other test depends on what it leaves behind.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+
+from workflow.dates import LOCAL_ZONE
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -43,7 +45,7 @@ def confirm(page, block) -> None:
 
 def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     server = walkthrough_server
-    today = date.today()
+    today = datetime.now(LOCAL_ZONE).date()  # the server's today (Vietnam time)
 
     # --- the mentor records the awareness class -----------------------------------------------
     mentor = login(new_page(server), "giupdo.chuvanan")
