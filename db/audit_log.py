@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.admin import ADMIN_ACTIONS
 from db.models import Case, Event, Organisation, Person, User
+from db.paging import Page
 from db.queries import scope_filter
 from workflow.definition import FACTS, SPECS
 from workflow.facts import Actor
@@ -132,26 +133,8 @@ def events_query(actor: Actor, filters: EventFilters) -> Select:
     )
 
 
-@dataclass(frozen=True)
-class EventPage:
-    """One page of events, the total over all pages, and where this page is."""
-
-    rows: list[dict[str, Any]]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+#: One page of the list (kept as a name for its callers).
+EventPage = Page
 
 
 def event_page(

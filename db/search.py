@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, Member, Organisation, Person
+from db.paging import Page
 from db.queries import scope_filter
 from db.text import fold
 from workflow.errors import NotAllowed
@@ -44,31 +45,8 @@ class CaseFilters:
     sort: str = DEFAULT_SORT
 
 
-@dataclass(frozen=True)
-class CasePage:
-    """One page of the list: plain rows, the total over all pages, and where this page is."""
-
-    rows: list[dict[str, Any]]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first_index(self) -> int:
-        """The 1-based position of the page's first row in the whole list (0 when empty)."""
-        return (self.page - 1) * self.page_size + 1 if self.rows else 0
+#: One page of the list (kept as a name for its callers).
+CasePage = Page
 
 
 def may_list(actor: Actor) -> bool:
