@@ -111,7 +111,10 @@ def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     committee.goto("/reviews/")
     row = committee.locator("table.queue tbody tr").filter(has_text=SECRETARY_CASE)
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("bithu.chuvanan")  # submitted by
+    # Submitted by: the secretary's full name, the username on hover.
+    submitter = row.locator('[title="bithu.chuvanan"]')
+    expect(submitter).to_have_text(re.compile(r"^Người trình: \w"))
+    expect(submitter).not_to_contain_text("bithu.chuvanan")
     expect(row).to_contain_text(CELL_VOTE.strftime("%d/%m/%Y"))  # the chi bộ vote
     row.locator("select[name^=action-]").select_option("admit")
     row.locator("input[name^=decision_number-]").fill("1128-QĐ/HU")
@@ -156,7 +159,7 @@ def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     total = int(auditor.locator("p.total").get_attribute("data-total"))
 
     with auditor.expect_navigation():
-        auditor.locator("#chain form button[type=submit]").click()
+        auditor.locator('#chain a.button[href$="/audit/verify"]').click()
     expect(auditor).to_have_url(re.compile(r"/audit/verify"))
     result = auditor.locator(".chain-result")
     expect(result).to_have_attribute("data-intact", "true")
