@@ -10,4 +10,4 @@ PostgreSQL database too when ``HOSO_BENCH_POSTGRES_URL`` names a server.
 from __future__ import annotations
 
 #: The benchmarks in the order ``python -m benchmarks`` runs them.
-NAMES = ("transitions", "listing", "audit")
+NAMES = ("transitions", "listing", "audit", "web_pages", "importing", "documents")

@@ -129,6 +129,9 @@ ADMIN_ACTIONS = tuple(
         "create_organisation",
         "update_organisation",
         "set_deciding_body",
+        "create_target",
+        "update_target",
+        "delete_target",
     )
 )
 

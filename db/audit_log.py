@@ -20,16 +20,25 @@ from db.admin import ADMIN_ACTIONS
 from db.models import Case, Event, Organisation, Person, User
 from db.paging import Page
 from db.queries import scope_filter
+from workflow.classes import ACTIONS as CLASS_ACTIONS
 from workflow.definition import FACTS, SPECS
 from workflow.facts import Actor
 from workflow.history import CANONICAL_COLUMNS, chain_digest, day_end_stamp
+from workflow.proposals import ACTION_LABELS as PROPOSAL_ACTIONS
 from workflow.states import Role
 
 #: The roles that read the history of their scope.
 AUDIT_ROLES: tuple[str, ...] = (Role.auditor, Role.committee)
 
 #: Every action an event can name: the triggers, then ``record_<fact>``.
-ACTIONS: tuple[str, ...] = (*SPECS, *(f"record_{kind}" for kind in FACTS), *ADMIN_ACTIONS)
+ACTIONS: tuple[str, ...] = (
+    *SPECS,
+    *(f"record_{kind}" for kind in FACTS),
+    *ADMIN_ACTIONS,
+    *(str(action) for action in PROPOSAL_ACTIONS),
+    *CLASS_ACTIONS,
+    "generate_document",
+)
 
 
 def may_audit(actor: Actor) -> bool:

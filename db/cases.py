@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from db.documents import attach_scan, produce
 from db.models import (
     Case,
     Certificate,
@@ -272,7 +273,11 @@ class SqlCases:
     def apply(
         self, case: Case, action: str, fields: dict[str, Any], actor: Actor, today: date
     ) -> None:
-        """Store what `action` recorded; the state was already set by the machine."""
+        """Store what `action` recorded; the state was already set by the machine.
+
+        An action that produces forms (``admit``: 9-KNĐ, ``recognize``: 16-KNĐ) generates them
+        here, and adds their numbers to `fields` for its event (``db.documents.produce``).
+        """
         handler = getattr(self, f"_apply_{action}", None)
         if handler is not None:
             with self.session.no_autoflush:  # one UPDATE of the case, one version step
@@ -284,6 +289,8 @@ class SqlCases:
         # Every action bumps the version, facts too: a page loaded before it is stale.
         flag_modified(case, "state")
         self.session.flush()
+        # After the flush, so that the forms are made from what the action stored.
+        produce(self.session, case.id, action, fields, actor, today, self.settings)
 
     def _apply_assign_mentor(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
         since = f.get("since") or today
@@ -400,11 +407,12 @@ class SqlCases:
         )
 
     def _apply_record_document(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
-        self.session.add(
-            DocumentRecord(
-                case_id=case.id, code=f["code"], dated=f["dated"], number=f.get("number")
-            )
+        record = DocumentRecord(
+            case_id=case.id, code=f["code"], dated=f["dated"], number=f.get("number")
         )
+        self.session.add(record)
+        if f.get("file_sha256"):
+            attach_scan(self.session, record, f, actor)
 
     def _apply_record_ceremony(self, case: Case, f: dict[str, Any], actor: Actor, today: date):
         case.ceremony_on = f["ceremony_date"]

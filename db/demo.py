@@ -30,6 +30,7 @@ from werkzeug.security import generate_password_hash
 
 from db.actors import actor_by_username, actor_of
 from db.cases import SqlCases
+from db.demo_classes import load_classes
 from db.demo_people import (
     HOMETOWNS,
     ROSTERS,
@@ -39,6 +40,8 @@ from db.demo_people import (
     residence,
     roster_members,
 )
+from db.demo_proposals import load_proposals
+from db.demo_targets import load_targets
 from db.models import Case, Event, Member, Organisation, Person, RoleGrant, User
 from db.organisations import add_organisation
 from db.runtime import Runtime
@@ -761,6 +764,9 @@ def load_demo(runtime: Runtime) -> DemoSummary:
     scenario = Scenario(world)
     build_stories(scenario)
     Runner(runtime, world, scenario).run()
+    load_targets(runtime)
+    load_proposals(runtime)
+    load_classes(runtime)
     return summarise(runtime, accounts)
 
 

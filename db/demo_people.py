@@ -165,7 +165,8 @@ def residence(index: int, hamlet: int | None = None) -> str:
 
 
 def place_of_birth(index: int) -> str:
-    return f"{COMMUNES[index % len(COMMUNES)].split(' ', 1)[1]}, Đức Trọng, Lâm Đồng"
+    commune = COMMUNES[index % len(COMMUNES)].removeprefix("thị trấn ").removeprefix("xã ")
+    return f"{commune}, Đức Trọng, Lâm Đồng"
 
 
 def id_number(born: date, sex: str, serial: int) -> str:

@@ -26,7 +26,7 @@ def load_settings(folder: Path | None = None) -> RuleSettings:
         except tomllib.TOMLDecodeError as err:
             raise ValueError(f"{path}: {err}") from err
     try:
-        return RuleSettings.from_mapping(data.get("rules", {}))
+        return RuleSettings.from_mapping({**data.get("rules", {}), **data.get("calendar", {})})
     except (TypeError, ValueError) as err:
         raise ValueError(f"{path}: {err}") from err
 

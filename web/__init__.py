@@ -53,6 +53,11 @@ def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | Non
     from web.admin import bp as admin_bp
     from web.audit import bp as audit_bp
     from web.candidates import bp as candidates_bp
+    from web.classes import bp as classes_bp
+    from web.deadlines import bp as deadlines_bp
+    from web.documents import bp as documents_bp
+    from web.proposals import bp as proposals_bp
+    from web.reports import bp as reports_bp
     from web.reviews import bp as reviews_bp
     from web.work import bp as work_bp
 
@@ -63,4 +68,9 @@ def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | Non
     errors.init_app(app)
     for blueprint in (work_bp, candidates_bp, reviews_bp, audit_bp, admin_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(deadlines_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(classes_bp)
     return app

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workflow.definition import FACTS, SPECS
+from workflow.proposals import ACTION_LABELS as PROPOSAL_ACTIONS
 from workflow.states import STATE_LABELS, Role, State
 
 
@@ -57,8 +58,15 @@ def role_label(role: str | None) -> str:
     return role or ""
 
 
-#: Administrative events (``db.admin``): users, grants, organisations.
-ADMIN_ACTIONS = {
+#: Actions that are neither transitions nor facts: administration, generated documents.
+OTHER_ACTIONS = {
+    **PROPOSAL_ACTIONS,
+    "class_schedule": ("Mở lớp bồi dưỡng nhận thức về Đảng", "Schedule an awareness class"),
+    "class_enrol": ("Ghi danh vào lớp", "Enrol in a class"),
+    "class_cancel_enrolment": ("Rút tên khỏi lớp", "Cancel an enrolment"),
+    "class_attendance": ("Điểm danh buổi học", "Record attendance"),
+    "class_issue_certificates": ("Cấp giấy chứng nhận cho lớp", "Issue the class's certificates"),
+    "generate_document": ("Tạo văn bản", "Make a document"),
     "admin_create_user": ("Tạo người dùng", "Create a user"),
     "admin_update_user": ("Sửa người dùng", "Edit a user"),
     "admin_activate_user": ("Mở lại tài khoản", "Reactivate a user"),
@@ -69,6 +77,9 @@ ADMIN_ACTIONS = {
     "admin_create_organisation": ("Tạo tổ chức", "Create an organisation"),
     "admin_update_organisation": ("Sửa tổ chức", "Edit an organisation"),
     "admin_set_deciding_body": ("Đặt cấp quyết định kết nạp", "Set the deciding body"),
+    "admin_create_target": ("Giao chỉ tiêu", "Set a target"),
+    "admin_update_target": ("Sửa chỉ tiêu", "Change a target"),
+    "admin_delete_target": ("Xóa chỉ tiêu", "Delete a target"),
 }
 
 
@@ -79,8 +90,8 @@ def action_label(action: str) -> str:
     kind = action.removeprefix("record_")
     if kind in FACTS:
         return pick(FACTS[kind].vi, FACTS[kind].en)
-    if action in ADMIN_ACTIONS:
-        return pick(*ADMIN_ACTIONS[action])
+    if action in OTHER_ACTIONS:
+        return pick(*OTHER_ACTIONS[action])
     return action
 
 

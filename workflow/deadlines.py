@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -176,3 +176,13 @@ def case_deadlines(
             due = calendar.add_working_days(recognition_vote_date, limits["recognition_decision"])
             found.append(_deadline("recognition_decision", due, recognition_vote_date))
     return sorted(found, key=lambda d: d.due)
+
+
+@lru_cache(maxsize=8)
+def _calendar(closed: tuple[date, ...], working: tuple[date, ...]) -> WorkingCalendar:
+    return WorkingCalendar(closed, working)
+
+
+def calendar_for(settings: RuleSettings) -> WorkingCalendar:
+    """The working calendar with the instance's corrections, built once per set of them."""
+    return _calendar(settings.extra_closed_days, settings.extra_working_days)

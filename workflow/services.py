@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from workflow.ports import CaseRecord, NewEvent, UnitOfWork
 from workflow.rules import Attempt
 from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 from workflow.states import NEW, Trigger, VoteBody
+from workflow.uploads import DEFAULT_MAX_BYTES, BlobStore, Upload, check_upload
 
 _VOTE_OF = {
     Trigger.submit_dossier.value: VoteBody.cell,
@@ -199,6 +201,46 @@ def record_fact(
     settings: RuleSettings | None = None,
 ) -> CaseRecord:
     """Record a fact (introduction, document, ceremony, note) without changing the state."""
+    return _record(uow, actor, case_id, kind, raw, None, expected_version, clock, settings)
+
+
+def upload_document(
+    uow: UnitOfWork,
+    store: BlobStore,
+    actor: Actor,
+    case_id: int,
+    raw: dict[str, Any],
+    upload: Upload,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    expected_version: int | None = None,
+    clock: Clock | None = None,
+    settings: RuleSettings | None = None,
+) -> CaseRecord:
+    """Put a form on file with its signed scan: one ``record_document`` event naming the scan's
+    SHA-256. The bytes are judged before anything else and stored only once the case, the actor
+    and the form have passed; a transaction that fails after that leaves at most an unreferenced
+    blob (harmless: blobs are named by their content)."""
+    scan = check_upload(upload, max_bytes)
+
+    def attach(values: dict[str, Any]) -> None:
+        store.put(scan.sha256, upload.content)
+        values.update(scan.fields())
+
+    return _record(uow, actor, case_id, "document", raw, attach, expected_version, clock, settings)
+
+
+def _record(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: int,
+    kind: str,
+    raw: dict[str, Any],
+    attach: Callable[[dict[str, Any]], None] | None,
+    expected_version: int | None,
+    clock: Clock | None,
+    settings: RuleSettings | None,
+) -> CaseRecord:
     clock = clock or Clock.system()
     settings = settings or getattr(uow, "settings", DEFAULT_SETTINGS)
     spec = FACTS.get(kind)
@@ -214,6 +256,8 @@ def record_fact(
             raise NotAllowed(f"{actor.username} may not record {kind} on case {case_id}")
         values = _resolve(uow, parse_fields(spec.fields, raw), facts, kind)
         _check_fact(kind, values, clock.today, settings, facts)
+        if attach is not None:
+            attach(values)
         action = f"record_{kind}"
         uow.cases.apply(case, action, values, actor, clock.today)
         _append(uow, case, actor, role, action, None, values, clock, settings)

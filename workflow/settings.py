@@ -7,6 +7,7 @@ Any change of a value that judges cases must bump ``version`` so that events sta
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -50,6 +51,11 @@ class RuleSettings:
         }
     )
 
+    #: Corrections to the public-holiday calendar (``[calendar]`` in hoso.toml): a day off decreed
+    #: late, a make-up Saturday.
+    extra_closed_days: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
+
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> RuleSettings:
         """Build settings from a TOML table, refusing names that do not exist."""
@@ -60,6 +66,12 @@ class RuleSettings:
         converted = dict(values)
         if "vote_threshold" in converted:
             converted["vote_threshold"] = Fraction(str(converted["vote_threshold"]))
+        for name in ("extra_closed_days", "extra_working_days"):
+            if name in converted:
+                days = converted[name]
+                if not all(isinstance(d, date) for d in days):
+                    raise ValueError(f"{name} must be a list of dates (e.g. [2026-01-02])")
+                converted[name] = tuple(days)
         for name in ("dossier_forms", "youth_forms", "recognition_forms", "stale_forms"):
             if name in converted:
                 converted[name] = tuple(converted[name])

@@ -1,5 +1,6 @@
 """Every table of hoso; importing this package registers them all on ``Base.metadata``."""
 
+from db.models import classes  # noqa: F401  (awareness classes: db.models.classes)
 from db.models.cases import (
     Case,
     Certificate,
@@ -9,9 +10,12 @@ from db.models.cases import (
     MentorAssignment,
     Vote,
 )
+from db.models.documents import DocumentScan, GeneratedDocument, StoredFile
 from db.models.history import ChainHead, Event
 from db.models.organisations import Organisation
 from db.models.people import Member, Person
+from db.models.proposals import Proposal as Proposal
+from db.models.targets import Target
 from db.models.users import RoleGrant, User
 
 __all__ = [
@@ -20,13 +24,17 @@ __all__ = [
     "ChainHead",
     "Decision",
     "DocumentRecord",
+    "DocumentScan",
     "Event",
+    "GeneratedDocument",
     "Introduction",
     "Member",
     "MentorAssignment",
     "Organisation",
     "Person",
     "RoleGrant",
+    "StoredFile",
+    "Target",
     "User",
     "Vote",
 ]

@@ -213,8 +213,8 @@ def test_committee_sees_recognition_due_but_not_running_probations(app, district
     [
         ("aud", "Read every case in your scope", 'href="/audit/"'),
         ("adm", "Manage users and their roles", 'href="/admin/"'),
-        ("trainer", "awareness-class certificate", None),
-        ("intro", "Propose outstanding members", None),
+        ("trainer", "issue the certificates of those who finished", 'href="/classes/"'),
+        ("intro", "Propose outstanding members", 'href="/proposals/"'),
     ],
 )
 def test_roles_without_a_work_list_get_a_short_page(app, district, username, role_text, link):

@@ -287,3 +287,20 @@ def test_status_window_is_a_parameter() -> None:
     assert DUE.status(CAL, date(2025, 3, 6), soon=6) == DeadlineStatus.due_soon
     assert DUE.status(CAL, date(2025, 3, 13), soon=0) == DeadlineStatus.open
     assert DUE.status(CAL, date(2025, 3, 14), soon=0) == DeadlineStatus.due_soon
+
+
+def test_the_calendar_follows_the_instances_corrections():
+    """Days decreed off or made up late come from the settings ([calendar] in hoso.toml)."""
+    from workflow.deadlines import calendar_for
+    from workflow.settings import RuleSettings
+
+    friday, saturday = date(2026, 1, 2), date(2026, 1, 3)
+    plain = calendar_for(RuleSettings())
+    corrected = calendar_for(
+        RuleSettings.from_mapping({"extra_closed_days": [friday], "extra_working_days": [saturday]})
+    )
+    assert plain.is_working_day(friday) and not plain.is_working_day(saturday)
+    assert not corrected.is_working_day(friday) and corrected.is_working_day(saturday)
+    assert calendar_for(RuleSettings()) is plain  # built once per set of corrections
+    with pytest.raises(ValueError, match="list of dates"):
+        RuleSettings.from_mapping({"extra_closed_days": ["2026-01-02"]})

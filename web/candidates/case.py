@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -33,7 +32,7 @@ from web.diagram import workflow_svg
 from web.i18n import format_day
 from web.labels import action_label, deadline_left, locale, pick, role_label
 from workflow import policy, services
-from workflow.deadlines import DeadlineStatus, WorkingCalendar, case_deadlines
+from workflow.deadlines import DeadlineStatus, WorkingCalendar, calendar_for, case_deadlines
 from workflow.definition import FACTS, PERSON, SPECS, FieldSpec
 from workflow.errors import (
     Conflict,
@@ -77,10 +76,9 @@ class Outcome:
     field: str | None = None
 
 
-@cache
 def _calendar() -> WorkingCalendar:
-    """The working-day calendar, built once per process."""
-    return WorkingCalendar()
+    """The working-day calendar with the instance's corrections."""
+    return calendar_for(runtime().settings)
 
 
 @bp.get("/<int:case_id>", endpoint="case")

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.widgets import DateInput, NumberInput
@@ -182,6 +183,20 @@ def _fields_of(action: str) -> tuple[FieldSpec, ...]:
     return spec.fields if spec else ()
 
 
+#: Data an event keeps beyond the action's form: counts, uploaded scans, generated documents.
+_EXTRA_LABELS = {
+    "eligible": _l("Members entitled to vote"),
+    "vote_on_file": _l("Vote recorded earlier"),
+    "file_sha256": _l("Scan (SHA-256)"),
+    "file_size": _l("Scan size (bytes)"),
+    "file_type": _l("Scan type"),
+    "file_name": _l("Scan file name"),
+    "generated_number": _l("Register number of the document made"),
+    "generated_data_hash": _l("Hash of the document's data"),
+    "data_hash": _l("Hash of the document's data"),
+}
+
+
 def recorded_data(
     action: str, data: Mapping[str, Any], cells: Mapping[int, str]
 ) -> list[tuple[str, str]]:
@@ -200,8 +215,8 @@ def recorded_data(
         paired = key.endswith("_name") and f"{key[:-5]}_id" in data
         name = key.removesuffix("_name") if paired else key
         spec = specs.get(name)
-        if key == "eligible":
-            shown.append((_("Members entitled to vote"), str(value)))
+        if spec is None and key in _EXTRA_LABELS:
+            shown.append((str(_EXTRA_LABELS[key]), _("yes") if value is True else str(value)))
             continue
         label = field_label(spec) if spec else key
         shown.append((label, _display(spec, value, cells)))

@@ -6,7 +6,9 @@ import sys
 
 import click
 
-from web.cli import audit, cases, setup
+from web.cli import audit, cases, docs, remind, setup
+from web.cli.importing import import_command
+from web.cli.reports import report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,6 +19,10 @@ def cli() -> None:
 setup.register(cli)
 cli.add_command(audit.audit)
 cli.add_command(cases.case)
+cli.add_command(docs.docs)
+cli.add_command(remind.remind)
+cli.add_command(report)
+cli.add_command(import_command)
 
 
 def main() -> None:

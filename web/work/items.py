@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
 
 from flask_babel import lazy_gettext as _l
 
 from db.worklist import CaseRow
 from workflow.dates import add_months
-from workflow.deadlines import Deadline, WorkingCalendar, case_deadlines
+from workflow.deadlines import Deadline, WorkingCalendar, calendar_for, case_deadlines
 from workflow.services import LOCAL_ZONE, Clock
 from workflow.settings import RuleSettings
 from workflow.states import State
@@ -26,10 +25,9 @@ RECOGNITION_NOTICE = timedelta(days=30)
 _SLACK = timedelta(days=3)
 
 
-@cache
-def working_calendar() -> WorkingCalendar:
-    """The working calendar, built once per process."""
-    return WorkingCalendar()
+def working_calendar(settings: RuleSettings) -> WorkingCalendar:
+    """The working calendar with the instance's corrections (cached per set of them)."""
+    return calendar_for(settings)
 
 
 def today() -> date:
@@ -142,7 +140,7 @@ def deadline_of(row: CaseRow, name: str | None, settings: RuleSettings) -> Deadl
     if name is None:
         return None
     pending = case_deadlines(
-        working_calendar(),
+        working_calendar(settings),
         settings,
         state=row.state,
         cell_vote_date=row.cell_vote_date,
@@ -161,7 +159,7 @@ def work_items(
     on: date,
 ) -> list[WorkItem]:
     """The rows that wait on somebody, with their step and deadline, most urgent first."""
-    calendar = working_calendar()
+    calendar = working_calendar(settings)
     items = []
     for row in rows:
         step = step_of(row, on, settings)

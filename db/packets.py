@@ -1,0 +1,239 @@
+"""The dossier packet: what it binds (the case's forms, in order, with their meta), and a cache of
+its PDFs keyed by the hash of everything the rendering depends on.
+
+A packet is made in one WeasyPrint pass (``documents.render.render_packet``), which takes seconds
+for a full dossier; it is made again only when its inputs change. The key is the SHA-256 of the
+canonical JSON of the codes in order, the dossier's data, each form's meta (date of printing,
+verification code and URL) and the version of the renderer (``renderer_version``: the templates,
+stylesheet, fonts and Python sources of ``documents/``, and WeasyPrint's version). A recorded note
+changes none of these and is served from the cache; a vote, a document on file, a decision or a
+corrected name does, and so does a new day for the forms printed as drafts (their ``issued_on``).
+
+The files live in ``<instance>/cache/packets/<key>.pdf``, written whole (a temporary file, then a
+rename); the newest ``PacketCache.limit`` are kept (a hit refreshes a file's time: least recently
+used go first). The cache is an optimisation only: a file that cannot be read or written is
+rendered again, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+import documents
+from db.documents import case_documents, is_current
+from db.dossier import dossier_data
+from db.session import instance_path
+from documents.registry import FORMS, PACKET_ORDER, missing_data
+from workflow.settings import RuleSettings
+
+log = logging.getLogger(__name__)
+
+#: Bump when the key's recipe changes (old files then simply stop being hits).
+KEY_VERSION = 1
+#: The folders and files of ``documents/`` whose content the PDF depends on.
+_RENDERER = Path(documents.__file__).resolve().parent
+_RENDERER_PARTS = ("templates", "static", "fonts")
+#: A temporary file older than this is left over from a crash (a write takes milliseconds).
+_STALE_PART_SECONDS = 3600
+
+
+# --- what a packet binds --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Packet:
+    """The inputs of one case's packet: its forms in order, its data and each form's meta."""
+
+    case_id: int
+    codes: tuple[str, ...]
+    dossier: dict[str, Any]
+    #: By form code, and ``"*"`` for all: ``issued_on`` and optional ``verify_code``/``verify_url``.
+    meta: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The SHA-256 (hex) of everything the PDF is made from."""
+        return packet_key(self.codes, self.dossier, self.meta)
+
+
+def plan_packet(
+    session: Session,
+    case_id: int,
+    settings: RuleSettings,
+    today: date,
+    verify_url: Callable[[str], str | None] | None = None,
+) -> Packet:
+    """What the case's packet binds today: the forms that belong to the case or are on file and
+    that its data can fill, in the dossier's order; a generated one with its verification code
+    (and `verify_url` of it) while what it says is still true of the case, the others as drafts
+    printed `today`. ``LookupError`` if there is no such case."""
+    dossier = dossier_data(session, case_id, settings)
+    rows = case_documents(session, case_id, settings, today)
+    codes = [r.code for r in rows if r.code in FORMS and not missing_data(r.code, dossier)]
+    meta: dict[str, dict[str, Any]] = {"*": {"issued_on": today}}
+    for row in rows:
+        made = row.generated[-1] if row.generated else None
+        if made is not None and is_current(made, dossier):
+            meta[made.code] = {
+                "issued_on": made.issued_on,
+                "verify_code": made.verify_code,
+                "verify_url": verify_url(made.verify_code) if verify_url else None,
+            }
+    ordered = tuple(sorted(codes, key=PACKET_ORDER.index))
+    return Packet(case_id, ordered, dossier, meta)
+
+
+# --- the key --------------------------------------------------------------------------------
+
+
+def _hash_files(digest: Any, folder: Path) -> None:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(_RENDERER).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+@cache
+def renderer_version() -> str:
+    """The hash of what draws a packet besides its data, computed once per process: the files
+    under ``documents/templates``, ``documents/static`` and ``documents/fonts``, the Python
+    sources of ``documents/`` (dates, wording, headers) and WeasyPrint's version."""
+    digest = hashlib.sha256()
+    for part in _RENDERER_PARTS:
+        _hash_files(digest, _RENDERER / part)
+    for source in sorted(_RENDERER.glob("*.py")):
+        digest.update(source.name.encode() + b"\0")
+        digest.update(hashlib.sha256(source.read_bytes()).digest())
+    digest.update(f"weasyprint {metadata.version('weasyprint')}".encode())
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not a plain value of a packet: {type(value).__name__}")
+
+
+def packet_key(
+    codes: tuple[str, ...] | list[str],
+    dossier: Mapping[str, Any],
+    meta: Mapping[str, Mapping[str, Any]],
+) -> str:
+    """SHA-256 over the canonical JSON of (codes in order, dossier, meta, renderer version)."""
+    text = json.dumps(
+        {
+            "key": KEY_VERSION,
+            "codes": list(codes),
+            "dossier": dossier,
+            "meta": meta,
+            "renderer": renderer_version(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=_plain,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- the cache ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PacketCache:
+    """Packets' PDFs by key in a folder, the newest `limit` kept."""
+
+    root: Path
+    limit: int = 200
+
+    @classmethod
+    def in_instance(cls, folder: Path | None = None, limit: int = 200) -> PacketCache:
+        """The cache of the instance folder: ``<instance>/cache/packets``."""
+        return cls((folder or instance_path()) / "cache" / "packets", limit)
+
+    def path(self, key: str) -> Path:
+        if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+            raise ValueError(f"not a packet key: {key!r}")
+        return self.root / f"{key}.pdf"
+
+    def get(self, key: str) -> bytes | None:
+        """The cached PDF of `key` (its use noted, for the pruning), else ``None``."""
+        path = self.path(key)
+        try:
+            content = path.read_bytes()
+        except OSError:
+            return None
+        if not content.startswith(b"%PDF-"):
+            return None
+        with contextlib.suppress(OSError):  # pruned meanwhile, or read-only: still a hit
+            os.utime(path)
+        return content
+
+    def put(self, key: str, content: bytes) -> Path | None:
+        """Keep `content` as the PDF of `key` (whole or not at all), then prune; ``None`` when it
+        cannot be written (logged: the cache only saves time)."""
+        from documents.render import write_pdf
+
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            path = write_pdf(content, self.path(key))
+        except OSError as err:
+            log.warning("packet cache: cannot write %s: %s", self.root, err)
+            return None
+        self.prune()
+        return path
+
+    def files(self) -> list[Path]:
+        """The cached PDFs, oldest use first."""
+        found = []
+        for path in self.root.glob("*.pdf"):
+            try:
+                found.append((path.stat().st_mtime, path))
+            except OSError:
+                continue
+        return [path for _mtime, path in sorted(found)]
+
+    def prune(self) -> int:
+        """Remove the least recently used PDFs beyond `limit` and stale temporary files;
+        returns how many PDFs went."""
+        files = self.files()
+        extra = files[: max(0, len(files) - self.limit)]
+        for path in extra:
+            path.unlink(missing_ok=True)
+        now = time.time()
+        for part in self.root.glob(".*.part"):
+            try:
+                if now - part.stat().st_mtime > _STALE_PART_SECONDS:
+                    part.unlink(missing_ok=True)
+            except OSError:
+                continue
+        return len(extra)
+
+
+def packet_pdf(packet: Packet, store: PacketCache) -> tuple[bytes, bool]:
+    """The packet's PDF and whether it came from the cache; rendered (in one pass) and kept when
+    it is not there. Raises what ``render_packet`` raises (``MissingData``, ``RenderError``)."""
+    key = packet.key
+    cached = store.get(key)
+    if cached is not None:
+        return cached, True
+    from documents import render  # WeasyPrint is slow to load: only when a packet is drawn
+
+    content = render.render_packet(list(packet.codes), packet.dossier, packet.meta)
+    store.put(key, content)
+    return content, False

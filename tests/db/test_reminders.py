@@ -1,0 +1,553 @@
+"""Deadlines read from the database, the digests gathered per user, and sending them by SMTP.
+
+The cases are hand-made rows (dates set directly) in the factories' district; "today" is
+Wednesday 11/2/2026, the week before Tết Bính Ngọ (closed Monday 16/2 to Friday 20/2/2026).
+Mails go to an in-process aiosmtpd server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import update
+
+from db.deadlines import cells_in_scope, deadline_rows, horizon, overview, readable
+from db.models import Case, Person, User, Vote
+from db.reminders import (
+    REMINDER_ENV,
+    SMTP_KEYS,
+    ConfigError,
+    ReminderSettings,
+    SmtpSettings,
+    gather_digests,
+    load_reminder_settings,
+    load_smtp_settings,
+    send_digests,
+)
+from db.worklist import OPEN_STATES, _rows
+from tests.factories import District
+from web.cli import cli
+from workflow.deadlines import WorkingCalendar
+from workflow.reminders import due_items
+
+CAL = WorkingCalendar()
+TODAY = date(2026, 2, 11)
+#: The variables that override the settings: cleared for the command's tests.
+SETTINGS_ENV = [f"HOSO_SMTP_{key.upper()}" for key in SMTP_KEYS] + list(REMINDER_ENV.values())
+
+
+# --- the hand-made district ---------------------------------------------------------------------
+
+
+def add_case(session, district: District, name: str, *, other: bool = False, **values) -> int:
+    """A case row with its dates set by hand (no use case runs: the rows are the fixture)."""
+    person = Person(full_name=name, search_name=name.lower(), birth_date=date(2000, 1, 1))
+    session.add(person)
+    session.flush()
+    cell = district.other_cell if other else district.cell
+    mentor = (district.other_members if other else district.members)[1]
+    vote_on = values.pop("recognition_vote_date", None)
+    case = Case(
+        person_id=person.id,
+        cell_id=cell.id,
+        source="cell_review",
+        opened_on=date(2024, 1, 1),
+        mentor_id=mentor.id,
+        **values,
+    )
+    session.add(case)
+    session.flush()
+    if vote_on is not None:
+        session.add(
+            Vote(case_id=case.id, body="recognition", held_on=vote_on, votes_for=5,
+                 votes_against=0, eligible=6)
+        )  # fmt: skip
+    return case.id
+
+
+@dataclass
+class Fixture:
+    district: District
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+def build(district: District) -> Fixture:
+    """Cases with every kind of deadline, missed, near and far, in both cells; e-mail addresses.
+
+    On Wed 11/2/2026, within 10 working days:
+    - Lê Thị Mai (cell): decision due Wed 24/12/2025, 34 working days late: the committee;
+    - Trần Văn Bình (cell): ceremony due Mon 23/2/2026, 3 left: the cell's secretary;
+    - Phạm Thu Hà (cell): probation ends Thu 12/2/2026, 1 left: the secretary and her mentor;
+    - Đỗ Minh Tuấn (other cell): recognition vote due Wed 14/1/2026, 20 late: its secretary
+      and mentor;
+    - Vũ Hoàng Nam (other cell): recognition decision due Mon 23/2/2026, 3 left: the committee;
+    - Hồ Văn Khoa (cell): recognition decision due Tue 10/3/2026, 14 left: beyond 10;
+    - Ngô Thị Lan (cell): decision due in May; Bùi Văn Sơn (cell): trained, no deadline;
+    - Đặng Văn Lực (cell): official, whose old dates carry no deadline any more.
+    """
+    fixture = Fixture(district)
+    with district.runtime.sessions() as session:
+        add = lambda name, **v: add_case(session, district, name, **v)  # noqa: E731
+        fixture.ids = {
+            "mai": add("Lê Thị Mai", state="dossier_submitted", cell_vote_date=date(2025, 10, 1)),
+            "binh": add("Trần Văn Bình", state="admitted", decision_date=date(2026, 1, 5)),
+            "ha": add(
+                "Phạm Thu Hà", state="admitted", decision_date=date(2025, 2, 3),
+                ceremony_on=date(2025, 2, 12),
+            ),
+            "tuan": add(
+                "Đỗ Minh Tuấn", other=True, state="admitted", decision_date=date(2024, 11, 1),
+                ceremony_on=date(2024, 12, 2),
+            ),
+            "nam": add(
+                "Vũ Hoàng Nam", other=True, state="admitted", decision_date=date(2024, 12, 2),
+                ceremony_on=date(2024, 12, 20), recognition_vote_date=date(2026, 1, 5),
+            ),
+            "khoa": add(
+                "Hồ Văn Khoa", state="admitted", decision_date=date(2024, 12, 2),
+                ceremony_on=date(2024, 12, 20), recognition_vote_date=date(2026, 1, 20),
+            ),
+            "lan": add("Ngô Thị Lan", state="dossier_submitted", cell_vote_date=date(2026, 2, 2)),
+            "son": add("Bùi Văn Sơn", state="trained"),
+            "luc": add(
+                "Đặng Văn Lực", state="official", cell_vote_date=date(2024, 1, 2),
+                decision_date=date(2024, 2, 1), ceremony_on=date(2024, 2, 20),
+            ),
+        }  # fmt: skip
+        emails = {
+            "sec": "sec@example.org",
+            "mentor": "mentor@example.org",
+            "mentor2": "mentor2@example.org",
+            "com": "com@example.org",
+            "aud": "aud@example.org",
+            "sec_other": "sec.other@example.org",
+            "mentor_other": "mentor.other@example.org",
+            # com2 has none.
+        }
+        for username, address in emails.items():
+            session.execute(update(User).where(User.username == username).values(email=address))
+        session.execute(
+            update(User).where(User.username == "com").values(full_name="Trần Thị Bích")
+        )
+        session.commit()
+    return fixture
+
+
+@pytest.fixture
+def fixture(district) -> Fixture:
+    return build(district)
+
+
+def digests_by_user(fixture: Fixture, today: date = TODAY, within: int = 10, base_url=None):
+    rt = fixture.district.runtime
+    with rt.sessions() as session:
+        found = gather_digests(session, CAL, rt.settings, today, within, base_url)
+    return {d.recipient.username: d for d in found}
+
+
+def listed(digest) -> list[tuple[str, str, date, int]]:
+    return [
+        (e.item.name, e.item.deadline.name, e.item.deadline.due, e.item.days_left)
+        for e in digest.items
+    ]
+
+
+# --- deadlines from the rows --------------------------------------------------------------------
+
+
+def test_a_case_across_tet_and_a_weekend_read_from_the_database(fixture):
+    # Trần Văn Bình received the decision on Mon 5/1/2026: 30 working days end Mon 23/2/2026,
+    # Tết (16–20/2) and the weekends skipped.
+    rt = fixture.district.runtime
+    com = fixture.district.actor("com")
+    expected = {
+        date(2026, 2, 13): 1,  # the Friday before Tết: only Monday 23/2 is left
+        date(2026, 2, 21): 1,  # the Saturday after Tết
+        date(2026, 2, 23): 0,
+        date(2026, 2, 24): -1,
+        date(2026, 3, 2): -5,  # 24–27/2 and Monday 2/3: the weekend does not count
+    }
+    with rt.sessions() as session:
+        for today, left in expected.items():
+            found = overview(session, com, CAL, rt.settings, today, 10)
+            (ceremony,) = [i for i in found if i.case_id == fixture.ids["binh"]]
+            assert (ceremony.deadline.name, ceremony.deadline.due, ceremony.days_left) == (
+                "ceremony",
+                date(2026, 2, 23),
+                left,
+            )
+
+
+def test_the_overview_per_scope(fixture):
+    rt = fixture.district.runtime
+    d = fixture.district
+    with rt.sessions() as session:
+        seen = {
+            name: [(i.name, i.deadline.name) for i in overview(
+                session, d.actor(name), CAL, rt.settings, TODAY, 10
+            )]
+            for name in ("com", "aud", "sec", "sec_other", "mentor", "adm")
+        }  # fmt: skip
+        cells = {name: cells_in_scope(session, d.actor(name)) for name in ("com", "sec", "mentor")}
+    everything = [
+        ("Lê Thị Mai", "decision"),
+        ("Đỗ Minh Tuấn", "recognition_vote"),
+        ("Phạm Thu Hà", "probation_end"),
+        ("Trần Văn Bình", "ceremony"),
+        ("Vũ Hoàng Nam", "recognition_decision"),
+    ]
+    assert seen["com"] == everything
+    assert seen["aud"] == everything
+    assert seen["sec"] == [e for e in everything if e[0] not in ("Đỗ Minh Tuấn", "Vũ Hoàng Nam")]
+    assert seen["sec_other"] == [("Đỗ Minh Tuấn", "recognition_vote"),
+                                 ("Vũ Hoàng Nam", "recognition_decision")]  # fmt: skip
+    assert seen["mentor"] == [] and seen["adm"] == []  # the page is for readers only
+    assert [name for _, name in cells["com"]] == ["Chi bộ Công ty Thử", "Chi bộ trường THPT Thử"]
+    assert [name for _, name in cells["sec"]] == ["Chi bộ trường THPT Thử"]
+    assert cells["mentor"] == []
+
+
+@pytest.mark.parametrize(
+    "today",
+    [date(2025, 12, 1), date(2026, 1, 14), TODAY, date(2026, 2, 23), date(2026, 6, 1),
+     date(2027, 1, 1)],
+)  # fmt: skip
+@pytest.mark.parametrize("within", [0, 3, 10, 40])
+def test_the_sql_prefilter_never_drops_a_deadline(fixture, today, within):
+    """The pre-filtered rows give the same deadlines as every open case would."""
+    rt = fixture.district.runtime
+    com = fixture.district.actor("com")
+    with rt.sessions() as session:
+        every = _rows(session, Case.state.in_(OPEN_STATES))
+        kept = deadline_rows(session, readable(com), horizon(CAL, today, within), rt.settings)
+    assert len(kept) <= len(every)
+    assert due_items(kept, CAL, rt.settings, today, within) == due_items(
+        every, CAL, rt.settings, today, within
+    )
+
+
+# --- the digests --------------------------------------------------------------------------------
+
+
+def test_each_user_gets_what_they_must_act_on(fixture):
+    digests = digests_by_user(fixture)
+    # The auditor and the admin act on nothing; mentor2 mentors nobody here; trainers and
+    # introducers get no digest.
+    assert sorted(digests) == ["com", "com2", "mentor", "mentor_other", "sec", "sec_other"]
+    assert listed(digests["com"]) == [
+        ("Lê Thị Mai", "decision", date(2025, 12, 24), -34),
+        ("Vũ Hoàng Nam", "recognition_decision", date(2026, 2, 23), 3),
+    ]
+    assert digests["com"].subject == "[hồ sơ] 1 việc quá hạn, 1 việc sắp đến hạn"
+    assert listed(digests["sec"]) == [
+        ("Phạm Thu Hà", "probation_end", date(2026, 2, 12), 1),
+        ("Trần Văn Bình", "ceremony", date(2026, 2, 23), 3),
+    ]
+    assert digests["sec"].subject == "[hồ sơ] 2 việc sắp đến hạn"
+    # The mentor's candidates include Lê Thị Mai and Trần Văn Bình, but those acts are not theirs.
+    assert listed(digests["mentor"]) == [("Phạm Thu Hà", "probation_end", date(2026, 2, 12), 1)]
+    assert listed(digests["sec_other"]) == [
+        ("Đỗ Minh Tuấn", "recognition_vote", date(2026, 1, 14), -20)
+    ]
+    assert listed(digests["mentor_other"]) == listed(digests["sec_other"])
+    assert digests["sec_other"].subject == "[hồ sơ] 1 việc quá hạn"
+    # com2 has no address: gathered, so that the command can say who is missed.
+    assert digests["com2"].recipient.email == ""
+    assert digests["com"].recipient.email == "com@example.org"
+
+
+def test_the_look_ahead_and_the_day_change_the_digest(fixture):
+    wider = digests_by_user(fixture, within=14)
+    assert ("Hồ Văn Khoa", "recognition_decision", date(2026, 3, 10), 14) in listed(wider["com"])
+    # On Tue 24/2 the ceremony is a day late; the end of probation has passed and the vote
+    # (Thu 2/4/2026) is 26 working days away: nothing for the mentor.
+    later = digests_by_user(fixture, today=date(2026, 2, 24))
+    assert ("Trần Văn Bình", "ceremony", date(2026, 2, 23), -1) in listed(later["sec"])
+    assert "mentor" not in later
+
+
+def test_an_inactive_user_gets_nothing(fixture):
+    with fixture.district.runtime.sessions() as session:
+        session.execute(update(User).where(User.username == "sec").values(active=False))
+        session.commit()
+    assert "sec" not in digests_by_user(fixture)
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+
+def write_toml(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hoso.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_no_host_means_no_smtp(tmp_path):
+    assert load_smtp_settings(tmp_path, {}) is None
+    write_toml(tmp_path, "[rules]\nversion = 'x'\n")
+    assert load_smtp_settings(tmp_path, {}) is None
+
+
+def test_smtp_settings_from_the_file_and_the_environment(tmp_path):
+    write_toml(
+        tmp_path,
+        '[smtp]\nhost = "mail.example.vn"\nfrom = "hồ sơ <hoso@example.vn>"\nstarttls = true\n'
+        'username = "hoso"\npassword = "s3cret"\n\n[reminders]\nbase_url = "https://x.vn"\n',
+    )
+    smtp = load_smtp_settings(tmp_path, {})
+    assert smtp == SmtpSettings(
+        host="mail.example.vn", port=587, sender="hồ sơ <hoso@example.vn>", username="hoso",
+        password="s3cret", starttls=True, ssl=False, timeout=10.0,
+    )  # fmt: skip
+    env = {
+        "HOSO_SMTP_HOST": "relay.local",
+        "HOSO_SMTP_PORT": "2525",
+        "HOSO_SMTP_STARTTLS": "0",
+        "HOSO_SMTP_PASSWORD": "other",
+        "HOSO_SMTP_TIMEOUT": "2.5",
+    }
+    smtp = load_smtp_settings(tmp_path, env)
+    assert (smtp.host, smtp.port, smtp.starttls, smtp.password, smtp.timeout) == (
+        "relay.local", 2525, False, "other", 2.5,
+    )  # fmt: skip
+    assert (
+        load_smtp_settings(tmp_path, {"HOSO_SMTP_SSL": "yes", "HOSO_SMTP_STARTTLS": "no"}).port
+        == 465
+    )
+    assert load_reminder_settings(tmp_path, {}) == ReminderSettings("https://x.vn", 10)
+    assert load_reminder_settings(tmp_path, {"HOSO_REMIND_WITHIN": "5"}).within == 5
+
+
+@pytest.mark.parametrize(
+    ("toml", "env", "message"),
+    [
+        ('[smtp]\nhost = "h"\n', {}, "the sender is missing"),
+        ('[smtp]\nhost = "h"\nfrom = "a@b"\nhots = 1\n', {}, "unknown [smtp] settings: hots"),
+        ('[smtp]\nhost = "h"\nfrom = "a@b"\nssl = true\nstarttls = true\n', {}, "not both"),
+        ('[smtp]\nhost = "h"\nfrom = "a@b"\n', {"HOSO_SMTP_PORT": "x"}, "HOSO_SMTP_PORT: expected"),
+        ('[smtp]\nhost = "h"\nfrom = "a@b"\nport = 70000\n', {}, "no such port"),
+        ('[smtp]\nhost = "h"\nfrom = "a@b"\nssl = "maybe"\n', {}, "[smtp] ssl: expected true"),
+        ("[smtp\n", {}, "hoso.toml"),
+    ],
+)  # fmt: skip
+def test_bad_smtp_settings_are_named(tmp_path, toml, env, message):
+    write_toml(tmp_path, toml)
+    with pytest.raises(ConfigError) as err:
+        load_smtp_settings(tmp_path, env)
+    assert message in str(err.value)
+
+
+# --- sending ------------------------------------------------------------------------------------
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message; refuses the recipients in `refuse`."""
+
+    def __init__(self, refuse: tuple[str, ...] = ()):
+        self.refuse = refuse
+        self.received: list[tuple[str, list[str], email.message.EmailMessage]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def by_recipient(self) -> dict[str, email.message.EmailMessage]:
+        return {rcpt: message for _, rcpts, message in self.received for rcpt in rcpts}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """Start an in-process SMTP server; yields a function making one with a handler."""
+    from aiosmtpd.controller import Controller
+
+    started = []
+
+    def start(handler: Inbox) -> int:
+        port = free_port()
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        started.append(controller)
+        return port
+
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+def bodies(message: email.message.EmailMessage) -> tuple[str, str]:
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    return text, html
+
+
+def test_the_digests_reach_an_smtp_server(fixture, smtp_server):
+    inbox = Inbox()
+    port = smtp_server(inbox)
+    digests = [d for d in digests_by_user(fixture, base_url="https://hoso.example.vn").values()
+               if d.recipient.email]  # fmt: skip
+    smtp = SmtpSettings(host="127.0.0.1", port=port, sender="hồ sơ <hoso@example.vn>", timeout=5)
+    results = send_digests(digests, smtp)
+    assert [r.error for r in results] == [None] * 5
+    mails = inbox.by_recipient()
+    assert sorted(mails) == [
+        "com@example.org", "mentor.other@example.org", "mentor@example.org",
+        "sec.other@example.org", "sec@example.org",
+    ]  # fmt: skip
+    assert {sender for sender, _, _ in inbox.received} == {"hoso@example.vn"}
+    assert all(len(rcpts) == 1 for _, rcpts, _ in inbox.received)  # one e-mail per user
+
+    com = mails["com@example.org"]
+    assert com["Subject"] == "[hồ sơ] 1 việc quá hạn, 1 việc sắp đến hạn"
+    assert com["To"] == "Trần Thị Bích <com@example.org>"
+    assert com["From"] == "hồ sơ <hoso@example.vn>"
+    text, html = bodies(com)
+    for body in (text, html):
+        assert "Lê Thị Mai" in body and "Vũ Hoàng Nam" in body
+        assert "24/12/2025" in body and "23/02/2026" in body
+        assert "Trần Văn Bình" not in body  # the cell's, not the committee's
+    assert "Kính gửi đồng chí Trần Thị Bích," in text and "Dear Trần Thị Bích," in text
+    assert text.index("QUÁ HẠN") < text.index("SẮP ĐẾN HẠN") < text.index("OVERDUE")
+    assert "quá hạn 34 ngày làm việc" in text and "34 working days overdue" in text
+    assert "https://hoso.example.vn/candidates/" in text
+    assert "<table" in html
+
+    sec = mails["sec@example.org"]
+    assert sec["Subject"] == "[hồ sơ] 2 việc sắp đến hạn"
+    text, _ = bodies(sec)
+    assert "Phạm Thu Hà" in text and "12/02/2026" in text and "Hết thời gian dự bị" in text
+    assert "Trần Văn Bình" in text and "Tổ chức lễ kết nạp: hạn 23/02/2026" in text
+    assert "Lê Thị Mai" not in text
+
+    other = mails["sec.other@example.org"]
+    assert other["Subject"] == "[hồ sơ] 1 việc quá hạn"
+    assert "Đỗ Minh Tuấn" in bodies(other)[0] and "14/01/2026" in bodies(other)[0]
+
+
+def test_a_refused_recipient_does_not_stop_the_others(fixture, smtp_server):
+    inbox = Inbox(refuse=("sec@example.org",))
+    port = smtp_server(inbox)
+    digests = [d for d in digests_by_user(fixture).values() if d.recipient.email]
+    results = send_digests(digests, SmtpSettings("127.0.0.1", port, "hoso@example.vn"))
+    failed = {r.digest.recipient.username: r.error for r in results if not r.ok}
+    assert list(failed) == ["sec"]
+    assert "550" in failed["sec"] and "No such mailbox" in failed["sec"]
+    assert len(inbox.received) == 4
+    assert "sec@example.org" not in inbox.by_recipient()
+
+
+def test_an_unreachable_server_fails_every_digest_with_the_reason(fixture):
+    digests = [d for d in digests_by_user(fixture).values() if d.recipient.email]
+    port = free_port()  # nothing listens there
+    results = send_digests(digests, SmtpSettings("127.0.0.1", port, "hoso@example.vn", timeout=3))
+    assert len(results) == 5 and not any(r.ok for r in results)
+    assert all(f"cannot reach the SMTP server 127.0.0.1:{port}" in r.error for r in results)
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run(fixture, database_url, tmp_path, monkeypatch):
+    """``hoso remind ...`` on the fixture's database, with an instance folder of its own."""
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    for name in SETTINGS_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+    def _run(*args: str, toml: str | None = None, env: dict | None = None):
+        if toml is not None:
+            write_toml(folder, toml)
+        environ = {"HOSO_INSTANCE": str(folder), "HOSO_DATABASE_URL": database_url, **(env or {})}
+        return CliRunner().invoke(cli, ["remind", *args], env=environ)
+
+    return _run
+
+
+def smtp_toml(port: int) -> str:
+    return f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nfrom = "hoso@example.vn"\ntimeout = 3\n'
+
+
+def test_the_command_sends_one_digest_per_user(run, smtp_server):
+    inbox = Inbox()
+    port = smtp_server(inbox)
+    result = run("--today", "2026-02-11", toml=smtp_toml(port))
+    assert result.exit_code == 0, result.output
+    assert len(inbox.received) == 5
+    assert (
+        "sent: com <com@example.org>: [hồ sơ] 1 việc quá hạn, 1 việc sắp đến hạn" in result.output
+    )
+    assert "5 digest(s) sent, 0 failed" in result.output
+    assert "no e-mail address: com2 misses 2 reminder(s)" in result.output
+
+
+def test_dry_run_sends_nothing_and_says_who_would_get_what(run, smtp_server):
+    inbox = Inbox()
+    port = smtp_server(inbox)
+    result = run("--dry-run", "--today", "2026-02-11", toml=smtp_toml(port))
+    assert result.exit_code == 0, result.output
+    assert inbox.received == []
+    out = result.output
+    assert "com <com@example.org>: [hồ sơ] 1 việc quá hạn, 1 việc sắp đến hạn" in out
+    assert "overdue   24/12/2025   -34  Admission decision — Lê Thị Mai" in out
+    assert "due soon  23/02/2026    +3  Admission ceremony — Trần Văn Bình" in out
+    assert "dry run: 5 digest(s) would be sent; nothing was sent" in out
+
+
+def test_dry_run_needs_no_smtp_server(run):
+    result = run("--dry-run", "--today", "2026-02-11", "--within", "14")
+    assert result.exit_code == 0, result.output
+    assert "Hồ Văn Khoa" in result.output  # within 14 working days
+
+
+def test_without_smtp_the_command_says_so_and_fails(run):
+    result = run("--today", "2026-02-11")
+    assert result.exit_code != 0
+    assert "no SMTP server is configured" in result.output
+    assert "HOSO_SMTP_HOST" in result.output
+
+
+def test_an_unreachable_server_is_reported_and_fails(run):
+    port = free_port()
+    result = run("--today", "2026-02-11", toml=smtp_toml(port))
+    assert result.exit_code == 1
+    assert f"cannot reach the SMTP server 127.0.0.1:{port}" in result.output
+    assert "FAILED: sec <sec@example.org>" in result.output
+    assert "0 digest(s) sent, 5 failed" in result.output
+
+
+def test_one_refused_recipient_fails_the_run_but_not_the_others(run, smtp_server):
+    inbox = Inbox(refuse=("mentor@example.org",))
+    port = smtp_server(inbox)
+    result = run("--today", "2026-02-11", env={"HOSO_SMTP_HOST": "127.0.0.1",
+                 "HOSO_SMTP_PORT": str(port), "HOSO_SMTP_FROM": "hoso@example.vn"})  # fmt: skip
+    assert result.exit_code == 1
+    assert "FAILED: mentor <mentor@example.org>: refused by 127.0.0.1" in result.output
+    assert "4 digest(s) sent, 1 failed" in result.output
+    assert len(inbox.received) == 4
+
+
+def test_bad_options_are_refused(run):
+    assert run("--today", "11-02-2026x").exit_code != 0
+    assert run("--within", "-1").exit_code != 0
+    result = run("--dry-run", toml='[smtp]\nhost = "h"\n')
+    assert result.exit_code == 2 and "the sender is missing" in result.output

@@ -1,0 +1,386 @@
+"""Uploads and generated documents on a real database: one unit of work each, the blobs stored
+by their hash outside the database, the forms they put on file gating the transitions, and the
+verification of what hoso generated."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from db.documents import case_documents, generate_document, still_true, verify_document
+from db.files import FileStore
+from db.history import SqlHistory, verify
+from db.models import (
+    DocumentRecord,
+    DocumentScan,
+    Event,
+    GeneratedDocument,
+    Person,
+    StoredFile,
+)
+from tests.factories import NOW, TODAY
+from workflow import services
+from workflow.errors import InvalidInput, NotFound, RuleViolation
+from workflow.settings import DOSSIER_FORMS, RECOGNITION_FORMS
+from workflow.uploads import Upload
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
+
+
+@pytest.fixture
+def store(tmp_path) -> FileStore:
+    return FileStore(tmp_path / "files")
+
+
+def upload(district, store, case_id, code="1-KNĐ", content=PDF, name="scan.pdf", **kw):
+    """Upload a scan of form `code` as the cell's secretary."""
+    raw = {"code": code, "dated": kw.pop("dated", "2026-09-01")}
+    return services.upload_document(
+        district.runtime.uow(),
+        store,
+        district.actor(kw.pop("username", "sec")),
+        case_id,
+        raw,
+        Upload(name, content),
+        clock=NOW,
+        settings=district.runtime.settings,
+        **kw,
+    )
+
+
+def counts(district) -> dict[str, int]:
+    with district.runtime.sessions() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (StoredFile, DocumentScan, DocumentRecord, Event)
+        }
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file()}
+
+
+# --- uploads --------------------------------------------------------------------------------
+
+
+def test_a_scan_is_stored_once_under_its_hash_and_its_event_is_chained(district, store):
+    case = district.to_trained()
+    upload(district, store, case.id, "1-KNĐ")
+    upload(district, store, case.id, "2-KNĐ", name="other name.pdf")  # the same bytes
+
+    sha = hashlib.sha256(PDF).hexdigest()
+    assert files_under(store.root) == {store.root / sha[:2] / sha[2:4] / sha}
+    assert store.read(sha) == PDF
+    with district.runtime.sessions() as session:
+        [stored] = session.scalars(select(StoredFile)).all()
+        assert (stored.sha256, stored.size, stored.media_type) == (sha, len(PDF), "application/pdf")
+        assert stored.created_by == district.actor("sec").user_id
+        scans = session.scalars(select(DocumentScan).order_by(DocumentScan.id)).all()
+        assert [(s.document.code, s.name, s.file_id) for s in scans] == [
+            ("1-KNĐ", "scan.pdf", stored.id),
+            ("2-KNĐ", "other name.pdf", stored.id),
+        ]
+        events = session.scalars(
+            select(Event).where(Event.action == "record_document").order_by(Event.id)
+        ).all()
+    assert [json.loads(e.data)["file_sha256"] for e in events] == [sha, sha]
+    assert verify(district.runtime.engine).intact
+
+
+REFUSED = {
+    "html": dict(content=b"<!doctype html><script>alert(1)</script>", name="scan.pdf"),
+    "exe": dict(content=b"MZ\x90\x00" + b"\x00" * 60, name="scan.pdf"),
+    "text": dict(content=b"just text", name="scan.png"),
+    "empty": dict(content=b""),
+    "too-large": dict(content=PDF + b"\x00" * 100, max_bytes=len(PDF)),
+}
+
+
+@pytest.mark.parametrize("how", REFUSED, ids=list(REFUSED))
+def test_a_refused_upload_leaves_no_row_no_event_no_file(district, store, tmp_path, how):
+    case = district.to_trained()
+    before, files = counts(district), files_under(tmp_path)
+    with pytest.raises(InvalidInput) as refused:
+        upload(district, store, case.id, **REFUSED[how])
+    assert refused.value.field == "file"
+    assert refused.value.message  # says what is wrong (test_uploads.py checks the words)
+    assert counts(district) == before
+    assert files_under(tmp_path) == files
+    assert not store.root.exists()
+
+
+def test_a_path_as_name_is_only_a_name(district, store, tmp_path):
+    case = district.to_trained()
+    outside = files_under(tmp_path.parent)
+    upload(district, store, case.id, name="../../etc/passwd")
+    sha = hashlib.sha256(PDF).hexdigest()
+    # Nothing was written but the blob under its hash (and the database's own files).
+    created = files_under(tmp_path.parent) - outside
+    assert {p for p in created if not p.name.startswith("hoso.sqlite3")} == {store.path(sha)}
+    with district.runtime.sessions() as session:
+        assert session.scalar(select(DocumentScan.name)) == "passwd"
+
+
+def test_the_type_is_the_contents(district, store):
+    case = district.to_trained()
+    upload(district, store, case.id, content=PNG, name="scan.pdf")
+    with district.runtime.sessions() as session:
+        assert session.scalar(select(StoredFile.media_type)) == "image/png"
+
+
+def test_a_failed_transaction_keeps_no_row_and_no_event(district, store, monkeypatch):
+    case = district.to_trained()
+    before = counts(district)
+
+    def fail(self, new):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(SqlHistory, "append", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        upload(district, store, case.id)
+    assert counts(district) == before
+    # The blob may stay behind, unreferenced: harmless, and reused by the next upload.
+    monkeypatch.undo()
+    upload(district, store, case.id)
+    assert counts(district)["stored_files"] == 1
+
+
+def test_the_other_cells_secretary_may_not_upload(district, store):
+    case = district.to_trained()
+    before = counts(district)
+    with pytest.raises(NotFound):
+        upload(district, store, case.id, username="sec_other")
+    assert counts(district) == before and not store.root.exists()
+
+
+# --- completeness: each required form gates its transition until it is on file --------------
+
+
+@pytest.mark.parametrize("missing", DOSSIER_FORMS)
+def test_submission_waits_for_each_dossier_form(district, store, missing):
+    case = district.to_trained()
+    for member in district.members[1:3]:
+        district.record(
+            case.id,
+            "introduction",
+            kind="member",
+            member=member.id,
+            known_since="2020-01-01",
+            dated="2026-09-01",
+        )
+    for code in DOSSIER_FORMS:
+        if code != missing:
+            district.record(case.id, "document", code=code, dated="2026-09-01")
+    vote = dict(vote_date="2026-10-01", votes_for=len(district.members))
+    with pytest.raises(RuleViolation) as refused:
+        district.fire(case.id, "submit_dossier", **vote)
+    [failure] = refused.value.failures
+    assert failure.rule == "dossier_forms_present" and missing in failure.en
+
+    upload(district, store, case.id, missing)
+    assert district.fire(case.id, "submit_dossier", **vote).state == "dossier_submitted"
+
+
+def test_a_youth_submission_waits_for_the_doan_resolution(district, store):
+    case = district.to_trained(birth_date="2000-01-01", is_doan_member="1")
+    district.ready_dossier(case.id)
+    district.record(case.id, "introduction", kind="doan", name="Đoàn trường", dated="2026-09-01")
+    vote = dict(vote_date="2026-10-01", votes_for=len(district.members))
+    with pytest.raises(RuleViolation) as refused:
+        district.fire(case.id, "submit_dossier", **vote)
+    assert [f.rule for f in refused.value.failures] == ["dossier_forms_present"]
+    assert "4-KNĐ" in refused.value.failures[0].en
+
+    upload(district, store, case.id, "4-KNĐ")
+    assert district.fire(case.id, "submit_dossier", **vote).state == "dossier_submitted"
+
+
+@pytest.mark.parametrize("missing", RECOGNITION_FORMS)
+def test_recognition_waits_for_each_recognition_form(district, store, missing):
+    case = district.to_state("admitted")
+    for code in RECOGNITION_FORMS:
+        if code != missing:
+            district.record(case.id, "document", code=code, dated="2025-06-10")
+    recognise = dict(
+        vote_date="2025-06-10",
+        votes_for=len(district.members),
+        decision_number="77-QĐ/HU",
+        decision_date="2025-06-20",
+    )
+    with pytest.raises(RuleViolation) as refused:
+        district.fire(case.id, "recognize", "com", **recognise)
+    [failure] = refused.value.failures
+    assert failure.rule == "recognition_forms_present" and missing in failure.en
+
+    upload(district, store, case.id, missing, dated="2025-06-10")
+    assert district.fire(case.id, "recognize", "com", **recognise).state == "official"
+
+
+def test_the_case_page_lists_the_forms_with_their_status(district, store):
+    case = district.to_trained()
+    district.record(case.id, "document", code="2-KNĐ", dated="2026-09-01")
+    upload(district, store, case.id, "1-KNĐ")
+    with district.runtime.sessions() as session:
+        rows = {
+            r.code: r for r in case_documents(session, case.id, district.runtime.settings, TODAY)
+        }
+    assert {code: rows[code].status for code in DOSSIER_FORMS} == {
+        "1-KNĐ": "on_file",
+        "2-KNĐ": "on_file",
+        "3-KNĐ": "missing",
+        "5-KNĐ": "missing",
+        "6-KNĐ": "missing",
+    }
+    assert [s.name for s in rows["1-KNĐ"].scans] == ["scan.pdf"] and not rows["2-KNĐ"].scans
+    assert rows["1-KNĐ"].needed_for == "submit_dossier"
+
+
+# --- generated documents --------------------------------------------------------------------
+
+
+def generated(district, case_id: int) -> list[GeneratedDocument]:
+    with district.runtime.sessions() as session:
+        return session.scalars(
+            select(GeneratedDocument)
+            .where(GeneratedDocument.case_id == case_id)
+            .order_by(GeneratedDocument.id)
+        ).all()
+
+
+def test_admission_generates_the_decision_in_its_own_unit_of_work(district):
+    first = district.to_admitted()
+    second = district.to_admitted(full_name="Trần Thị Bình", birth_date="1995-02-02")
+
+    [made] = generated(district, first.id)
+    assert (made.code, made.number, made.issued_on) == ("9-KNĐ", "1/2026/9-KNĐ", TODAY)
+    assert [g.number for g in generated(district, second.id)] == ["2/2026/9-KNĐ"]
+    assert made.data_hash == hashlib.sha256(made.data.encode()).hexdigest()
+    assert json.loads(made.data)["decisions"]["admission"]["number"] == "123-QĐ/HU"
+    assert re.fullmatch(r"[A-Z2-7]{10}", made.verify_code)
+    assert made.created_by == district.actor("com").user_id
+    with district.runtime.sessions() as session:
+        admit = session.scalars(
+            select(Event).where(Event.case_id == first.id, Event.action == "admit")
+        ).one()
+    recorded = json.loads(admit.data)
+    assert recorded["generated_number"] == "1/2026/9-KNĐ"
+    assert recorded["generated_data_hash"] == made.data_hash
+    assert verify(district.runtime.engine).intact
+
+
+def test_a_refused_admission_generates_nothing(district):
+    case = district.to_submitted()
+    with pytest.raises(RuleViolation):
+        district.fire(
+            case.id, "admit", "com", vote_date="2026-10-10", votes_for=1, decision_number="1"
+        )
+    assert generated(district, case.id) == []
+
+
+def test_recognition_generates_its_decision(district):
+    case = district.to_state("official")
+    assert [g.code for g in generated(district, case.id)] == ["9-KNĐ", "16-KNĐ"]
+    assert generated(district, case.id)[1].number == "1/2026/16-KNĐ"
+
+
+def test_generating_a_form_is_an_event(district):
+    case = district.to_trained()
+    made = generate_document(
+        district.runtime.uow(), district.actor("sec"), case.id, "1-KNĐ", clock=NOW
+    )
+    assert made.number == "1/2026/1-KNĐ"
+    with district.runtime.sessions() as session:
+        event = session.scalars(select(Event).order_by(Event.id.desc()).limit(1)).one()
+    assert event.action == "generate_document"
+    assert json.loads(event.data) == {
+        "code": "1-KNĐ",
+        "number": "1/2026/1-KNĐ",
+        "data_hash": made.data_hash,
+    }
+    with pytest.raises(NotFound):
+        generate_document(district.runtime.uow(), district.actor("sec_other"), case.id, "1-KNĐ")
+    with pytest.raises(InvalidInput):
+        generate_document(district.runtime.uow(), district.actor("sec"), case.id, "99-KNĐ")
+
+
+def test_a_genuine_decision_verifies_current_until_what_it_says_changes(district):
+    case = district.to_admitted()
+    [made] = generated(district, case.id)
+
+    def check():
+        with district.runtime.sessions() as session:
+            return verify_document(session, made.verify_code.lower(), district.runtime.settings)
+
+    found = check()
+    assert (found.code, found.number, found.name) == ("9-KNĐ", "1/2026/9-KNĐ", "Nguyễn Văn An")
+    assert found.printed_number == "123-QĐ/HU"  # the decision's own number, as on paper
+    assert found.current
+    # A later fact the decision does not draw on leaves it current ...
+    district.record(case.id, "ceremony", "com", ceremony_date="2026-11-20")
+    assert check().current
+    # ... a correction of the person's name does not.
+    with district.runtime.engine.begin() as conn:
+        conn.execute(update(Person).values(full_name="Nguyễn Văn Ân"))
+    found = check()
+    assert not found.current
+    assert found.name == "Nguyễn Văn An"  # as the document gives it
+
+
+def test_a_resolution_is_outdated_once_the_cell_votes_again(district):
+    case = district.to_submitted()
+    made = generate_document(
+        district.runtime.uow(), district.actor("sec"), case.id, "6-KNĐ", clock=NOW
+    )
+
+    def current():
+        with district.runtime.sessions() as session:
+            return verify_document(session, made.verify_code).current
+
+    assert current()
+    district.fire(case.id, "return_dossier", "com", reason="bổ sung lý lịch")
+    assert current()  # the case moved on; what the resolution says still holds
+    district.fire(case.id, "submit_dossier", vote_date="2026-11-20", votes_for=5)
+    assert not current()
+
+
+def test_an_edited_document_row_is_outdated(district):
+    case = district.to_admitted()
+    [made] = generated(district, case.id)
+    with district.runtime.engine.begin() as conn:
+        conn.execute(
+            update(GeneratedDocument)
+            .where(GeneratedDocument.id == made.id)
+            .values(data=made.data.replace("123-QĐ/HU", "999-QĐ/HU"))
+        )
+    with district.runtime.sessions() as session:
+        assert not verify_document(session, made.verify_code).current
+
+
+@pytest.mark.parametrize("code", ["", "AAAAAAAAAA", "not a code", "A" * 50, "ABCDEFGHI1"])
+def test_an_unknown_code_is_not_found(district, code):
+    district.to_admitted()
+    with district.runtime.sessions() as session:
+        assert verify_document(session, code) is None
+
+
+@pytest.mark.parametrize(
+    ("then", "now", "holds"),
+    [
+        ({"a": 1, "b": None}, {"a": 1, "b": 2}, True),  # filled in since
+        ({"a": 1}, {"a": 1, "c": 3}, True),  # recorded since
+        ({"a": 1}, {"a": 2}, False),
+        ({"a": 1}, {}, False),  # gone
+        ({"v": {"cell": {"for": 5}}}, {"v": {"cell": {"for": 6}}}, False),
+        ({"l": [1, 2]}, {"l": [1, 2, 3]}, True),  # a list grown longer
+        ({"l": [1, 2]}, {"l": [2]}, False),
+        ({"f": False}, {"f": True}, False),
+    ],
+)
+def test_what_a_document_says_still_holds(then, now, holds):
+    assert still_true(then, now) is holds

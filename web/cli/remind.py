@@ -1,0 +1,111 @@
+"""``hoso remind [--dry-run] [--within N] [--today YYYY-MM-DD]``: the daily deadline digest."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from db.reminders import (
+    ConfigError,
+    gather_digests,
+    load_reminder_settings,
+    load_smtp_settings,
+    send_digests,
+)
+from web.cli.common import domain_errors, runtime
+from web.work import items
+from workflow.fields import parse_date
+from workflow.reminders import Digest, day
+
+#: Exit code when no SMTP server is configured, or a setting is wrong.
+EXIT_CONFIG = 2
+#: Exit code when at least one digest could not be sent.
+EXIT_FAILED = 1
+
+
+def _who(digest: Digest) -> str:
+    recipient = digest.recipient
+    return f"{recipient.username} <{recipient.email}>" if recipient.email else recipient.username
+
+
+def _describe(digest: Digest) -> None:
+    click.echo(f"{_who(digest)}: {digest.subject}")
+    for entry in digest.items:
+        item = entry.item
+        status = "overdue " if item.overdue else "due soon"
+        roles = ", ".join(entry.roles)
+        click.echo(
+            f"  {status}  {day(item.deadline.due)}  {item.days_left:>+4d}  {item.deadline.en}"
+            f" — {item.name} ({item.cell}) [{roles}]"
+        )
+
+
+@click.command("remind")
+@click.option("--dry-run", is_flag=True, help="Print who would get what; send nothing.")
+@click.option(
+    "--within",
+    type=click.IntRange(0, 250),
+    default=None,
+    help="Due soon: within this many working days (default 10, or [reminders] within).",
+)
+@click.option("--today", "today_text", metavar="YYYY-MM-DD", help="Count from this day.")
+@domain_errors
+def remind(dry_run: bool, within: int | None, today_text: str | None) -> None:
+    """E-mail each secretary, committee member and mentor the deadlines they must act on:
+    those overdue and those due soon, one digest per person."""
+    try:
+        smtp = load_smtp_settings()
+        options = load_reminder_settings()
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_CONFIG)
+    if smtp is None and not dry_run:
+        click.echo(
+            "error: no SMTP server is configured, so no reminder can be sent. Set [smtp] host"
+            " and from in instance/hoso.toml, or HOSO_SMTP_HOST and HOSO_SMTP_FROM"
+            " (docs/deadlines.md); `hoso remind --dry-run` shows what would be sent.",
+            err=True,
+        )
+        sys.exit(EXIT_CONFIG)
+    today = parse_date("--today", today_text) if today_text else items.today()
+    within = options.within if within is None else within
+    rt = runtime()
+    with rt.sessions() as session:
+        digests = gather_digests(
+            session,
+            items.working_calendar(rt.settings),
+            rt.settings,
+            today,
+            within,
+            options.base_url,
+        )
+    reachable = [d for d in digests if d.recipient.email]
+    unreachable = [d for d in digests if not d.recipient.email]
+    click.echo(f"deadlines on {day(today)}, due soon = within {within} working days")
+    if dry_run:
+        for digest in digests:
+            _describe(digest)
+        click.echo(f"dry run: {len(reachable)} digest(s) would be sent; nothing was sent")
+    for digest in unreachable:
+        click.echo(
+            f"no e-mail address: {digest.recipient.username} misses {len(digest.items)}"
+            " reminder(s)",
+            err=True,
+        )
+    if dry_run:
+        return
+    if not reachable:
+        click.echo("nothing to send")
+        return
+    assert smtp is not None
+    results = send_digests(reachable, smtp)
+    for result in results:
+        if result.ok:
+            click.echo(f"sent: {_who(result.digest)}: {result.digest.subject}")
+        else:
+            click.echo(f"FAILED: {_who(result.digest)}: {result.error}", err=True)
+    failed = sum(not r.ok for r in results)
+    click.echo(f"{len(results) - failed} digest(s) sent, {failed} failed via {smtp.address}")
+    if failed:
+        sys.exit(EXIT_FAILED)

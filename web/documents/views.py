@@ -1,0 +1,258 @@
+"""Uploading and downloading a case's documents, and checking a generated one.
+
+Every page of a case first asks the domain whether this user may see the case: a case they may
+not see answers 404 (``web.errors``), its files and forms included. ``documents.render`` is
+imported where a PDF is drawn: WeasyPrint is slow to load, and most requests draw nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from db.documents import (
+    case_generated,
+    case_scan,
+    load_data,
+    verify_document,
+)
+from db.dossier import dossier_data
+from db.files import FileStore
+from db.packets import PacketCache, packet_pdf, plan_packet
+from documents.errors import DocumentError
+from documents.registry import FORMS
+from web.candidates.case import show as show_case
+from web.context import actor, db_session, runtime
+from web.documents import bp
+from web.documents.panel import refuse_upload
+from web.labels import locale
+from workflow import services
+from workflow.definition import FACTS
+from workflow.errors import Conflict, InvalidInput, InvalidTransition
+from workflow.services import Clock
+from workflow.uploads import Upload, UploadRefused, download_name
+
+#: The fields of the upload form besides the file: those of the document fact.
+_FIELDS = tuple(spec.name for spec in FACTS["document"].fields)
+
+
+def _store() -> FileStore:
+    return FileStore.in_instance(Path(current_app.instance_path))
+
+
+def _visible(case_id: int) -> None:
+    """Go on only if the user may see the case (else NotFound: 404)."""
+    services.view_case(runtime().uow(write=False), actor(), case_id)
+
+
+def _case_page(case_id: int) -> str:
+    return url_for("candidates.case", case_id=case_id) + "#documents"
+
+
+# --- uploads --------------------------------------------------------------------------------
+
+
+@bp.post("/candidates/<int:case_id>/uploads")
+@login_required
+def upload(case_id: int):
+    """Put a form on file with its signed scan; refused, the case page says why (422)."""
+    version = request.form.get("version", "")
+    if not version.isdigit():
+        abort(400)  # as every form of the case page: no blind writes
+    raw = {name: request.form[name] for name in _FIELDS if name in request.form}
+    sent = request.files.get("file")
+    upload = Upload(
+        name=sent.filename if sent else None,
+        content=sent.read() if sent else b"",
+        declared_type=sent.mimetype if sent else None,
+    )
+    status = 422
+    try:
+        services.upload_document(
+            runtime().uow(),
+            _store(),
+            actor(),
+            case_id,
+            raw,
+            upload,
+            max_bytes=current_app.config["HOSO_UPLOAD_MAX_BYTES"],
+            expected_version=int(version),
+            settings=runtime().settings,
+        )
+    except UploadRefused as refused:
+        message = refused.text(locale())
+    except InvalidInput as bad:
+        message = _("%(field)s: %(problem)s", field=_field_label(bad.field), problem=bad.message)
+    except Conflict:
+        status, message = 409, _("Not saved: this case was changed by someone else meanwhile.")
+    except InvalidTransition:
+        status, message = 409, _("No document can be put on file in the case's current state.")
+    else:
+        flash(_("Uploaded: %(code)s is on file.", code=raw.get("code", "")), "success")
+        return redirect(_case_page(case_id), code=303)
+    refuse_upload(raw.get("code", ""), message)
+    body, _ok = show_case(case_id)
+    return body, status
+
+
+def _field_label(name: str) -> str:
+    if name == "file":
+        return _("File")
+    spec = next((s for s in FACTS["document"].fields if s.name == name), None)
+    return (spec.en if locale() == "en" else spec.vi) if spec else name
+
+
+@bp.get("/candidates/<int:case_id>/scans/<int:scan_id>")
+@login_required
+def scan(case_id: int, scan_id: int):
+    """A scan, as an attachment of the type found in its content."""
+    _visible(case_id)
+    found = case_scan(db_session(), case_id, scan_id)
+    if found is None:
+        abort(404)
+    path = _store().path(found.sha256)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=found.media_type,
+        as_attachment=True,
+        download_name=download_name(found.name, found.media_type),
+        conditional=True,
+        etag=found.sha256,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- forms as PDFs --------------------------------------------------------------------------
+
+
+def _pdf(content: bytes, name: str) -> Response:
+    response = Response(content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _verify_url(verify_code: str) -> str:
+    return url_for("documents.verify", code=verify_code, _external=True)
+
+
+def _generated_pdf(case_id: int, row) -> Response:
+    """A generated document, drawn again from the data it keeps. It prints the numbers on record
+    (the decision's, the resolution's), not hồ sơ's register number, which its verification
+    code leads to."""
+    from documents.render import render_form
+
+    content = render_form(
+        row.code,
+        load_data(row.data),
+        issued_on=row.issued_on,
+        verify_code=row.verify_code,
+        verify_url=_verify_url(row.verify_code),
+    )
+    return _pdf(content, f"{FORMS[row.code].slug}_{row.seq}-{row.year}_{case_id}.pdf")
+
+
+def _cannot_draw(case_id: int, error: DocumentError):
+    """Back to the case page, saying why the form cannot be drawn yet."""
+    flash(_("The PDF cannot be made: %(reason)s", reason=str(error)), "error")
+    return redirect(_case_page(case_id), code=303)
+
+
+@bp.get("/candidates/<int:case_id>/documents/<code>.pdf")
+@login_required
+def form_pdf(case_id: int, code: str):
+    """Form `code`: its newest generated document, else the form filled from the case now
+    (without number or verification code: a printable draft)."""
+    _visible(case_id)
+    if code not in FORMS:
+        abort(404)
+    from documents.render import render_form
+
+    try:
+        made = case_generated(db_session(), case_id, code=code)
+        if made is not None:
+            return _generated_pdf(case_id, made)
+        dossier = dossier_data(db_session(), case_id, runtime().settings)
+        content = render_form(code, dossier, issued_on=Clock.system().today)
+    except DocumentError as error:
+        return _cannot_draw(case_id, error)
+    return _pdf(content, f"{FORMS[code].slug}_{case_id}.pdf")
+
+
+@bp.get("/candidates/<int:case_id>/generated/<int:doc_id>.pdf")
+@login_required
+def generated(case_id: int, doc_id: int):
+    """One generated document of the case."""
+    _visible(case_id)
+    made = case_generated(db_session(), case_id, doc_id=doc_id)
+    if made is None:
+        abort(404)
+    try:
+        return _generated_pdf(case_id, made)
+    except DocumentError as error:
+        return _cannot_draw(case_id, error)
+
+
+@bp.get("/candidates/<int:case_id>/packet.pdf")
+@login_required
+def packet(case_id: int):
+    """The case's forms, in the dossier's order, as one PDF (``db.packets``): those its data can
+    fill; a generated one with its verification code while what it says is still true of the
+    case. Made again only when what it is made from changes; else served from the cache."""
+    _visible(case_id)
+    today = Clock.system().today
+    plan = plan_packet(db_session(), case_id, runtime().settings, today, _verify_url)
+    if not plan.codes:
+        flash(_("No form of this case can be filled yet."), "error")
+        return redirect(_case_page(case_id), code=303)
+    cache = PacketCache.in_instance(Path(current_app.instance_path))
+    try:
+        content, _cached = packet_pdf(plan, cache)
+    except DocumentError as error:
+        return _cannot_draw(case_id, error)
+    return _pdf(content, f"ho-so_{case_id}.pdf")
+
+
+# --- verification (public) ------------------------------------------------------------------
+
+
+@bp.get("/verify", endpoint="verify_form")
+def verify_form():
+    """The verification page's form: a code typed from paper goes to its address."""
+    code = (request.args.get("code") or "").strip()
+    if code:
+        return redirect(url_for("documents.verify", code=code), code=303)
+    return render_template("documents/verify.html", found=None, asked=None)
+
+
+@bp.get("/verify/<code>")
+def verify(code: str):
+    """Whether a generated document is genuine, and still says what the case says: its form,
+    number, date and candidate's name, nothing more. Unknown codes are rationed per address."""
+    throttle = current_app.extensions["hoso_verify_throttle"]
+    address = request.remote_addr or "unknown"
+    if throttle.blocked(address):
+        abort(429)
+    found = verify_document(db_session(), code, runtime().settings)
+    if found is None:
+        throttle.fail(address)
+        return render_template("documents/verify.html", found=None, asked=code), 404
+    return render_template("documents/verify.html", found=found, asked=code)
