@@ -51,6 +51,7 @@ def test_a_recognition_vote_before_probation_ends_is_refused(district):
 @pytest.mark.parametrize(("days", "accepted"), [(0, False), (1, True), (30, True), (31, False)])
 def test_the_decision_may_be_extended_once_by_up_to_thirty_working_days(district, days, accepted):
     case = district.to_state("dossier_submitted")
+
     def record():
         return district.record(
             case.id,
@@ -59,6 +60,7 @@ def test_the_decision_may_be_extended_once_by_up_to_thirty_working_days(district
             days=days,
             reason="chờ thẩm tra lý lịch",
         )
+
     if not accepted:
         with pytest.raises(InvalidInput):
             record()
