@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, Organisation, Vote
-from db.worklist import CaseRow, _rows
+from db.worklist import CaseRow, case_rows
 from workflow.dates import add_months
 from workflow.deadlines import WorkingCalendar
 from workflow.facts import Actor
@@ -79,7 +79,7 @@ def deadline_rows(
     session: Session, where: ColumnElement[bool], by: date, settings: RuleSettings
 ) -> list[CaseRow]:
     """The cases matching `where` that may have a deadline due on or before `by`: one query."""
-    return _rows(session, and_(may_fall_due(by, settings), where))
+    return case_rows(session, and_(may_fall_due(by, settings), where))
 
 
 def overview(

@@ -88,7 +88,7 @@ def deciding_scope(actor: Actor) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-def _rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
+def case_rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
     """The cases matching `where`, in one query (a grouped subquery for the recognition vote)."""
     recognition = (
         select(Vote.case_id, func.max(Vote.held_on).label("held_on"))
@@ -138,7 +138,7 @@ def mentee_cases(session: Session, actor: Actor) -> list[CaseRow]:
     if actor.member_id is None or not paths:
         return []
     where = and_(Case.mentor_id == actor.member_id, _under(paths), Case.state.in_(OPEN_STATES))
-    return _rows(session, where)
+    return case_rows(session, where)
 
 
 def cell_cases(session: Session, actor: Actor, ceremony_before: date) -> list[CaseRow]:
@@ -158,7 +158,7 @@ def cell_cases(session: Session, actor: Actor, ceremony_before: date) -> list[Ca
     )
     return [
         row
-        for row in _rows(session, where)
+        for row in case_rows(session, where)
         if row.state != State.admitted or row.recognition_vote_date is None
     ]
 
@@ -166,7 +166,7 @@ def cell_cases(session: Session, actor: Actor, ceremony_before: date) -> list[Ca
 def dossiers_to_decide(session: Session, actor: Actor) -> list[CaseRow]:
     """Submitted dossiers whose deciding body the actor's committee grants cover."""
     where = and_(Case.state == State.dossier_submitted, deciding_scope(actor))
-    return _rows(session, where)
+    return case_rows(session, where)
 
 
 def decisions_due(session: Session, actor: Actor, ceremony_before: date) -> list[CaseRow]:
@@ -184,7 +184,7 @@ def decisions_due(session: Session, actor: Actor, ceremony_before: date) -> list
         ),
     )
     where = and_(or_(Case.state == State.dossier_submitted, recognition_due), deciding_scope(actor))
-    return _rows(session, where)
+    return case_rows(session, where)
 
 
 def organisation_names(session: Session, ids: Iterable[int]) -> dict[int, str]:

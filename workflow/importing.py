@@ -34,7 +34,7 @@ from workflow.fields import parse_fields
 from workflow.machine import fire
 from workflow.ports import UnitOfWork
 from workflow.rules import Attempt, single_open_case
-from workflow.services import Clock, _append, _NewCase
+from workflow.services import Clock, NewCase, append_event
 from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 from workflow.states import Role, Source, Trigger
 
@@ -827,12 +827,12 @@ def _identify_row(
         )
         return
     try:
-        fire(_NewCase(), Trigger.identify, Attempt(facts, actor, clock.today, settings, values))
+        fire(NewCase(), Trigger.identify, Attempt(facts, actor, clock.today, settings, values))
     except RuleViolation as refusal:
         row.problems.extend(_refusals(refusal))
         return
     case = uow.cases.create(values, actor, clock.today)
-    _append(uow, case, actor, Role.secretary, Trigger.identify, None, values, clock, settings)
+    append_event(uow, case, actor, Role.secretary, Trigger.identify, None, values, clock, settings)
     row.case_id = case.id
 
 

@@ -44,7 +44,9 @@ class Clock:
 
 
 @dataclass
-class _NewCase:
+class NewCase:
+    """The case before `identify`: only its pseudo-state, for the machine to move."""
+
     state: str = NEW
 
 
@@ -158,7 +160,7 @@ def fire_transition(
         from_state = case.state
         fire(case, trigger, Attempt(facts, actor, clock.today, settings, values))
         uow.cases.apply(case, trigger, values, actor, clock.today)
-        _append(uow, case, actor, role, trigger, from_state, values, clock, settings)
+        append_event(uow, case, actor, role, trigger, from_state, values, clock, settings)
         uow.commit()
         return case
 
@@ -182,9 +184,9 @@ def identify_candidate(
             raise InvalidInput("cell", f"no party cell with id {values['cell']}")
         if not policy.can_identify_in(actor, facts.cell_path):
             raise NotAllowed(f"{actor.username} may not add candidates to cell {values['cell']}")
-        fire(_NewCase(), Trigger.identify, Attempt(facts, actor, clock.today, settings, values))
+        fire(NewCase(), Trigger.identify, Attempt(facts, actor, clock.today, settings, values))
         case = uow.cases.create(values, actor, clock.today)
-        _append(uow, case, actor, "secretary", Trigger.identify, None, values, clock, settings)
+        append_event(uow, case, actor, "secretary", Trigger.identify, None, values, clock, settings)
         uow.commit()
         return case
 
@@ -260,7 +262,7 @@ def _record(
             attach(values)
         action = f"record_{kind}"
         uow.cases.apply(case, action, values, actor, clock.today)
-        _append(uow, case, actor, role, action, None, values, clock, settings)
+        append_event(uow, case, actor, role, action, None, values, clock, settings)
         uow.commit()
         return case
 
@@ -312,7 +314,7 @@ def _check_fact(
             raise InvalidInput("code", f"unknown form {values['code']!r}")
 
 
-def _append(
+def append_event(
     uow: UnitOfWork,
     case: CaseRecord,
     actor: Actor,
@@ -323,6 +325,7 @@ def _append(
     clock: Clock,
     settings: RuleSettings,
 ) -> None:
+    """Append the event of `action` on `case` (its state after the action) to the history."""
     uow.history.append(
         NewEvent(
             case_id=case.id,

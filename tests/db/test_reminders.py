@@ -31,7 +31,7 @@ from db.reminders import (
     load_smtp_settings,
     send_digests,
 )
-from db.worklist import OPEN_STATES, _rows
+from db.worklist import OPEN_STATES, case_rows
 from tests.factories import District
 from web.cli import cli
 from workflow.deadlines import WorkingCalendar
@@ -225,7 +225,7 @@ def test_the_sql_prefilter_never_drops_a_deadline(fixture, today, within):
     rt = fixture.district.runtime
     com = fixture.district.actor("com")
     with rt.sessions() as session:
-        every = _rows(session, Case.state.in_(OPEN_STATES))
+        every = case_rows(session, Case.state.in_(OPEN_STATES))
         kept = deadline_rows(session, readable(com), horizon(CAL, today, within), rt.settings)
     assert len(kept) <= len(every)
     assert due_items(kept, CAL, rt.settings, today, within) == due_items(
