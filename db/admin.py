@@ -132,6 +132,8 @@ ADMIN_ACTIONS = tuple(
         "create_target",
         "update_target",
         "delete_target",
+        "create_enterprise",
+        "update_enterprise",
     )
 )
 

@@ -31,6 +31,7 @@ from werkzeug.security import generate_password_hash
 from db.actors import actor_by_username, actor_of
 from db.cases import SqlCases
 from db.demo_classes import load_classes
+from db.demo_enterprises import load_enterprises
 from db.demo_people import (
     HOMETOWNS,
     ROSTERS,
@@ -767,6 +768,7 @@ def load_demo(runtime: Runtime) -> DemoSummary:
     load_targets(runtime)
     load_proposals(runtime)
     load_classes(runtime)
+    load_enterprises(runtime)
     return summarise(runtime, accounts)
 
 

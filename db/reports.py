@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, and_, extract, false, func, or_, select, t
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.admin import admin_paths
+from db.enterprises import WithoutParty, without_party
 from db.history import SqlHistory
 from db.models import Case, Decision, Event, Organisation, Person, Target
 from db.proposals import accepted_by_cell_and_year, proposal_case_ids
@@ -232,6 +233,11 @@ def targets_report(
         open_cases(session, paths),
         settings,
     )
+
+
+def enterprises_without_party(session: Session, actor: Actor | None) -> WithoutParty:
+    """The enterprises without a party cell in the reader's scope, for the targets report."""
+    return without_party(session, report_paths(actor))
 
 
 def report_years(session: Session, actor: Actor | None, today: date) -> list[int]:

@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | Non
     from web.classes import bp as classes_bp
     from web.deadlines import bp as deadlines_bp
     from web.documents import bp as documents_bp
+    from web.enterprises import bp as enterprises_bp
     from web.proposals import bp as proposals_bp
     from web.reports import bp as reports_bp
     from web.reviews import bp as reviews_bp
@@ -73,4 +74,5 @@ def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | Non
     app.register_blueprint(reports_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(classes_bp)
+    app.register_blueprint(enterprises_bp)
     return app

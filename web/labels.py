@@ -80,6 +80,8 @@ OTHER_ACTIONS = {
     "admin_create_target": ("Giao chỉ tiêu", "Set a target"),
     "admin_update_target": ("Sửa chỉ tiêu", "Change a target"),
     "admin_delete_target": ("Xóa chỉ tiêu", "Delete a target"),
+    "admin_create_enterprise": ("Thêm doanh nghiệp", "Register an enterprise"),
+    "admin_update_enterprise": ("Sửa thông tin doanh nghiệp", "Edit an enterprise"),
 }
 
 

@@ -11,6 +11,7 @@ from db.models.cases import (
     Vote,
 )
 from db.models.documents import DocumentScan, GeneratedDocument, StoredFile
+from db.models.enterprises import Enterprise as Enterprise
 from db.models.history import ChainHead, Event
 from db.models.organisations import Organisation
 from db.models.people import Member, Person

@@ -12,7 +12,8 @@ from typing import Any
 import click
 
 from db.actors import actor_by_username
-from db.reports import load_target_settings, targets_report
+from db.enterprises import WithoutParty
+from db.reports import enterprises_without_party, load_target_settings, targets_report
 from web.cli.common import domain_errors, echo_json, runtime
 from workflow.errors import InvalidInput, NotFound
 from workflow.fields import parse_date
@@ -49,8 +50,9 @@ def targets_command(year: int | None, as_json: bool, username: str | None, today
             if actor is None:
                 raise NotFound(f"no active user {username}")
         result = targets_report(session, actor, year, day, settings)
+        spare = enterprises_without_party(session, actor)
     if as_json:
-        echo_json(report_json(result))
+        echo_json({**report_json(result), "enterprises_without_party": spare_json(spare)})
     else:
         _print(result)
 
@@ -62,6 +64,18 @@ def _number(value: Decimal | Fraction | int | None, places: int = 1) -> float | 
     if value == int(value):
         return int(value)
     return round(float(value), places)
+
+
+def spare_json(w: WithoutParty) -> dict[str, Any]:
+    """The enterprises without a party organisation: where the 2% target can grow."""
+    return {
+        "enterprises": [
+            {"name": r.name, "workforce": r.workforce, "survey_status": r.survey_status}
+            for r in w.rows
+        ],
+        "count": w.count,
+        "workforce": w.workforce,
+    }
 
 
 def report_json(r: TargetReport) -> dict[str, Any]:

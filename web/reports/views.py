@@ -8,7 +8,12 @@ from pathlib import Path
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from db.reports import load_target_settings, report_years, targets_report
+from db.reports import (
+    enterprises_without_party,
+    load_target_settings,
+    report_years,
+    targets_report,
+)
 from web.context import actor, db_session
 from web.reports import bp
 from web.reports.charts import Bar, Series, bars, lines
@@ -120,6 +125,7 @@ def targets():
         states=PIPELINE_STATES,
         may_edit=Role.admin in actor().roles(),
         stuck_shown=STUCK_SHOWN,
+        without_party=enterprises_without_party(db_session(), actor()),
         **_charts(r),
     )
 

@@ -1,0 +1,116 @@
+"""The registry's pages: the list with its filters, and the admins' form."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from db import enterprises as store
+from web.context import actor, db_session, runtime
+from web.enterprises.forms import EnterpriseForm, refuse
+from workflow.errors import InvalidInput, NotFound
+from workflow.states import OrgType, Role
+
+bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
+
+
+@bp.before_request
+@login_required
+def _readers_only():
+    if not store.may_read(actor()):
+        abort(403)
+
+
+def _admin() -> bool:
+    return Role.admin in actor().roles()
+
+
+def _require_admin() -> None:
+    if not _admin():
+        abort(403)
+
+
+@bp.get("/")
+def index():
+    """The enterprises in the reader's scope, filtered on a party cell and the survey."""
+    cell = request.args.get("cell", "")
+    status = request.args.get("status", "")
+    if cell not in ("", "yes", "no") or status not in ("", *store.SURVEY_STATUSES):
+        abort(400)
+    rows = store.enterprises(
+        db_session(),
+        actor(),
+        has_cell={"yes": True, "no": False}.get(cell),
+        status=status or None,
+    )
+    return render_template(
+        "enterprises/index.html",
+        rows=rows,
+        cell=cell,
+        status=status,
+        statuses=store.SURVEY_STATUSES,
+        may_edit=_admin(),
+    )
+
+
+def _form(**kw) -> EnterpriseForm:
+    session = db_session()
+    return EnterpriseForm(**kw).fill(
+        store.choices(session, actor(), OrgType.committee),
+        store.choices(session, actor(), OrgType.cell),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    _require_admin()
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            store.create_enterprise(runtime().sessions, actor(), **form.values())
+        except InvalidInput as err:
+            refuse(form, err.field, err.message)
+        else:
+            flash(_("Enterprise registered."), "success")
+            return redirect(url_for("enterprises.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("enterprises/form.html", form=form, row=None), status
+
+
+@bp.route("/<int:enterprise_id>", methods=["GET", "POST"])
+def edit(enterprise_id: int):
+    _require_admin()
+    try:
+        row = store.enterprise(db_session(), actor(), enterprise_id)
+    except NotFound:
+        abort(404)
+    if request.method == "GET":
+        form = _form(
+            formdata=None,
+            name=row.name,
+            tax_code=row.tax_code or "",
+            address=row.address or "",
+            workforce=row.workforce,
+            committee_id=row.committee_id,
+            cell_id=row.cell_id or 0,
+            has_doan=row.has_doan,
+            has_congdoan=row.has_congdoan,
+            survey_status=row.survey_status,
+            surveyed_on=row.surveyed_on,
+            plan=row.plan or "",
+        )
+    else:
+        form = _form()
+    if form.validate_on_submit():
+        try:
+            store.update_enterprise(runtime().sessions, actor(), enterprise_id, **form.values())
+        except NotFound:
+            abort(404)
+        except InvalidInput as err:
+            refuse(form, err.field, err.message)
+        else:
+            flash(_("Enterprise saved."), "success")
+            return redirect(url_for("enterprises.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("enterprises/form.html", form=form, row=row), status
