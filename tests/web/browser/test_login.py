@@ -44,13 +44,23 @@ def test_the_language_switch_changes_the_navigation(page, login):
     login(page, "bantochuc")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     vietnamese = nav_links(page)
-    assert len(vietnamese) == 6  # my work, candidates, deadlines, reviews, audit, targets
+    assert (
+        len(vietnamese) == 7
+    )  # my work, candidates, deadlines, reviews, audit, targets, enterprises
     switch = page.locator("header a.lang")
     expect(switch).to_have_text("English")
 
     switch.click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    assert nav_links(page) == ["My work", "Candidates", "Deadlines", "Reviews", "Audit", "Targets"]
+    assert nav_links(page) == [
+        "My work",
+        "Candidates",
+        "Deadlines",
+        "Reviews",
+        "Audit",
+        "Targets",
+        "Enterprises",
+    ]
     expect(switch).to_have_text("Tiếng Việt")
     assert vietnamese != nav_links(page), "the Vietnamese navigation shows the English words"
     for english, native in zip(nav_links(page), vietnamese, strict=True):
