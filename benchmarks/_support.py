@@ -306,3 +306,19 @@ def machine_info() -> dict[str, Any]:
         "sqlalchemy": sqlalchemy.__version__,
         "psycopg": psycopg.__version__,
     }
+
+
+def on_every_backend(
+    name: str,
+    run_on: Callable[[Any, bool, bool], dict[str, Any]],
+    show: Callable[[dict[str, Any]], None],
+    quick: bool,
+    profile: bool,
+) -> dict[str, Any]:
+    """Run a benchmark on a fresh database of every backend, print its table, return the numbers."""
+    results = {}
+    for backend in backends():
+        with fresh_database(backend, name) as engine:
+            results[backend] = run_on(engine, quick, profile)
+    show(results)
+    return results

@@ -153,12 +153,7 @@ def _numbers(timings: s.Timings, memory: s.MemoryUse) -> dict[str, Any]:
 
 def run(quick: bool = False, profile: bool = False) -> dict[str, Any]:
     """On every backend; prints a table and returns the numbers."""
-    results = {}
-    for backend in s.backends():
-        with s.fresh_database(backend, NAME) as engine:
-            results[backend] = _run_on(engine, quick, profile)
-    _print(results)
-    return results
+    return s.on_every_backend(NAME, _run_on, _print, quick, profile)
 
 
 def _print(results: dict[str, Any]) -> None:
