@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from db.models.people import NAME_SEARCH_FTS, NAME_SEARCH_TRGM
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -20,6 +22,14 @@ def alembic_config(engine: Engine | None = None) -> Config:
     if engine is not None:
         config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Whether autogenerate compares `name`: not the name-search index the models do not declare
+    (the FTS5 table and its shadow tables on SQLite, the pg_trgm index on PostgreSQL)."""
+    if type_ == "table":
+        return name != NAME_SEARCH_FTS and not (name or "").startswith(f"{NAME_SEARCH_FTS}_")
+    return not (type_ == "index" and name == NAME_SEARCH_TRGM)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -11,12 +11,16 @@ class Page:
     """One page of plain rows (the candidates list, the audit log...)."""
 
     rows: list[dict[str, Any]]
+    #: Rows over all pages; only a lower bound when `more` is set.
     total: int
     page: int
     page_size: int
+    #: The count stopped at `total`: there are more rows ("more than 1,000").
+    more: bool = False
 
     @property
     def pages(self) -> int:
+        """How many pages (at least, when `more` is set)."""
         return max(1, -(-self.total // self.page_size))
 
     @property
@@ -25,7 +29,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.more or self.page < self.pages
 
     @property
     def first_index(self) -> int:

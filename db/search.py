@@ -3,6 +3,12 @@
 Two queries make a page: a COUNT over the matching cases (only the cell joined, for the scope),
 and the page, whose case ids are picked from the indexes before only those rows are joined to
 their person, cell and mentor. Rows are plain dicts: no ORM object, no state machine.
+
+The COUNT stops at ``COUNT_CAP`` rows (or at the current page's end, if further): counting all
+100,000 cases of a district cost more than the rest of the page, so the page says "more than
+1,000" instead. The name search is a substring match on the folded name, served by a trigram
+index (migration 0010): the FTS5 table on SQLite, pg_trgm's GIN index (which serves ``LIKE``
+itself) on PostgreSQL. A query under three characters has no trigram and is matched with LIKE.
 """
 
 from __future__ import annotations
@@ -11,10 +17,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, Member, Organisation, Person
+from db.models.people import NAME_SEARCH_FTS
 from db.paging import Page
 from db.queries import scope_filter
 from db.text import fold
@@ -30,7 +37,14 @@ LISTERS: tuple[str, ...] = (*READERS, Role.mentor)
 SORTS = ("-id", "id", "name")
 DEFAULT_SORT = "-id"
 
+#: The count stops after this many rows: the page then says "more than 1,000".
+COUNT_CAP = 1000
+#: The trigram tokenizer matches substrings of at least three characters.
+TRIGRAM = 3
+
 _MentorPerson = aliased(Person, name="mentor_person")
+#: The FTS5 table of migration 0010 (SQLite): its rowid is the person's id.
+_NAMES_FTS = table(NAME_SEARCH_FTS, column("rowid"), column("search_name"))
 
 
 @dataclass(frozen=True)
@@ -54,14 +68,27 @@ def may_list(actor: Actor) -> bool:
     return bool(actor.roles() & set(LISTERS))
 
 
-def _conditions(actor: Actor, filters: CaseFilters) -> list[ColumnElement[bool]]:
+def people_named(key: str, dialect: str) -> Select:
+    """The ids of the people whose folded name contains `key` (already folded).
+
+    On SQLite a key of three characters or more is looked up in the FTS5 trigram table, as a
+    phrase (which matches exactly the substrings LIKE would; quotes doubled, nothing else is
+    special inside one). Elsewhere, ``LIKE`` with its wildcards escaped: on PostgreSQL the
+    pg_trgm GIN index serves it.
+    """
+    if dialect == "sqlite" and len(key) >= TRIGRAM:
+        phrase = '"' + key.replace('"', '""') + '"'
+        return select(_NAMES_FTS.c.rowid).where(_NAMES_FTS.c.search_name.match(phrase))
+    return select(Person.id).where(Person.search_name.contains(key, autoescape=True))
+
+
+def _conditions(actor: Actor, filters: CaseFilters, dialect: str) -> list[ColumnElement[bool]]:
     """The WHERE clauses: the actor's scope, then each filter given."""
     conditions = [scope_filter(actor)]
     key = fold(filters.q)
     if key:
         # A semi-join, so that the planner may start from the few people whose name matches.
-        people = select(Person.id).where(Person.search_name.contains(key, autoescape=True))
-        conditions.append(Case.person_id.in_(people))
+        conditions.append(Case.person_id.in_(people_named(key, dialect)))
     if filters.state:
         conditions.append(Case.state == filters.state)
     if filters.cell_id is not None:
@@ -75,34 +102,50 @@ def _conditions(actor: Actor, filters: CaseFilters) -> list[ColumnElement[bool]]
     return conditions
 
 
-def _matching(actor: Actor, filters: CaseFilters, *columns: Any) -> Select:
+def _matching(actor: Actor, filters: CaseFilters, dialect: str, *columns: Any) -> Select:
     """`columns` over the cases that match: only the cell is joined (the scope needs it)."""
     return (
         select(*columns)
         .select_from(Case)
         .join(Organisation, Organisation.id == Case.cell_id)
-        .where(*_conditions(actor, filters))
+        .where(*_conditions(actor, filters, dialect))
     )
 
 
-def count_query(actor: Actor, filters: CaseFilters) -> Select:
-    """``SELECT count(*)`` over the matching cases, answered from indexes where possible."""
-    return _matching(actor, filters, func.count())
+def count_query(
+    actor: Actor, filters: CaseFilters, limit: int | None = None, dialect: str = "default"
+) -> Select:
+    """``SELECT count(*)`` over the matching cases, or over the first `limit` of them.
+
+    With a limit the database stops after `limit` rows (``count(*)`` over a ``LIMIT``ed
+    subquery) instead of walking every match: on page 1 that is 1,001 rows, not 100,000.
+    """
+    if limit is None:
+        return _matching(actor, filters, dialect, func.count())
+    first = _matching(actor, filters, dialect, literal_column("1")).limit(limit).subquery("first")
+    return select(func.count()).select_from(first)
 
 
-def page_query(actor: Actor, filters: CaseFilters, limit: int, offset: int) -> Select:
+def page_query(
+    actor: Actor,
+    filters: CaseFilters,
+    limit: int | None,
+    offset: int | None,
+    dialect: str = "default",
+) -> Select:
     """One page of rows: case, person, cell and mentor's name, in one query.
 
     The inner query picks the page's case ids from narrow index scans; only those rows are
     then joined to their person and mentor (a "deferred join": deep pages stay cheap).
+    `dialect` picks the name search's index (``people_named``); the default works everywhere.
     """
     if filters.sort == "name":
-        keys = _matching(actor, filters, Case.id, Person.search_name).join(
+        keys = _matching(actor, filters, dialect, Case.id, Person.search_name).join(
             Person, Person.id == Case.person_id
         )
         keys = keys.order_by(Person.search_name, Case.id)
     else:
-        keys = _matching(actor, filters, Case.id)
+        keys = _matching(actor, filters, dialect, Case.id)
         keys = keys.order_by(Case.id if filters.sort == "id" else Case.id.desc())
     keys = keys.limit(limit).offset(offset).subquery("page")
     if filters.sort == "name":
@@ -135,18 +178,29 @@ def search_cases(
 ) -> CasePage:
     """The page `page` of the cases the actor may see that match `filters`.
 
-    A page past the end shows the last page. Raises NotAllowed for an actor with no case list.
+    The total is exact up to ``COUNT_CAP`` (or up to the end of page `page`, if further);
+    beyond, the page's ``more`` is set and its total is that bound. A page past the end shows
+    the last page. Raises NotAllowed for an actor with no case list.
     """
     if not may_list(actor):
         raise NotAllowed("no role with a case list")
-    total = session.scalar(count_query(actor, filters)) or 0
-    last = CasePage([], total, 1, page_size).pages
-    page = min(max(1, page), last)
+    dialect = session.get_bind().dialect.name
+    page = max(1, page)
+    # One row past what the page must know: whether there is more than the cap, and whether
+    # the requested page exists (a page past the end is then counted exactly and clamped).
+    bound = max(COUNT_CAP, page * page_size)
+    counted = session.scalar(count_query(actor, filters, limit=bound + 1, dialect=dialect)) or 0
+    more = counted > bound
+    total = bound if more else counted
+    if not more:
+        page = min(page, CasePage([], total, 1, page_size).pages)
     rows: list[dict[str, Any]] = []
     if total:
-        query = page_query(actor, filters, limit=page_size, offset=(page - 1) * page_size)
+        query = page_query(
+            actor, filters, limit=page_size, offset=(page - 1) * page_size, dialect=dialect
+        )
         rows = [row._asdict() for row in session.execute(query)]
-    return CasePage(rows=rows, total=total, page=page, page_size=page_size)
+    return CasePage(rows=rows, total=total, page=page, page_size=page_size, more=more)
 
 
 def cells_in_scope(session: Session, actor: Actor) -> list[tuple[int, str]]:

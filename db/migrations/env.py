@@ -4,6 +4,7 @@ from alembic import context
 
 import db.models  # noqa: F401  (registers every table)
 from db.base import Base
+from db.migrate import include_name
 from db.session import make_engine
 
 config = context.config
@@ -27,6 +28,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

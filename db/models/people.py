@@ -9,6 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base
 
+#: The name search's trigram index, made by migration 0010 and not declared here (a table cannot
+#: say "FTS5 on SQLite, GIN on PostgreSQL"): an FTS5 table that triggers keep in step with
+#: ``people.search_name`` (its rowid is the person's id), or a pg_trgm GIN index on that column.
+NAME_SEARCH_FTS = "people_search"
+NAME_SEARCH_TRGM = "ix_people_search_name_trgm"
+
 
 class Person(Base):
     """A person as the biography (2-KNĐ) records them."""

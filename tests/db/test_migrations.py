@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 
 import db.models  # noqa: F401  (registers every table)
 from db.base import Base
-from db.migrate import current_revision, head_revision, upgrade
+from db.migrate import current_revision, head_revision, include_name, upgrade
 from db.session import make_engine
 from web.cli import cli
 
@@ -41,7 +41,10 @@ def test_the_migrated_schema_is_the_models_schema(database_url):
         upgrade(engine)
         with engine.connect() as conn:
             diff = compare_metadata(
-                MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+                MigrationContext.configure(
+                    conn, opts={"compare_type": True, "include_name": include_name}
+                ),
+                Base.metadata,
             )
         assert diff == []
     finally:

@@ -65,6 +65,7 @@ class _ListParser(HTMLParser):
         super().__init__()
         self.rows: list[Row] = []
         self.total: int | None = None
+        self.more = False
         self.links: dict[str, str] = {}
         self._row: Row | None = None
         self._cell: list[str] | None = None
@@ -73,6 +74,7 @@ class _ListParser(HTMLParser):
         a = dict(attrs)
         if "data-total" in a:
             self.total = int(a["data-total"])
+            self.more = "data-more" in a
         if tag == "a" and a.get("rel") in ("prev", "next"):
             self.links[a["rel"]] = a["href"]
         if tag == "tr" and "data-case" in a:
@@ -104,6 +106,8 @@ class Listing:
     rows: list[Row]
     total: int | None
     links: dict[str, str]
+    #: The count stopped at `total` ("more than 1,000").
+    more: bool = False
 
     @property
     def ids(self) -> list[int]:
@@ -116,7 +120,7 @@ def listing(browser, path: str = "/candidates", **args: str) -> Listing:
     html = response.get_data(as_text=True)
     parser = _ListParser()
     parser.feed(html)
-    return Listing(response.status_code, html, parser.rows, parser.total, parser.links)
+    return Listing(response.status_code, html, parser.rows, parser.total, parser.links, parser.more)
 
 
 # --- the data behind it -------------------------------------------------------------------------
@@ -150,7 +154,6 @@ def add_candidate(app, full_name: str, birth_date: str = "2007-03-04", cell: str
             "sex": "nam",
         },
         clock=Clock(datetime(2026, 11, 27, 3, 0, tzinfo=UTC)),
-        settings=rt.settings,
     )
     return case.id
 
@@ -508,19 +511,28 @@ def test_the_list_over_100000_cases(runtime, district, tmp_path, monkeypatch):
         assert page.status == 200, path
         return page
 
+    # Page 1 counts no further than 1,001 rows: "more than 1,000", and a next page.
     first = get("/candidates")
-    assert first.total == 100_000
+    assert (first.total, first.more) == (1000, True)
     assert first.ids == list(range(100_000, 99_950, -1))
-    assert re.search(r"100[.,]000", first.html)  # the total, grouped for reading
+    assert re.search(r"1[.,]000", first.html)  # the bound, grouped for reading
+    assert "next" in first.links
 
     assert get("/candidates?page=2&sort=id").ids == list(range(51, 101))
-    assert get("/candidates?page=2000").ids == list(range(50, 0, -1))
+    # The last page counts to its end: the exact total, and the clamp past the end.
+    last = get("/candidates?page=2000")
+    assert (last.total, last.more) == (100_000, False)
+    assert re.search(r"100[.,]000", last.html)  # the total, grouped for reading
+    assert last.ids == list(range(50, 0, -1)) == get("/candidates?page=2001").ids
+    assert "next" not in last.links
 
     trained = get("/candidates?state=trained&page=3&sort=id")
-    assert trained.total == 10_000
+    assert (trained.total, trained.more) == (1000, True)
     assert trained.ids == [i + 1 for i in range(100_000) if i % 10 == 2][100:150]
+    assert get("/candidates?state=trained&page=200").total == 10_000
 
-    year = get(f"/candidates?year=2022&cell={district.other_cell.id}")
+    year = get(f"/candidates?year=2022&cell={district.other_cell.id}&page=100")
+    assert not year.more
     assert year.total == len([i for i in range(100_000) if i % 5 == 2 and i % 4 == 0])
     assert {row.opened[-4:] for row in year.rows} == {"2022"}
 
