@@ -1,4 +1,4 @@
-"""Persisted transitions per second: the use cases against a bare Core UPDATE + INSERT.
+"""Persisted transitions per second: the use cases against a bare Core UPDATE + INSERT and a peer.
 
 The use case (``workflow.services.fire_transition`` with a ``Runtime``) loads the case and what
 the rules judge, checks the policy and the rules, fires the one machine, stores the change, appends
@@ -8,20 +8,29 @@ database for the same transition, with SQLAlchemy Core on the same engine, one t
 same row (its digest computed in memory). Both run in the same process on the same database, in
 interleaved rounds over their own cases, so that they see the same table sizes and cache warmth.
 
+The peer (``benchmarks._peer_django``, with the ``bench`` extra) is django-fsm-2 with
+django-fsm-log: a Django ``Case`` with an ``FSMField`` whose ``withdraw`` and ``reinstate`` write a
+``StateLog`` row, loaded, fired and saved in one ``transaction.atomic()``, on its own fresh
+database of the same backend. It takes part in ``withdraw ⇄ reinstate`` (it has no mentors), in
+the same interleaved rounds. Without the extra it is skipped, with a message.
+
 Scenarios: ``withdraw ⇄ reinstate`` (cheap rules: a reason) and ``reassign_mentor`` (a member to
 resolve, the open assignment closed and a new one added: two more statements in the baseline too).
-Goal recorded in docs/performance.md: the use cases reach at least half the bare throughput.
+Goals recorded in docs/performance.md: the use cases reach at least half the bare throughput and
+1.5 times the peer's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, select, update
 
+from benchmarks import _peer_django as peer_django
 from benchmarks import _support as s
 from benchmarks._data import (
     CASES,
@@ -42,8 +51,11 @@ from workflow.history import CANONICAL_COLUMNS, GENESIS, canonical_data, chain_d
 from workflow.settings import DEFAULT_SETTINGS
 
 NAME = "transitions"
-TITLE = "Persisted transitions per second: use cases vs. bare Core UPDATE + INSERT"
+TITLE = (
+    "Persisted transitions per second: use cases vs. bare Core UPDATE + INSERT vs. django-fsm-log"
+)
 GOAL = 0.5  # use-case throughput / bare throughput, at least
+PEER_GOAL = 1.5  # use-case throughput / the peer's (django-fsm-2 + django-fsm-log), at least
 REASON = "chuyển trường theo gia đình"
 #: Baseline events get ids far above the use cases' chain so the two never collide.
 BARE_EVENT_IDS = 1_000_000_000
@@ -175,6 +187,19 @@ class Bare:
                 conn.execute(self.ADD_EVENT, event)
 
 
+class Peer:
+    """The peer: django-fsm-2 + django-fsm-log, one ``transaction.atomic`` per transition."""
+
+    def __init__(self, peer: peer_django.Peer):
+        self.peer = peer
+        self.fired = 0
+
+    def fire(self, scenario: Scenario, case_id: int, round_no: int) -> None:
+        trigger, _raw = _step(scenario, round_no, [])
+        self.peer.fire(trigger, case_id)
+        self.fired += 1
+
+
 _STATES = {"withdraw": ("identified", "withdrawn"), "reinstate": ("withdrawn", "identified")}
 
 
@@ -197,28 +222,35 @@ def _pass(fire: Callable, scenario: Scenario, cases: list[int], round_no: int) -
     return latencies
 
 
-def _prepare(engine: Engine, district: District, scenario: Scenario) -> dict[str, list[int]]:
+def _prepare(
+    engine: Engine, district: District, scenario: Scenario, peer: peer_django.Peer | None
+) -> dict[str, list[int]]:
     """Cases in the scenario's start state: one set per contender, and a few for warming up."""
     cell = district.cell_ids[0]
     mentor = district.members[cell][1] if scenario.start_state == "mentored" else None
-    sizes = {
-        "use_cases": scenario.cases,
-        "bare": scenario.cases,
-        "warm_use_cases": WARMUP_CASES,
-        "warm_bare": WARMUP_CASES,
-    }
     sets = {}
-    for key, size in sizes.items():
-        sets[key] = insert_cases(engine, [(cell, scenario.start_state, mentor)] * size)
-        if mentor is not None:
-            open_assignments(engine, [(c, mentor) for c in sets[key]], date(2026, 1, 6))
+    for key in ("use_cases", "bare"):
+        for name, size in ((key, scenario.cases), (f"warm_{key}", WARMUP_CASES)):
+            sets[name] = insert_cases(engine, [(cell, scenario.start_state, mentor)] * size)
+            if mentor is not None:
+                open_assignments(engine, [(c, mentor) for c in sets[name]], date(2026, 1, 6))
+    if peer is not None:
+        sets["peer"] = peer.insert_cases(scenario.cases)
+        sets["warm_peer"] = peer.insert_cases(WARMUP_CASES)
     return sets
 
 
 def _run_scenario(
-    engine: Engine, district: District, runtime: Runtime, scenario: Scenario, profile: bool
+    engine: Engine,
+    district: District,
+    runtime: Runtime,
+    scenario: Scenario,
+    profile: bool,
+    peer: peer_django.Peer | None,
 ) -> dict[str, Any]:
-    sets = _prepare(engine, district, scenario)
+    if scenario.start_state != "identified":
+        peer = None  # the peer's Case has withdraw and reinstate only
+    sets = _prepare(engine, district, scenario, peer)
     with engine.connect() as conn:
         names = dict(
             conn.execute(
@@ -227,24 +259,30 @@ def _run_scenario(
                 )
             ).all()
         )
-    contenders = {"use_cases": UseCases(runtime, district), "bare": Bare(engine, district, names)}
+    contenders: dict[str, Any] = {
+        "use_cases": UseCases(runtime, district),
+        "bare": Bare(engine, district, names),
+    }
+    if peer is not None:
+        contenders["peer"] = Peer(peer)
     # Warm up: compiled-statement caches, mapper configuration, the connection pool.
     for round_no in range(2):
         for key, contender in contenders.items():
             _pass(contender.fire, scenario, sets[f"warm_{key}"], round_no)
-    # The two take turns transition by transition, so that both meet the same machine load.
+    # They take turns transition by transition, so that all meet the same machine load.
     latencies: dict[str, list[float]] = {key: [] for key in contenders}
     with s.count_machines() as machines:
         for round_no in range(2, 2 + scenario.rounds):
             order = list(contenders) if round_no % 2 == 0 else list(reversed(contenders))
-            for pair in zip(sets["use_cases"], sets["bare"], strict=True):
+            for i in range(scenario.cases):
                 for key in order:
-                    case_id = pair[0] if key == "use_cases" else pair[1]
+                    case_id = sets[key][i]
                     latencies[key] += _pass(contenders[key].fire, scenario, [case_id], round_no)
     # Two more rounds on a warm-up case, counting the statements a transition sends (mean).
     statements = {}
     for key, contender in contenders.items():
-        with s.count_statements(engine) as seen:
+        counting = peer.statements() if key == "peer" else s.count_statements(engine)
+        with counting as seen:
             for round_no in (2, 3):
                 _pass(contender.fire, scenario, sets[f"warm_{key}"][:1], round_no)
         statements[key] = len(seen) / 2
@@ -254,6 +292,8 @@ def _run_scenario(
             f"{NAME} / {scenario.name} / use cases ({engine.dialect.name})",
         )
     _check(engine, contenders["bare"].next_id - BARE_EVENT_IDS)
+    if peer is not None and peer.count()[1] != contenders["peer"].fired:
+        raise RuntimeError(f"peer: {peer.count()} StateLog rows, {contenders['peer'].fired} fired")
     result: dict[str, Any] = {"scenario": scenario.name, "machines_built": machines["machines"]}
     for key, values in latencies.items():
         total = sum(values)
@@ -268,6 +308,10 @@ def _run_scenario(
     result["ratio"] = result["use_cases"]["per_second"] / result["bare"]["per_second"]
     result["ratio_p50"] = result["bare"]["p50_ms"] / result["use_cases"]["p50_ms"]
     result["goal_met"] = result["ratio"] >= GOAL
+    if peer is not None:
+        result["peer_ratio"] = result["use_cases"]["per_second"] / result["peer"]["per_second"]
+        result["peer_ratio_p50"] = result["peer"]["p50_ms"] / result["use_cases"]["p50_ms"]
+        result["peer_goal_met"] = result["peer_ratio"] >= PEER_GOAL
     return result
 
 
@@ -288,27 +332,48 @@ def _check(engine: Engine, bare_events: int) -> None:
 def run(quick: bool = False, profile: bool = False) -> dict[str, Any]:
     """Both scenarios on every backend; prints a table and returns the numbers."""
     results: dict[str, Any] = {}
-    for backend in s.backends():
-        with s.fresh_database(backend, NAME) as engine:
-            district = build_district(engine, cells=1, members_per_cell=3)
-            runtime = Runtime(engine, session_factory(engine), DEFAULT_SETTINGS)
-            results[backend] = {
-                "server": s.server_version(engine),
-                "scenarios": [
-                    _run_scenario(engine, district, runtime, scenario, profile)
-                    for scenario in scenarios(quick)
-                ],
-            }
+    skipped = peer_django.missing()
+    with ExitStack() as stack:
+        peers = {} if skipped else stack.enter_context(peer_django.peers(s.backends()))
+        for backend in s.backends():
+            with s.fresh_database(backend, NAME) as engine:
+                district = build_district(engine, cells=1, members_per_cell=3)
+                runtime = Runtime(engine, session_factory(engine), DEFAULT_SETTINGS)
+                results[backend] = {
+                    "server": s.server_version(engine),
+                    "peer_server": peers[backend].server() if peers else None,
+                    "scenarios": [
+                        _run_scenario(
+                            engine, district, runtime, scenario, profile, peers.get(backend)
+                        )
+                        for scenario in scenarios(quick)
+                    ],
+                }
+    results["peer"] = skipped or peer_django.versions()
     _print(results)
     return results
 
 
+def _ratio(sc: dict[str, Any], prefix: str) -> str:
+    """ "0.42× MISSED (0.30×)": use cases / a contender, throughput and at p50, and the verdict."""
+    met = s.goal(sc[f"{prefix}goal_met"])
+    return f"{sc[f'{prefix}ratio']:.2f}× {met} ({sc[f'{prefix}ratio_p50']:.2f}×)"
+
+
+_LABELS = (("use_cases", "use cases"), ("bare", "bare Core"), ("peer", "django-fsm-log"))
+
+
 def _print(results: dict[str, Any]) -> None:
     rows = []
-    for result in results.values():
+    for backend, result in results.items():
+        if backend == "peer":
+            continue
         for sc in result["scenarios"]:
-            for key, label in (("use_cases", "use cases"), ("bare", "bare Core")):
+            for key, label in _LABELS:
+                if key not in sc:
+                    continue
                 r = sc[key]
+                ratio = _ratio(sc, "" if key == "bare" else "peer_") if key != "use_cases" else ""
                 rows.append(
                     [
                         result["server"],
@@ -319,12 +384,11 @@ def _print(results: dict[str, Any]) -> None:
                         f"{r['p50_ms']:.2f}",
                         f"{r['p95_ms']:.2f}",
                         f"{r['statements']:g}",
-                        f"{sc['ratio']:.2f}×  {s.goal(sc['goal_met'])}" if key == "bare" else "",
-                        f"{sc['ratio_p50']:.2f}×" if key == "bare" else "",
+                        ratio,
                     ]
                 )
     s.table(
-        f"{TITLE} (goal: ratio ≥ {GOAL})",
+        f"{TITLE} (goals: use cases ≥ {GOAL}× bare, ≥ {PEER_GOAL}× the peer)",
         [
             "database",
             "scenario",
@@ -334,10 +398,12 @@ def _print(results: dict[str, Any]) -> None:
             "p50 ms",
             "p95 ms",
             "SQL/transition",
-            "use cases / bare",
-            "same at p50",
+            "use cases / this: throughput (at p50)",
         ],
         rows,
     )
-    built = sum(sc["machines_built"] for r in results.values() for sc in r["scenarios"])
+    built = sum(
+        sc["machines_built"] for k, r in results.items() if k != "peer" for sc in r["scenarios"]
+    )
     print(f"  transitions.Machine objects built while firing: {built}")
+    print(f"  peer: {results['peer']}")
