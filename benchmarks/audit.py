@@ -23,7 +23,7 @@ from sqlalchemy import Engine, update
 
 from benchmarks import _support as s
 from benchmarks._data import CHAIN_HEAD, EVENTS, build_district, insert_cases
-from db.history import verify
+from db.read.history import verify
 from workflow.history import (
     CANONICAL_COLUMNS,
     GENESIS,

@@ -26,8 +26,8 @@ from sqlalchemy import Engine, func, select
 
 from benchmarks import _support as s
 from benchmarks._data import CASES, EVENTS, PEOPLE, build_district, person_name
-from db.history import verify
 from db.importing import run_import
+from db.read.history import verify
 from db.runtime import Runtime
 from db.session import session_factory
 from db.text import fold

@@ -1,4 +1,4 @@
-"""Listing 10,000 cases: ``db.queries.list_cases`` against a bare Core select of the same columns.
+"""Listing 10,000 cases: ``db.read.cases.list_cases`` against a bare Core select of the same columns.
 
 The list must build no state machine and load no ``Case`` object: both are counted (a counting
 wrapper around ``transitions.Machine.__init__`` and ``add_model``, and SQLAlchemy's ``load``
@@ -26,12 +26,12 @@ from benchmarks._data import (
 )
 from db.base import Base
 from db.models import Case
-from db.queries import list_cases
+from db.read.cases import list_cases
 from db.session import session_factory
 from workflow.states import State
 
 NAME = "listing"
-TITLE = "Listing 10,000 cases: db.queries.list_cases vs. a bare Core select"
+TITLE = "Listing 10,000 cases: db.read.cases.list_cases vs. a bare Core select"
 GOAL = 2.0  # list_cases time / bare select time, at most
 
 

@@ -98,9 +98,7 @@ class UseCases:
 
     def fire(self, scenario: Scenario, case_id: int, round_no: int) -> None:
         trigger, raw = _step(scenario, round_no, self.mentors)
-        services.fire_transition(
-            self.runtime.uow(), self.actor, case_id, trigger, raw, settings=self.runtime.settings
-        )
+        services.fire_transition(self.runtime.uow(), self.actor, case_id, trigger, raw)
 
 
 class Bare:

@@ -23,9 +23,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import generate_password_hash
 
-from db.history import SqlHistory
 from db.models import Member, Organisation, Person, RoleGrant, User
 from db.organisations import add_organisation
+from db.repositories.history import SqlHistory
 from db.session import WRITE
 from db.text import fold
 from workflow.errors import InvalidInput, NotAllowed, NotFound

@@ -24,7 +24,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from db.actors import scope_path
-from db.history import SqlHistory
 from db.models import Case, Event, Member, Organisation, Person, User
 from db.models.classes import (
     AttendanceMark,
@@ -33,7 +32,8 @@ from db.models.classes import (
     ClassSession,
     Enrolment,
 )
-from db.queries import scope_filter
+from db.read.cases import scope_filter
+from db.repositories.history import SqlHistory
 from db.runtime import Runtime
 from db.session import instance_path
 from db.uow import SqlUnitOfWork
@@ -467,7 +467,7 @@ def class_status(facts: ClassFacts, today: date) -> str:
 
 def _visible_cases(actor: Actor) -> ColumnElement[bool]:
     """Cases the actor reads (the query joins ``Organisation`` as the case's cell)."""
-    return scope_filter(actor, policy.READERS)
+    return scope_filter(actor)
 
 
 def _reasons(note: str | None) -> list[Failure]:

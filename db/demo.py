@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from db.actors import actor_by_username, actor_of
-from db.cases import SqlCases
 from db.demo_classes import load_classes
 from db.demo_enterprises import load_enterprises
 from db.demo_people import (
@@ -45,6 +44,7 @@ from db.demo_proposals import load_proposals
 from db.demo_targets import load_targets
 from db.models import Case, Event, Member, Organisation, Person, RoleGrant, User
 from db.organisations import add_organisation
+from db.repositories.cases import SqlCases
 from db.runtime import Runtime
 from db.text import fold
 from workflow.errors import DomainError
@@ -665,7 +665,7 @@ class Runner:
 
     def official_members(self, cell_key: str) -> int:
         with self.runtime.sessions() as session:
-            cases = SqlCases(session, self.runtime.settings)
+            cases = SqlCases(session, self.runtime.settings.rules)
             return cases.official_members(self.world.orgs[cell_key].id)
 
     def _resolve(self, story: Story, raw: dict[str, Any]) -> dict[str, Any]:
@@ -700,7 +700,7 @@ class Runner:
             key=lambda item: item[:3],
         )
         per_day: Counter[date] = Counter()
-        settings = self.runtime.settings
+        settings = self.runtime.settings.rules
         for day, _, _, story, step in order:
             # 08:30 in Đà Lạt (UTC+7), one step every two minutes: the local date is `day`.
             moment = datetime(day.year, day.month, day.day, 1, 30, tzinfo=UTC)

@@ -26,9 +26,9 @@ from db.actors import actor_of
 from db.demo_people import id_number, place_of_birth, residence
 from db.models import Case, Organisation, Person, RoleGrant, User
 from db.models.proposals import Proposal
-from db.proposals import proposals_uow
 from db.runtime import Runtime
 from workflow import proposals as p
+from workflow.services.proposals import decline_proposal, propose_candidate
 from workflow.services import Clock
 from workflow.states import OrgType, Role, Source
 
@@ -292,22 +292,20 @@ def _this_week(runtime: Runtime, masses: dict[str, Mass]) -> None:
     for name, clock, raw in THIS_WEEK:
         mass = masses[name]
         made.append(
-            p.propose_candidate(
-                proposals_uow(runtime.sessions, runtime.settings),
+            propose_candidate(
+                runtime.uow(),
                 users[mass.introducer_id],
                 mass.org.id,
                 raw,
                 clock=clock,
-                settings=runtime.settings,
             )
         )
-    p.decline_proposal(
-        proposals_uow(runtime.sessions, runtime.settings),
+    decline_proposal(
+        runtime.uow(),
         users[masses[CVA_DOAN].secretary_id],
         made[1].id,
         {"reason": DECLINED},
         clock=_clock("2026-11-27", 0),
-        settings=runtime.settings,
     )
 
 

@@ -262,7 +262,7 @@ def generate_document(
         role = policy.fact_role(actor, facts, "document")
         if role is None:
             raise NotAllowed(f"{actor.username} may not generate documents of case {case_id}")
-        row = generate(uow.session, case_id, code, actor.user_id, clock.today, uow.settings)
+        row = generate(uow.session, case_id, code, actor.user_id, clock.today, uow.settings.rules)
         uow.history.append(
             NewEvent(
                 case_id=case_id,
@@ -275,7 +275,7 @@ def generate_document(
                 to_state=None,
                 reason=None,
                 data={"code": code, "number": row.number, "data_hash": row.data_hash},
-                ruleset=uow.settings.version,
+                ruleset=uow.settings.rules.version,
             )
         )
         uow.commit()

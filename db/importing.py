@@ -24,10 +24,10 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from db.cases import SqlCases
-from db.history import Appended, SqlHistory
 from db.models import Case, ChainHead, Event, Organisation, Person
-from db.queries import scope_filter
+from db.read.cases import scope_filter
+from db.repositories.cases import SqlCases
+from db.repositories.history import Appended, SqlHistory
 from db.runtime import Runtime
 from db.search import CaseFilters, may_list, page_query
 from db.text import fold

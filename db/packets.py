@@ -1,5 +1,6 @@
 """The dossier packet: what it binds (the case's forms, in order, with their meta), and a cache of
-its PDFs keyed by the hash of everything the rendering depends on.
+its PDFs keyed by the hash of everything the rendering depends on. What a case's packet binds
+today is read by ``db.read.packets.plan_packet``.
 
 A packet is made in one WeasyPrint pass (``documents.render.render_packet``), which takes seconds
 for a full dossier; it is made again only when its inputs change. The key is the SHA-256 of the
@@ -23,7 +24,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -31,14 +32,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 import documents
-from db.documents import case_documents, is_current
-from db.dossier import dossier_data
 from db.session import instance_path
-from documents.registry import FORMS, PACKET_ORDER, missing_data
-from workflow.settings import RuleSettings
 
 log = logging.getLogger(__name__)
 
@@ -68,33 +63,6 @@ class Packet:
     def key(self) -> str:
         """The SHA-256 (hex) of everything the PDF is made from."""
         return packet_key(self.codes, self.dossier, self.meta)
-
-
-def plan_packet(
-    session: Session,
-    case_id: int,
-    settings: RuleSettings,
-    today: date,
-    verify_url: Callable[[str], str | None] | None = None,
-) -> Packet:
-    """What the case's packet binds today: the forms that belong to the case or are on file and
-    that its data can fill, in the dossier's order; a generated one with its verification code
-    (and `verify_url` of it) while what it says is still true of the case, the others as drafts
-    printed `today`. ``LookupError`` if there is no such case."""
-    dossier = dossier_data(session, case_id, settings)
-    rows = case_documents(session, case_id, settings, today)
-    codes = [r.code for r in rows if r.code in FORMS and not missing_data(r.code, dossier)]
-    meta: dict[str, dict[str, Any]] = {"*": {"issued_on": today}}
-    for row in rows:
-        made = row.generated[-1] if row.generated else None
-        if made is not None and is_current(made, dossier):
-            meta[made.code] = {
-                "issued_on": made.issued_on,
-                "verify_code": made.verify_code,
-                "verify_url": verify_url(made.verify_code) if verify_url else None,
-            }
-    ordered = tuple(sorted(codes, key=PACKET_ORDER.index))
-    return Packet(case_id, ordered, dossier, meta)
 
 
 # --- the key --------------------------------------------------------------------------------

@@ -1,51 +1,33 @@
-"""The daily reminder digest: who gets which deadlines, and sending it by SMTP.
+"""The reminders' queries (who is reminded, and their cases' dates) and their settings.
 
-Every active user with an e-mail address and a secretary, committee or mentor grant gets one
-message per run listing the deadlines in their scope that are overdue or due soon and on which
-they must act (``workflow.reminders.ACTING_ROLES``): the cell's cases for a secretary, the dossiers
-and recognitions their deciding body decides for the committee, their own candidates for a mentor.
-
-Settings come from the instance's ``hoso.toml`` (tables ``[smtp]`` and ``[reminders]``), each key
-overridable by an environment variable (``HOSO_SMTP_HOST``...); see docs/deadlines.md.
+Who gets which deadlines is ``workflow.services.reminders``; the mail is rendered and sent by
+``web.mail``. Settings come from the instance's ``hoso.toml`` (tables ``[smtp]`` and
+``[reminders]``), each key overridable by an environment variable (``HOSO_SMTP_HOST``...); see
+docs/deadlines.md.
 """
 
 from __future__ import annotations
 
 import os
-import smtplib
-import ssl
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from email.errors import MessageError
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.actors import actor_of
-from db.deadlines import deadline_rows, horizon, under
-from db.models import Case, RoleGrant, User
+from db.models import RoleGrant, User
+from db.read.worklist import CaseRow, deadline_rows, role_clause
 from db.session import instance_path
-from db.worklist import CaseRow, deciding_scope
-from workflow.deadlines import WorkingCalendar
 from workflow.facts import Actor
-from workflow.policy import visible_paths
-from workflow.reminders import (
-    DEFAULT_WITHIN,
-    REMINDED_ROLES,
-    Digest,
-    Recipient,
-    build_digest,
-    due_items,
-)
+from workflow.policy import Scope
+from workflow.reminders import REMINDED_ROLES, Recipient
 from workflow.settings import RuleSettings
-from workflow.states import Role
+from workflow.worklist import DEFAULT_WITHIN
 
 # --- configuration ------------------------------------------------------------------------------
 
@@ -210,179 +192,18 @@ def recipients(session: Session) -> list[tuple[Recipient, Actor]]:
     ]
 
 
-def role_scope(actor: Actor, role: str) -> ColumnElement[bool]:
-    """The cases on which the actor acts in `role` (the query joins ``Organisation``)."""
-    if role == Role.secretary:
-        return under(visible_paths(actor, (Role.secretary,)))
-    if role == Role.committee:
-        return deciding_scope(actor)
-    if role == Role.mentor:
-        paths = [g.scope_path for g in actor.grants_for(Role.mentor)]
-        if actor.member_id is None or not paths:
-            return false()
-        return and_(Case.mentor_id == actor.member_id, under(paths))
-    return false()
+class SqlReminderSource:
+    """``workflow.ports.mail.ReminderSource`` on a session: the recipients and their rows."""
 
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
-def gather_digests(
-    session: Session,
-    calendar: WorkingCalendar,
-    settings: RuleSettings,
-    today: date,
-    within: int = DEFAULT_WITHIN,
-    base_url: str | None = None,
-) -> list[Digest]:
-    """Each user's digest for `today`, users with nothing due left out.
+    def recipients(self) -> list[tuple[Recipient, Actor]]:
+        """Active users holding a reminded role, by username."""
+        return recipients(self.session)
 
-    Users without an e-mail address are included (their recipient's ``email`` is empty): the
-    caller says they cannot be reached. One query per distinct scope of a role, not per case.
-    """
-    by = horizon(calendar, today, within)
-    fetched: dict[tuple, list[CaseRow]] = {}
-    digests = []
-    for recipient, actor in recipients(session):
-        assignments = []
-        for role in REMINDED_ROLES:
-            if role not in actor.roles():
-                continue
-            paths = tuple(sorted(g.scope_path for g in actor.grants_for(role)))
-            key = (role, paths, actor.member_id if role == Role.mentor else None)
-            if key not in fetched:
-                fetched[key] = deadline_rows(session, role_scope(actor, role), by, settings)
-            assignments.append((role, due_items(fetched[key], calendar, settings, today, within)))
-        digest = build_digest(recipient, assignments, today, within, base_url)
-        if digest is not None:
-            digests.append(digest)
-    return digests
-
-
-# --- sending ------------------------------------------------------------------------------------
-
-
-def message(digest: Digest, sender: str) -> EmailMessage:
-    """The digest as an e-mail: plain text with an HTML alternative."""
-    recipient = digest.recipient
-    msg = EmailMessage()
-    msg["Subject"] = digest.subject
-    msg["From"] = sender
-    msg["To"] = Address(display_name=recipient.display_name, addr_spec=recipient.email)
-    msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(" >") or None)
-    msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(digest.text())
-    msg.add_alternative(digest.html(), subtype="html")
-    return msg
-
-
-@dataclass(frozen=True)
-class Sent:
-    """What became of one digest: sent, or the error in words."""
-
-    digest: Digest
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-class _Unreachable(Exception):
-    """The server could not be reached or refused the session: nothing more can be sent."""
-
-
-def connect(smtp: SmtpSettings) -> smtplib.SMTP:
-    """An open, logged-in SMTP session, or ``_Unreachable`` saying why not."""
-    try:
-        if smtp.ssl:
-            conn: smtplib.SMTP = smtplib.SMTP_SSL(
-                smtp.host, smtp.port, timeout=smtp.timeout, context=ssl.create_default_context()
-            )
-        else:
-            conn = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
-    except (OSError, smtplib.SMTPException) as err:
-        raise _Unreachable(f"cannot reach the SMTP server {smtp.address}: {_words(err)}") from err
-    try:
-        if smtp.starttls:
-            conn.starttls(context=ssl.create_default_context())
-        if smtp.username:
-            conn.login(smtp.username, smtp.password or "")
-    except smtplib.SMTPAuthenticationError as err:
-        _close(conn)
-        raise _Unreachable(
-            f"the SMTP server {smtp.address} refused the login as {smtp.username}: {_words(err)}"
-        ) from err
-    except (OSError, smtplib.SMTPException) as err:
-        _close(conn)
-        raise _Unreachable(f"the SMTP session with {smtp.address} failed: {_words(err)}") from err
-    return conn
-
-
-def _close(conn: smtplib.SMTP) -> None:
-    try:
-        conn.quit()
-    except (OSError, smtplib.SMTPException):
-        conn.close()
-
-
-def _words(err: BaseException) -> str:
-    if isinstance(err, smtplib.SMTPResponseException):
-        text = err.smtp_error
-        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-        return f"{err.smtp_code} {text}"
-    if isinstance(err, smtplib.SMTPRecipientsRefused):
-        return "; ".join(
-            f"{who}: {code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
-            for who, (code, text) in err.recipients.items()
-        )
-    return str(err) or type(err).__name__
-
-
-#: Errors after which the session is still usable for the next message.
-_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
-
-
-def send_digests(
-    digests: Iterable[Digest],
-    smtp: SmtpSettings,
-    opener: Callable[[SmtpSettings], smtplib.SMTP] = connect,
-) -> list[Sent]:
-    """Send each digest in its own message over one session; report each one's outcome.
-
-    A message refused (a bad address, say) does not stop the others. If the server cannot be
-    reached, or the session breaks and cannot be opened again, every digest not yet sent fails
-    with that reason.
-    """
-    pending = list(digests)
-    results: list[Sent] = []
-    conn: smtplib.SMTP | None = None
-    try:
-        for index, digest in enumerate(pending):
-            if not digest.recipient.email:
-                results.append(Sent(digest, "no e-mail address"))
-                continue
-            try:
-                msg = message(digest, smtp.sender)
-            except (ValueError, TypeError, MessageError) as err:
-                results.append(Sent(digest, f"cannot address the message: {err}"))
-                continue
-            try:
-                if conn is None:
-                    conn = opener(smtp)
-                conn.send_message(msg)
-            except _Unreachable as err:
-                results.extend(Sent(d, str(err)) for d in pending[index:])
-                break
-            except _MESSAGE_ERRORS as err:
-                results.append(Sent(digest, f"refused by {smtp.address}: {_words(err)}"))
-            except (OSError, smtplib.SMTPException) as err:
-                # The session broke: this message failed; the next one opens a new session.
-                results.append(Sent(digest, f"sending via {smtp.address} failed: {_words(err)}"))
-                if conn is not None:
-                    conn.close()
-                conn = None
-            else:
-                results.append(Sent(digest))
-    finally:
-        if conn is not None:
-            _close(conn)
-    return results
+    def deadline_rows(
+        self, role: str, scope: Scope, by: date, settings: RuleSettings
+    ) -> list[CaseRow]:
+        """The cases on which `scope` acts in `role` that may have a deadline due by `by`."""
+        return deadline_rows(self.session, role_clause(role, scope), by, settings)

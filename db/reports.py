@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.admin import admin_paths
 from db.enterprises import WithoutParty, without_party
-from db.history import SqlHistory
 from db.models import Case, Decision, Event, Organisation, Person, Target
-from db.proposals import accepted_by_cell_and_year, proposal_case_ids
+from db.read.proposals import accepted_by_cell_and_year, proposal_case_ids
+from db.repositories.history import SqlHistory
 from db.session import WRITE, instance_path
 from workflow import targets as t
 from workflow.dates import LOCAL_ZONE

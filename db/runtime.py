@@ -1,8 +1,8 @@
-"""What a command or the web app needs to run use cases: engine, sessions, rule settings."""
+"""What a command or the web app needs to run use cases: engine, sessions, settings."""
 
 from __future__ import annotations
 
-import tomllib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,23 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.models import Organisation
 from db.session import instance_path, make_engine, session_factory
 from db.uow import SqlUnitOfWork
-from workflow.settings import DEFAULT_SETTINGS, RuleSettings
+from workflow.settings import Settings, load_settings
 
 
-def load_settings(folder: Path | None = None) -> RuleSettings:
-    """The ``[rules]`` table of ``hoso.toml`` in the instance folder, over the defaults."""
-    path = (folder or instance_path()) / "hoso.toml"
-    if not path.exists():
-        return DEFAULT_SETTINGS
-    with path.open("rb") as handle:
-        try:
-            data = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as err:
-            raise ValueError(f"{path}: {err}") from err
-    try:
-        return RuleSettings.from_mapping({**data.get("rules", {}), **data.get("calendar", {})})
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{path}: {err}") from err
+def instance_settings(folder: Path | None = None) -> Settings:
+    """The instance's ``hoso.toml`` with the environment's overrides, checked (at start-up)."""
+    return load_settings((folder or instance_path()) / "hoso.toml", os.environ)
 
 
 @dataclass
@@ -37,12 +26,12 @@ class Runtime:
 
     engine: Engine
     sessions: sessionmaker[Session]
-    settings: RuleSettings
+    settings: Settings
 
     @classmethod
-    def from_url(cls, url: str | None = None, settings: RuleSettings | None = None) -> Runtime:
+    def from_url(cls, url: str | None = None, settings: Settings | None = None) -> Runtime:
         engine = make_engine(url)
-        return cls(engine, session_factory(engine), settings or load_settings())
+        return cls(engine, session_factory(engine), settings or instance_settings())
 
     def uow(self, write: bool = True) -> SqlUnitOfWork:
         """A new unit of work (a write one takes SQLite's lock when it begins)."""

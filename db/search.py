@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from db.models import Case, Member, Organisation, Person
 from db.models.people import NAME_SEARCH_FTS
 from db.paging import Page
-from db.queries import scope_filter
+from db.read.cases import scope_filter
 from db.text import fold
 from workflow.errors import NotAllowed
 from workflow.facts import Actor

@@ -1,4 +1,7 @@
-"""The unit of work: one session, one transaction, rolled back unless committed."""
+"""The unit of work: one session, one transaction, every repository, rolled back unless committed.
+
+This is the only place in ``db`` that commits.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,19 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.cases import SqlCases
-from db.history import SqlHistory
+from db.repositories.cases import SqlCases
+from db.repositories.classes import SqlClasses
+from db.repositories.enterprises import SqlEnterprises
+from db.repositories.history import SqlHistory
+from db.repositories.organisations import SqlOrganisations
+from db.repositories.proposals import SqlProposals
+from db.repositories.targets import SqlTargets
+from db.repositories.users import SqlUsers
 from db.session import WRITE
 from workflow.errors import Conflict
-from workflow.settings import DEFAULT_SETTINGS, RuleSettings
+from workflow.settings import Settings
+
+_DEFAULT = Settings()
 
 
 class SqlUnitOfWork:
@@ -19,7 +30,7 @@ class SqlUnitOfWork:
     def __init__(
         self,
         factory: sessionmaker[Session],
-        settings: RuleSettings = DEFAULT_SETTINGS,
+        settings: Settings = _DEFAULT,
         write: bool = True,
     ):
         self.factory = factory
@@ -30,8 +41,15 @@ class SqlUnitOfWork:
         self.session = self.factory()
         if self.write:
             self.session.connection(execution_options=WRITE)
-        self.cases = SqlCases(self.session, self.settings)
+        self.cases = SqlCases(self.session, self.settings.rules)
         self.history = SqlHistory(self.session)
+        self.users = SqlUsers(self.session)
+        self.organisations = SqlOrganisations(self.session)
+        self.targets = SqlTargets(self.session)
+        self.enterprises = SqlEnterprises(self.session)
+        self.documents = _InterimDocuments(self.session, self.settings.rules)  # see below
+        self.proposals = SqlProposals(self.session)
+        self.classes = SqlClasses(self.session)
         self._committed = False
         return self
 
@@ -57,3 +75,17 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+class _InterimDocuments:
+    """The documents port over ``db.documents.generate`` until its repository lands."""
+
+    def __init__(self, session: Session, rules) -> None:
+        self.session, self.rules = session, rules
+
+    def generate(self, case_id: int, code: str, user_id: int, today):
+        from db.documents import generate
+        from workflow.ports.documents import GeneratedForm
+
+        row = generate(self.session, case_id, code, user_id, today, self.rules)
+        return GeneratedForm(row.id, row.code, row.number, row.data_hash, row.verify_code)

@@ -136,9 +136,9 @@ def runtime(database_url):
     """A Runtime on a freshly migrated database (real commits; the database is thrown away)."""
     from db.migrate import upgrade
     from db.runtime import Runtime
-    from workflow.settings import DEFAULT_SETTINGS
+    from workflow.settings import Settings
 
-    rt = Runtime.from_url(database_url, settings=DEFAULT_SETTINGS)
+    rt = Runtime.from_url(database_url, settings=Settings())
     upgrade(rt.engine)
     yield rt
     rt.engine.dispose()

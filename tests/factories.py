@@ -44,9 +44,7 @@ class District:
             "sex": "nam",
         }
         raw.update(overrides)
-        return services.identify_candidate(
-            self.runtime.uow(), self.actor("sec"), raw, clock=clock, settings=self.runtime.settings
-        )
+        return services.identify_candidate(self.runtime.uow(), self.actor("sec"), raw, clock=clock)
 
     def fire(
         self, case_id: int, trigger: str, username: str = "sec", clock: Clock = NOW, **raw: Any
@@ -58,7 +56,6 @@ class District:
             trigger,
             raw,
             clock=clock,
-            settings=self.runtime.settings,
         )
 
     def record(
@@ -71,7 +68,6 @@ class District:
             fact,
             raw,
             clock=clock,
-            settings=self.runtime.settings,
         )
 
     # --- walking a case to a state ----------------------------------------------------------

@@ -17,7 +17,7 @@ from db.runtime import Runtime
 from tests.factories import District, build_district
 from web.cli import cli
 from workflow.services import Clock
-from workflow.settings import DEFAULT_SETTINGS
+from workflow.settings import Settings
 
 CELL = "Chi bộ trường THPT Thử"
 
@@ -70,7 +70,7 @@ class World:
 @pytest.fixture
 def world(instance):
     """Three cases: An (identified), Bình (mentored by `mentor`, dated steps), Chi (trained)."""
-    runtime = Runtime.from_url(instance.url, settings=DEFAULT_SETTINGS)
+    runtime = Runtime.from_url(instance.url, settings=Settings())
     upgrade(runtime.engine)
     district = build_district(runtime)
     an = district.identify()

@@ -20,7 +20,7 @@ from db.runtime import Runtime
 from tests.documents.conftest import pdf_text
 from web.cli import cli
 from web.cli.docs import page_count
-from workflow.settings import DEFAULT_SETTINGS
+from workflow.settings import Settings
 
 BASE_URL = "https://hoso.example.vn"
 
@@ -54,7 +54,7 @@ class Demo:
 def demo(tmp_path_factory) -> Demo:
     folder = tmp_path_factory.mktemp("cli-docs") / "instance"
     folder.mkdir()
-    runtime = Runtime.from_url(f"sqlite:///{folder / 'hoso.sqlite3'}", settings=DEFAULT_SETTINGS)
+    runtime = Runtime.from_url(f"sqlite:///{folder / 'hoso.sqlite3'}", settings=Settings())
     upgrade(runtime.engine)
     load_demo(runtime)
     yield Demo(folder, runtime)

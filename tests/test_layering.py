@@ -47,7 +47,7 @@ MODULES = sorted(WORKFLOW.rglob("*.py"))
 
 def test_the_workflow_package_is_where_we_look() -> None:
     names = {path.name for path in MODULES}
-    assert {"states.py", "rules.py", "machine.py", "services.py", "policy.py"} <= names
+    assert {"states.py", "rules.py", "machine.py", "effects.py", "policy.py", "cases.py"} <= names
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(WORKFLOW)))

@@ -196,3 +196,8 @@ def replay(
         else:
             snapshot.data[event.action] = event.data
     return snapshot
+
+
+def digest_matches(prev_digest: str, values: list, digest: str) -> bool:
+    """Whether a stored event's digest is the one its previous digest and columns give."""
+    return chain_digest(prev_digest, values) == digest

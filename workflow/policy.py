@@ -8,6 +8,8 @@ the party organisation it is attached to (the storage layer computes ``scope_pat
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 
 from workflow.definition import FACTS, SPECS
 from workflow.facts import Actor, CaseFacts
@@ -16,6 +18,81 @@ from workflow.states import Role, Trigger
 
 #: Roles that may read a case in their scope (mentors only their own).
 READERS = (Role.secretary, Role.committee, Role.auditor)
+
+
+class Purpose(StrEnum):
+    """What a scope is asked for: each purpose names the roles whose grants count for it."""
+
+    cases = "cases"  # read cases (and their history): readers, and mentors their own mentees
+    identify = "identify"  # open cases, run a cell's list: secretaries
+    decide = "decide"  # decide dossiers: the committee
+    audit = "audit"  # the audit log: auditors and committees
+    manage = "manage"  # users, organisations, targets, the enterprise registry: admins
+    reports = "reports"  # the targets and statistics reports
+    enterprises = "enterprises"  # read the enterprise registry
+    train = "train"  # awareness classes: the political centre
+    introduce = "introduce"  # proposals from mass organisations: introducers
+
+
+#: Which grants count for each purpose (``Purpose.cases`` adds the mentor's own mentees).
+PURPOSE_ROLES: dict[Purpose, tuple[str, ...]] = {
+    Purpose.cases: READERS,
+    Purpose.identify: (Role.secretary,),
+    Purpose.decide: (Role.committee,),
+    Purpose.audit: (Role.auditor, Role.committee),
+    Purpose.manage: (Role.admin,),
+    Purpose.reports: (Role.committee, Role.secretary, Role.auditor, Role.admin),
+    Purpose.enterprises: (Role.committee, Role.auditor, Role.admin),
+    Purpose.train: (Role.trainer,),
+    Purpose.introduce: (Role.introducer,),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an actor may act for one purpose: whole subtrees, and (for cases) own mentees.
+
+    The one scope rule: an organisation is in scope when its materialised path starts with one
+    of ``paths``; a case is also in scope when its mentor is ``member_id`` and its cell lies under
+    one of ``mentor_paths``. ``db.read.scope.scope_clause`` says the same in SQL.
+    """
+
+    purpose: Purpose
+    paths: tuple[str, ...] = ()
+    mentor_paths: tuple[str, ...] = ()
+    member_id: int | None = None
+
+    def covers(self, path: str) -> bool:
+        """Whether the organisation at `path` lies in one of the scope's subtrees."""
+        return any(path.startswith(p) for p in self.paths)
+
+    def has_case(self, cell_path: str, mentor_id: int | None) -> bool:
+        """Whether a case of the cell at `cell_path` with that mentor is in scope."""
+        return self.covers(cell_path) or (
+            self.member_id is not None
+            and mentor_id == self.member_id
+            and any(cell_path.startswith(p) for p in self.mentor_paths)
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.paths or (self.member_id is not None and self.mentor_paths))
+
+
+def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
+    """The paths that no other path of the set already covers, sorted."""
+    unique = sorted(set(paths))
+    return tuple(p for p in unique if not any(p != q and p.startswith(q) for q in unique))
+
+
+def scope(actor: Actor, purpose: Purpose | str) -> Scope:
+    """The actor's scope for `purpose`: the one rule every use case and query applies."""
+    purpose = Purpose(purpose)
+    roles = set(PURPOSE_ROLES[purpose])
+    paths = _outermost(g.scope_path for g in actor.grants if g.role in roles)
+    if purpose != Purpose.cases or actor.member_id is None:
+        return Scope(purpose, paths)
+    mentor_paths = _outermost(g.scope_path for g in actor.grants_for(Role.mentor))
+    return Scope(purpose, paths, mentor_paths, actor.member_id if mentor_paths else None)
 
 
 def _covers(actor: Actor, role: str, path: str) -> bool:

@@ -1,12 +1,11 @@
-"""Introductions by mass organisations: an introducer proposes an outstanding member to the party
-cell their organisation is attached to; the cell's secretary accepts (which opens the case with
-``identify``) or declines with a reason. Plain rules and use cases; storage is behind a port.
+"""Introductions by mass organisations, the domain's side: an introducer proposes an outstanding
+member to the party cell their organisation is attached to; the cell's secretary accepts (which
+opens the case with ``identify``) or declines with a reason.
 
 A proposal is ``proposed`` until decided, then ``accepted`` (it keeps the id of the case it
-opened) or ``declined`` (it keeps the reason). Every step is a history event without a case, whose
-organisation is the mass organisation (``propose_candidate``, ``decline_proposal``,
-``accept_proposal``); an acceptance also writes the new case's ``identify`` event, in the same
-unit of work.
+opened) or ``declined`` (it keeps the reason). Here: the statuses and actions with their labels,
+the fields, who may propose, see and decide, and the rules of a proposal. The use cases are in
+``workflow.services.proposals``; storage is behind ``workflow.ports.proposals``.
 """
 
 from __future__ import annotations
@@ -14,24 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
-from workflow import services
+from workflow import policy
 from workflow.definition import PERSON, FieldSpec
-from workflow.errors import (
-    Conflict,
-    Failure,
-    InvalidInput,
-    InvalidTransition,
-    NotAllowed,
-    NotFound,
-    RuleViolation,
-)
+from workflow.errors import Failure, InvalidInput
 from workflow.facts import Actor
-from workflow.fields import parse_fields
-from workflow.ports import CaseRecord, NewEvent, UnitOfWork
-from workflow.services import Clock
-from workflow.settings import DEFAULT_SETTINGS, RuleSettings
+from workflow.policy import Purpose
 from workflow.states import Role, Source
 
 
@@ -134,39 +122,6 @@ class ProposalFacts:
         return self.person.get("full_name") or ""
 
 
-class ProposalRepository(Protocol):
-    """Where proposals are kept (``db.proposals.SqlProposals``; a fake in the tests)."""
-
-    def mass_organisation(self, organisation_id: int) -> MassOrganisation | None: ...
-
-    def get(self, proposal_id: int, *, for_update: bool = False) -> ProposalFacts | None: ...
-
-    def pending_same_person(self, cell_id: int, person: dict[str, Any]) -> int | None:
-        """A pending proposal of the same person to the same cell, if any."""
-        ...
-
-    def add(
-        self, org: MassOrganisation, values: dict[str, Any], actor: Actor, today: date
-    ) -> ProposalFacts: ...
-
-    def decide(
-        self,
-        proposal: ProposalFacts,
-        status: ProposalStatus,
-        actor: Actor,
-        today: date,
-        *,
-        case_id: int | None = None,
-        reason: str | None = None,
-    ) -> ProposalFacts: ...
-
-
-class ProposalUnitOfWork(UnitOfWork, Protocol):
-    """A unit of work that also holds the proposals."""
-
-    proposals: ProposalRepository
-
-
 # --- who may do what --------------------------------------------------------------------------
 
 
@@ -182,9 +137,7 @@ def may_propose(actor: Actor, organisation_id: int) -> bool:
 
 def can_decide(actor: Actor, proposal: ProposalFacts) -> bool:
     """The secretary of the cell the proposal goes to (a grant covering the cell)."""
-    return any(
-        proposal.cell_path.startswith(g.scope_path) for g in actor.grants_for(Role.secretary)
-    )
+    return policy.scope(actor, Purpose.identify).covers(proposal.cell_path)
 
 
 def is_own(actor: Actor, proposal: ProposalFacts) -> bool:
@@ -214,9 +167,7 @@ def check_proposal(values: dict[str, Any], today: date) -> list[Failure]:
     """What a proposal must hold: the person's name and a plausible birth date, and reasons.
 
     A text longer than its column is bad input (raised at once), not a broken rule."""
-    for name, limit in LIMITS.items():
-        if len(values.get(name) or "") > limit:
-            raise InvalidInput(name, f"at most {limit} characters")
+    check_lengths(values)
     failures = []
     if not (values.get("full_name") or "").strip():
         failures.append(Failure("person_valid", "Chưa ghi họ và tên.", "The full name is missing."))
@@ -245,6 +196,33 @@ def check_proposal(values: dict[str, Any], today: date) -> list[Failure]:
     return failures
 
 
+def check_lengths(values: dict[str, Any]) -> None:
+    """Refuse a text longer than its column (InvalidInput naming the field)."""
+    for name, limit in LIMITS.items():
+        if len(values.get(name) or "") > limit:
+            raise InvalidInput(name, f"at most {limit} characters")
+
+
+def check_decline(values: dict[str, Any]) -> str:
+    """The reason a declined proposal gives (the introducer reads it): required."""
+    reason = values.get("reason")
+    if not reason:
+        raise InvalidInput("reason", "is required")
+    return reason
+
+
+def event_data(proposal: ProposalFacts, **extra: Any) -> dict[str, Any]:
+    """What every proposal event records: the proposal, the organisation, the cell, the person."""
+    return {
+        "proposal_id": proposal.id,
+        "organisation_name": proposal.organisation_name,
+        "cell_id": proposal.cell_id,
+        "cell_name": proposal.cell_name,
+        "full_name": proposal.full_name,
+        **extra,
+    }
+
+
 def source_detail(proposal: ProposalFacts) -> str:
     """The case's recorded source: the organisation first (the targets report matches on it)."""
     return (
@@ -262,212 +240,3 @@ def identify_fields(proposal: ProposalFacts) -> dict[str, Any]:
         source_detail=source_detail(proposal),
     )
     return raw
-
-
-# --- the use cases ----------------------------------------------------------------------------
-
-
-class _Enclosed:
-    """The open unit of work lent to a nested use case: its ``with`` and its ``commit`` are the
-    enclosing use case's, so that both commit together or not at all."""
-
-    def __init__(self, outer: ProposalUnitOfWork):
-        self.cases = outer.cases
-        self.history = outer.history
-        self.settings = getattr(outer, "settings", DEFAULT_SETTINGS)
-
-    def __enter__(self) -> _Enclosed:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def commit(self) -> None:
-        return None
-
-    def rollback(self) -> None:
-        return None
-
-
-def _event(
-    actor: Actor,
-    role: str,
-    action: ProposalAction,
-    proposal: ProposalFacts,
-    clock: Clock,
-    settings: RuleSettings,
-    data: dict[str, Any],
-    reason: str | None = None,
-) -> NewEvent:
-    return NewEvent(
-        case_id=None,
-        organisation_id=proposal.organisation_id,
-        at=clock.now,
-        user_id=actor.user_id,
-        username=actor.username,
-        role=str(role),
-        action=action.value,
-        from_state=None,
-        to_state=None,
-        reason=reason,
-        data={
-            "proposal_id": proposal.id,
-            "organisation_name": proposal.organisation_name,
-            "cell_id": proposal.cell_id,
-            "cell_name": proposal.cell_name,
-            "full_name": proposal.full_name,
-            **data,
-        },
-        ruleset=settings.version,
-    )
-
-
-def _visible(uow: ProposalUnitOfWork, actor: Actor, proposal_id: int, lock: bool = False):
-    proposal = uow.proposals.get(proposal_id, for_update=lock)
-    if proposal is None or not can_see(actor, proposal):
-        raise NotFound(f"no proposal {proposal_id}")
-    return proposal
-
-
-def _decidable(
-    uow: ProposalUnitOfWork, actor: Actor, proposal_id: int, expected_version: int | None
-) -> ProposalFacts:
-    """The proposal, locked, if the actor may decide it now."""
-    proposal = _visible(uow, actor, proposal_id, lock=True)
-    if not can_decide(actor, proposal):
-        raise NotAllowed(f"{actor.username} may not decide proposal {proposal_id}")
-    if proposal.status != ProposalStatus.proposed:
-        raise InvalidTransition(f"proposal {proposal_id} is already {proposal.status}")
-    if expected_version is not None and proposal.version != expected_version:
-        raise Conflict(f"proposal {proposal_id} changed since it was loaded; reload and try again")
-    return proposal
-
-
-def view_proposal(uow: ProposalUnitOfWork, actor: Actor, proposal_id: int) -> ProposalFacts:
-    """The proposal, if the actor may see it (their own, or their cell's)."""
-    with uow:
-        return _visible(uow, actor, proposal_id)
-
-
-def propose_candidate(
-    uow: ProposalUnitOfWork,
-    actor: Actor,
-    organisation_id: int,
-    raw: dict[str, Any],
-    *,
-    clock: Clock | None = None,
-    settings: RuleSettings | None = None,
-) -> ProposalFacts:
-    """An introducer proposes a person to the cell their mass organisation is attached to."""
-    clock = clock or Clock.system()
-    settings = settings or getattr(uow, "settings", DEFAULT_SETTINGS)
-    if not may_propose(actor, organisation_id):
-        raise NotAllowed(f"{actor.username} does not propose for organisation {organisation_id}")
-    values = parse_fields(FIELDS, raw)
-    values.pop("reason", None)
-    with uow:
-        org = uow.proposals.mass_organisation(organisation_id)
-        if org is None:
-            raise NotFound(f"no mass organisation {organisation_id}")
-        if org.cell_id is None:
-            raise InvalidInput("organisation", "is not attached to a party cell")
-        failures = check_proposal(values, clock.today)
-        if not failures and uow.proposals.pending_same_person(org.cell_id, values) is not None:
-            failures.append(
-                Failure(
-                    "single_pending_proposal",
-                    "Người này đã được giới thiệu và đang chờ chi bộ xem xét.",
-                    "This person has already been proposed and awaits the cell.",
-                )
-            )
-        if failures:
-            raise RuleViolation(failures)
-        proposal = uow.proposals.add(org, values, actor, clock.today)
-        details = {k: v for k, v in values.items() if v not in (None, "") and k != "full_name"}
-        uow.history.append(
-            _event(
-                actor,
-                Role.introducer,
-                ProposalAction.propose_candidate,
-                proposal,
-                clock,
-                settings,
-                details,
-            )
-        )
-        uow.commit()
-        return proposal
-
-
-def accept_proposal(
-    uow: ProposalUnitOfWork,
-    actor: Actor,
-    proposal_id: int,
-    *,
-    expected_version: int | None = None,
-    clock: Clock | None = None,
-    settings: RuleSettings | None = None,
-) -> tuple[ProposalFacts, CaseRecord]:
-    """The cell's secretary accepts: the case opens (``identify``, source: the proposal) and the
-    proposal keeps its id; both events commit together or neither does."""
-    clock = clock or Clock.system()
-    settings = settings or getattr(uow, "settings", DEFAULT_SETTINGS)
-    with uow:
-        proposal = _decidable(uow, actor, proposal_id, expected_version)
-        # The identify rules judge the person (an open case elsewhere refuses it, RuleViolation).
-        case = services.identify_candidate(
-            _Enclosed(uow), actor, identify_fields(proposal), clock=clock, settings=settings
-        )
-        decided = uow.proposals.decide(
-            proposal, ProposalStatus.accepted, actor, clock.today, case_id=case.id
-        )
-        uow.history.append(
-            _event(
-                actor,
-                Role.secretary,
-                ProposalAction.accept_proposal,
-                decided,
-                clock,
-                settings,
-                {"case_id": case.id},
-            )
-        )
-        uow.commit()
-        return decided, case
-
-
-def decline_proposal(
-    uow: ProposalUnitOfWork,
-    actor: Actor,
-    proposal_id: int,
-    raw: dict[str, Any],
-    *,
-    expected_version: int | None = None,
-    clock: Clock | None = None,
-    settings: RuleSettings | None = None,
-) -> ProposalFacts:
-    """The cell's secretary declines, with a reason the introducer will read; no case opens."""
-    clock = clock or Clock.system()
-    settings = settings or getattr(uow, "settings", DEFAULT_SETTINGS)
-    with uow:
-        proposal = _decidable(uow, actor, proposal_id, expected_version)
-        reason = parse_fields(DECLINE_FIELDS, raw).get("reason")
-        if not reason:
-            raise InvalidInput("reason", "is required")
-        decided = uow.proposals.decide(
-            proposal, ProposalStatus.declined, actor, clock.today, reason=reason
-        )
-        uow.history.append(
-            _event(
-                actor,
-                Role.secretary,
-                ProposalAction.decline_proposal,
-                decided,
-                clock,
-                settings,
-                {},
-                reason=reason,
-            )
-        )
-        uow.commit()
-        return decided

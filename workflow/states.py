@@ -44,6 +44,13 @@ NEW = "new"
 
 #: States from which a case will not move again (``withdrawn`` can be reinstated).
 FINAL_STATES = frozenset({State.official, State.rejected, State.removed})
+#: Closed: nobody works on the case (final, or withdrawn until reinstated). One person has at most
+#: one case outside these states.
+CLOSED_STATES = frozenset({*FINAL_STATES, State.withdrawn})
+#: Open: the case waits on somebody (a mentor, the cell, the committee, the probation's end).
+OPEN_STATES = frozenset(State) - CLOSED_STATES
+#: The probationary member's states: admitted, not yet recognised or removed.
+PROBATION_STATES = frozenset({State.admitted})
 
 
 class Trigger(StrEnum):

@@ -12,8 +12,9 @@ from db.models.cases import DocumentRecord
 
 
 class StoredFile(Base):
-    """A blob of the file store (``db.files``): its bytes live outside the database, under
-    their SHA-256. The same bytes uploaded again are the same row; the uploader is the first."""
+    """A blob of the file store (``db.repositories.blobs``): its bytes live outside the database,
+    under their SHA-256. The same bytes uploaded again are the same row; the uploader is the
+    first."""
 
     __tablename__ = "stored_files"
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from db import classes
-from db.history import verify
 from db.models import Case, Event, Organisation
 from db.models.classes import AwarenessClass, CertificateSequence, Enrolment
+from db.read.history import verify
 from tests.factories import NOW
 from workflow import services
 from workflow.classes import ClassSettings

@@ -24,8 +24,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.actors import actor_by_username
-from db.history import verify
 from db.models import Case, ChainHead, Event
+from db.read.history import verify
 from db.runtime import Runtime
 from tests.factories import NOW
 from workflow import services
@@ -71,9 +71,7 @@ def _attempt(runtime: Runtime, actor, step: Step, version: int | None) -> str:
     """``ok``, or the refusal's class name; anything else (a deadlock...) with its message."""
     try:
         if step.case_id is None:
-            services.identify_candidate(
-                runtime.uow(), actor, step.raw, clock=NOW, settings=runtime.settings
-            )
+            services.identify_candidate(runtime.uow(), actor, step.raw, clock=NOW)
         else:
             services.fire_transition(
                 runtime.uow(),
@@ -83,7 +81,6 @@ def _attempt(runtime: Runtime, actor, step: Step, version: int | None) -> str:
                 step.raw,
                 expected_version=version,
                 clock=NOW,
-                settings=runtime.settings,
             )
     except RuleViolation as err:
         return "RuleViolation:" + ",".join(f.rule for f in err.failures)

@@ -13,16 +13,16 @@ from sqlalchemy import extract, func, select
 from werkzeug.security import check_password_hash
 
 from db.actors import actor_by_username
-from db.cases import SqlCases
 from db.demo import LAST_DAY, DemoSummary, load_demo
-from db.history import verify
 from db.migrate import upgrade
 from db.models import Case, Decision, DocumentRecord, Event, Member, Organisation, Person, User
+from db.read.history import verify
+from db.repositories.cases import SqlCases
 from db.runtime import Runtime
 from db.session import make_engine, session_factory
 from workflow import services
 from workflow.services import Clock
-from workflow.settings import DEFAULT_SETTINGS
+from workflow.settings import Settings
 from workflow.states import FINAL_STATES, State
 
 DEMO_ACCOUNTS = {
@@ -41,7 +41,7 @@ DEMO_ACCOUNTS = {
 
 def _runtime(path: Path) -> Runtime:
     engine = make_engine(f"sqlite:///{path}")
-    return Runtime(engine, session_factory(engine), DEFAULT_SETTINGS)
+    return Runtime(engine, session_factory(engine), Settings())
 
 
 def _fresh(path: Path) -> Runtime:

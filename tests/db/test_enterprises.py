@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from db import enterprises as store
-from db.history import verify
 from db.models import Enterprise, Event
+from db.read.history import verify
 from db.reports import enterprises_without_party
 from web.cli.reports import spare_json
 from workflow.errors import InvalidInput, NotAllowed

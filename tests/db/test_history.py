@@ -12,9 +12,10 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from db.history import SqlHistory, verify
 from db.models import Case, Certificate, ChainHead, Decision, Event, MentorAssignment
-from db.queries import case_detail
+from db.read.cases import case_detail
+from db.read.history import verify
+from db.repositories.history import SqlHistory
 from tests.factories import TODAY
 from web.cli import cli
 from workflow.errors import RuleViolation

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import event, func, select
 
-from db.history import verify
 from db.importing import export_rows, import_sheet, prepare, run_import
 from db.models import Case, ChainHead, Event, Person
+from db.read.history import verify
 from db.search import CaseFilters
 from tests.factories import NOW
 from workflow import services
@@ -123,7 +123,7 @@ def test_the_chain_is_the_one_identify_after_identify_makes(tmp_path):
     from db.migrate import upgrade
     from db.runtime import Runtime
     from tests.factories import build_district
-    from workflow.settings import DEFAULT_SETTINGS
+    from workflow.settings import DEFAULT_SETTINGS, Settings
 
     people = [
         ("Nguyễn Thị Ánh Tuyết", "2004-01-14", "nữ", "068304000001"),
@@ -132,7 +132,7 @@ def test_the_chain_is_the_one_identify_after_identify_makes(tmp_path):
     ]
     heads = []
     for name in ("imported", "identified"):
-        runtime = Runtime.from_url(f"sqlite:///{tmp_path / name}.sqlite3", DEFAULT_SETTINGS)
+        runtime = Runtime.from_url(f"sqlite:///{tmp_path / name}.sqlite3", Settings())
         upgrade(runtime.engine)
         place = build_district(runtime)
         if name == "imported":

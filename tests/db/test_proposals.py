@@ -10,17 +10,17 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from db import proposals as store
 from db import reports
 from db.actors import actor_by_username
-from db.history import verify
 from db.models import Case, Event, Organisation, Person, RoleGrant, User
 from db.models.proposals import Proposal
 from db.organisations import add_organisation
+from db.read import proposals as store
+from db.read.history import verify
 from tests.factories import NOW
-from workflow import proposals as p
 from workflow.errors import Conflict, InvalidTransition, NotFound, RuleViolation
 from workflow.services import Clock
+from workflow.services import proposals as s
 from workflow.states import Source
 
 PERSON = {
@@ -58,11 +58,11 @@ def world(district):
 
 
 def _uow(world):
-    return store.proposals_uow(world.runtime.sessions, world.runtime.settings)
+    return world.runtime.uow()
 
 
 def _propose(world, username="intro", org=None, clock=NOW, **overrides):
-    return p.propose_candidate(
+    return s.propose_candidate(
         _uow(world),
         world.actor(username),
         org or world.doan_id,
@@ -72,11 +72,11 @@ def _propose(world, username="intro", org=None, clock=NOW, **overrides):
 
 
 def _accept(world, proposal_id, username="sec", clock=NOW, **kw):
-    return p.accept_proposal(_uow(world), world.actor(username), proposal_id, clock=clock, **kw)
+    return s.accept_proposal(_uow(world), world.actor(username), proposal_id, clock=clock, **kw)
 
 
 def _decline(world, proposal_id, reason="Chưa đủ tiêu chuẩn.", username="sec", clock=NOW):
-    return p.decline_proposal(
+    return s.decline_proposal(
         _uow(world), world.actor(username), proposal_id, {"reason": reason}, clock=clock
     )
 
@@ -145,7 +145,7 @@ def test_a_declined_proposal_opens_nothing(world):
     assert (decided.status, decided.case_id) == ("declined", None)
     with world.runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == cases
-    seen = p.view_proposal(_uow(world), world.actor("intro"), proposal.id)
+    seen = s.view_proposal(_uow(world), world.actor("intro"), proposal.id)
     assert (seen.status, seen.decline_reason) == ("declined", "Chưa đủ tiêu chuẩn.")
 
 
@@ -232,7 +232,7 @@ def test_an_introducer_lists_only_their_own_proposals(world):
     assert _lists(world, "intro") == ([], [mine.id])
     for username, proposal in (("intro2", mine), ("intro", other), ("sec_other", mine)):
         with pytest.raises(NotFound):
-            p.view_proposal(_uow(world), world.actor(username), proposal.id)
+            s.view_proposal(_uow(world), world.actor(username), proposal.id)
     with pytest.raises(NotFound):
         _accept(world, other.id)  # the secretary of another cell
 

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from db import reports
 from db.actors import actor_by_username
-from db.history import SqlHistory, verify
 from db.models import Case, Decision, Event, Organisation, Person, RoleGrant, Target, User
 from db.organisations import add_organisation
+from db.read.history import verify
+from db.repositories.history import SqlHistory
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.ports import NewEvent
 from workflow.targets import Metric, Status

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from db.history import verify
 from db.models import Event
+from db.read.history import verify
 from tests.factories import District
 from workflow.errors import DomainError, InvalidTransition, NotAllowed, NotFound
 from workflow.states import State

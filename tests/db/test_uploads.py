@@ -14,7 +14,6 @@ from sqlalchemy import func, select, update
 
 from db.documents import case_documents, generate_document, still_true, verify_document
 from db.files import FileStore
-from db.history import SqlHistory, verify
 from db.models import (
     DocumentRecord,
     DocumentScan,
@@ -23,6 +22,8 @@ from db.models import (
     Person,
     StoredFile,
 )
+from db.read.history import verify
+from db.repositories.history import SqlHistory
 from tests.factories import NOW, TODAY
 from workflow import services
 from workflow.errors import InvalidInput, NotFound, RuleViolation
@@ -49,7 +50,6 @@ def upload(district, store, case_id, code="1-KNĐ", content=PDF, name="scan.pdf"
         raw,
         Upload(name, content),
         clock=NOW,
-        settings=district.runtime.settings,
         **kw,
     )
 

@@ -463,8 +463,8 @@ def test_every_admin_change_is_an_event_in_the_chain_that_auditors_see(app, logi
     """Administrative changes are history too: chained, and listed on /audit for the district."""
     from sqlalchemy import select
 
-    from db.history import verify
     from db.models import Event
+    from db.read.history import verify
 
     rt = app.extensions["hoso"]
     with rt.sessions() as session:

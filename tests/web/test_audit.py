@@ -208,7 +208,6 @@ def test_a_day_is_a_local_day(login, demo_runtime):
         "note",
         {"text": "late-night note"},
         clock=event_at,
-        settings=demo_runtime.settings,
     )
     newest = str(_events(demo_runtime)[0]["id"])
     browser = login("kiemtra")

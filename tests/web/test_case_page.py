@@ -25,9 +25,9 @@ def demo_runtime(tmp_path):
     """The web fixtures' database: here the small test district, not the demo (sqlite only)."""
     from db.migrate import upgrade
     from db.runtime import Runtime
-    from workflow.settings import DEFAULT_SETTINGS
+    from workflow.settings import Settings
 
-    rt = Runtime.from_url(f"sqlite:///{tmp_path / 'case.sqlite3'}", settings=DEFAULT_SETTINGS)
+    rt = Runtime.from_url(f"sqlite:///{tmp_path / 'case.sqlite3'}", settings=Settings())
     upgrade(rt.engine)
     yield rt
     rt.engine.dispose()

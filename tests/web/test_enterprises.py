@@ -8,8 +8,8 @@ import json
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from db.history import verify
 from db.models import Enterprise, Event, Organisation
+from db.read.history import verify
 
 
 def test_secretary_is_refused(login):

@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from db.history import verify
 from db.models import Case, Event, Person
 from db.models.proposals import Proposal
+from db.read.history import verify
 from tests.web.conftest import Browser
 
 PERSON = {

@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 from db.actors import actor_by_username
 from db.models import Case, Event, Person, RoleGrant, User, Vote
 from db.organisations import add_organisation
-from db.worklist import dossiers_to_decide
+from db.read.worklist import dossiers_to_decide
 from tests.factories import District
 from tests.web.test_work import make_app, signed_in, submit_on
 from workflow import policy

@@ -15,9 +15,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from db.actors import actor_by_username
-from db.history import verify
 from db.importing import run_import
 from db.models import Case, ChainHead, Event, Organisation, Person
+from db.read.history import verify
 from tests.web.conftest import Browser
 from web.cli import cli
 from workflow import services

@@ -29,7 +29,7 @@ def make_app(district: District, tmp_path, monkeypatch, today: date = TODAY):
         session.execute(update(User).values(password_hash=fast))
         session.commit()
     monkeypatch.setenv("HOSO_INSTANCE", str(tmp_path / "instance"))
-    monkeypatch.setattr("web.work.items.today", lambda: today)
+    monkeypatch.setattr("web.work.steps.today", lambda: today)
     return create_app(
         {"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": True},
         runtime=district.runtime,
@@ -136,7 +136,6 @@ def elsewhere_case(district):
             "cell": district.other_cell.id,
             "source": "cell_review",
         },
-        settings=district.runtime.settings,
     )
 
 

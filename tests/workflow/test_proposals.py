@@ -3,14 +3,12 @@ acceptance opens; what a refusal leaves (nothing)."""
 
 from __future__ import annotations
 
-import copy
-from dataclasses import replace
 from datetime import date
-from typing import Any
 
 import pytest
 
 from tests.workflow.fakes import ACTORS, CELL, CELL_ID, CLOCK, OTHER_CELL, FakeUnitOfWork, actor
+from tests.workflow.fakes.proposals import CONGDOAN_OTHER, DISTRICT_DOAN, DOAN
 from workflow import proposals as p
 from workflow.errors import (
     Conflict,
@@ -21,16 +19,9 @@ from workflow.errors import (
     RuleViolation,
 )
 from workflow.facts import Actor, Grant
+from workflow.services import proposals as s
 from workflow.states import Source, State
 
-DOAN, CONGDOAN_OTHER, DISTRICT_DOAN = 30, 40, 50
-ORGS = {
-    DOAN: p.MassOrganisation(DOAN, "Đoàn trường THPT Thử", CELL_ID, "Chi bộ Thử", CELL),
-    CONGDOAN_OTHER: p.MassOrganisation(
-        CONGDOAN_OTHER, "Công đoàn Khác", 4, "Chi bộ Khác", OTHER_CELL
-    ),
-    DISTRICT_DOAN: p.MassOrganisation(DISTRICT_DOAN, "Huyện đoàn", None, None, None),
-}
 INTRO = Actor(70, "intro", (Grant("introducer", DOAN, CELL),))
 INTRO2 = Actor(71, "intro2", (Grant("introducer", DOAN, CELL),))
 INTRO_OTHER = Actor(72, "intro_other", (Grant("introducer", CONGDOAN_OTHER, OTHER_CELL),))
@@ -65,82 +56,13 @@ PERSON = {
 }
 
 
-class FakeProposals:
-    """The ProposalRepository port in memory."""
-
-    def __init__(self) -> None:
-        self.items: dict[int, p.ProposalFacts] = {}
-
-    def mass_organisation(self, organisation_id: int) -> p.MassOrganisation | None:
-        return ORGS.get(organisation_id)
-
-    def get(self, proposal_id: int, *, for_update: bool = False) -> p.ProposalFacts | None:
-        return self.items.get(proposal_id)
-
-    def pending_same_person(self, cell_id: int, person: dict[str, Any]) -> int | None:
-        pending = (i for i in self.items.values() if i.status == p.ProposalStatus.proposed)
-        same = (i for i in pending if i.person.get("id_number") == person.get("id_number"))
-        return next((i.id for i in same if i.cell_id == cell_id), None)
-
-    def add(self, org, values, actor, today) -> p.ProposalFacts:
-        proposal = p.ProposalFacts(
-            id=max(self.items, default=0) + 1,
-            status=p.ProposalStatus.proposed,
-            version=1,
-            organisation_id=org.id,
-            organisation_name=org.name,
-            cell_id=org.cell_id,
-            cell_name=org.cell_name,
-            cell_path=org.cell_path,
-            introducer_id=actor.user_id,
-            introducer_name=actor.username,
-            proposed_on=today,
-            person={name: values.get(name) for name in p.PERSON_NAMES},
-            reasons=values.get("reasons"),
-            achievements=values.get("achievements"),
-            movement=values.get("movement"),
-        )
-        self.items[proposal.id] = proposal
-        return proposal
-
-    def decide(self, proposal, status, actor, today, *, case_id=None, reason=None):
-        decided = replace(
-            proposal,
-            status=status,
-            version=proposal.version + 1,
-            decided_on=today,
-            decided_by_name=actor.username,
-            case_id=case_id,
-            decline_reason=reason,
-        )
-        self.items[proposal.id] = decided
-        return decided
-
-
-class FakeProposalUnitOfWork(FakeUnitOfWork):
-    """The fakes' unit of work with proposals, rolled back with the rest."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.proposals = FakeProposals()
-
-    def __enter__(self) -> FakeProposalUnitOfWork:
-        super().__enter__()
-        self._saved_proposals = copy.deepcopy(self.proposals.items)
-        return self
-
-    def rollback(self) -> None:
-        super().rollback()
-        self.proposals.items = self._saved_proposals
-
-
 @pytest.fixture
-def uow() -> FakeProposalUnitOfWork:
-    return FakeProposalUnitOfWork()
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
 
 
 def _propose(uow, who=INTRO, org=DOAN, **overrides) -> p.ProposalFacts:
-    return p.propose_candidate(uow, who, org, {**PERSON, **overrides}, clock=CLOCK)
+    return s.propose_candidate(uow, who, org, {**PERSON, **overrides}, clock=CLOCK)
 
 
 # --- proposing ------------------------------------------------------------------------------
@@ -239,15 +161,15 @@ SEES = {  # who sees a proposal `intro` made to the cell
 def test_who_sees_a_proposal(uow, who, sees):
     proposal = _propose(uow)
     if sees:
-        assert p.view_proposal(uow, WHO[who], proposal.id).id == proposal.id
+        assert s.view_proposal(uow, WHO[who], proposal.id).id == proposal.id
     else:
         with pytest.raises(NotFound):
-            p.view_proposal(uow, WHO[who], proposal.id)
+            s.view_proposal(uow, WHO[who], proposal.id)
 
 
 def test_an_unknown_proposal_is_not_found(uow):
     with pytest.raises(NotFound):
-        p.view_proposal(uow, SEC, 99)
+        s.view_proposal(uow, SEC, 99)
 
 
 # --- deciding -------------------------------------------------------------------------------
@@ -255,12 +177,12 @@ def test_an_unknown_proposal_is_not_found(uow):
 
 def test_the_secretary_accepts_and_the_case_opens_from_the_proposal(uow):
     proposal = _propose(uow)
-    decided, case = p.accept_proposal(uow, SEC, proposal.id, clock=CLOCK)
+    decided, case = s.accept_proposal(uow, SEC, proposal.id, clock=CLOCK)
     assert decided.status == p.ProposalStatus.accepted and decided.case_id == case.id
     assert (decided.decided_on, decided.decided_by_name) == (CLOCK.today, "sec")
     assert case.state == State.identified and case.cell_id == CELL_ID
-    [(action, fields)] = case.applied
-    assert action == "identify"
+    fields = case.created_with  # what identify stored, and nothing recorded since
+    assert case.recorded == []
     assert fields["source"] == Source.mass_organisation
     assert fields["source_detail"].startswith("Đoàn trường THPT Thử (đề xuất số 1, ")
     assert fields["id_number"] == "068308000123" and fields["is_doan_member"] is True
@@ -281,13 +203,13 @@ def test_the_secretary_accepts_and_the_case_opens_from_the_proposal(uow):
 
 def test_a_secretary_above_the_cell_decides_too(uow):
     proposal = _propose(uow)
-    decided, _ = p.accept_proposal(uow, SEC_ABOVE, proposal.id, clock=CLOCK)
+    decided, _ = s.accept_proposal(uow, SEC_ABOVE, proposal.id, clock=CLOCK)
     assert decided.status == p.ProposalStatus.accepted
 
 
 def test_the_secretary_declines_with_a_reason_and_nothing_opens(uow):
     proposal = _propose(uow)
-    decided = p.decline_proposal(
+    decided = s.decline_proposal(
         uow, SEC, proposal.id, {"reason": "Chưa đủ 18 tuổi khi kết thúc năm học."}, clock=CLOCK
     )
     assert decided.status == p.ProposalStatus.declined
@@ -297,14 +219,14 @@ def test_the_secretary_declines_with_a_reason_and_nothing_opens(uow):
     assert (event.action, event.case_id, event.organisation_id) == ("decline_proposal", None, DOAN)
     assert event.reason == "Chưa đủ 18 tuổi khi kết thúc năm học."
     # The introducer reads the outcome.
-    assert p.view_proposal(uow, INTRO, proposal.id).decline_reason == decided.decline_reason
+    assert s.view_proposal(uow, INTRO, proposal.id).decline_reason == decided.decline_reason
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_declining_needs_a_reason(uow, reason):
     proposal = _propose(uow)
     with pytest.raises(InvalidInput) as refused:
-        p.decline_proposal(uow, SEC, proposal.id, {"reason": reason}, clock=CLOCK)
+        s.decline_proposal(uow, SEC, proposal.id, {"reason": reason}, clock=CLOCK)
     assert refused.value.field == "reason"
     assert uow.proposals.items[proposal.id].status == p.ProposalStatus.proposed
 
@@ -317,52 +239,62 @@ def test_only_the_cells_secretary_decides(uow, who, error):
     proposal = _propose(uow)
     events = len(uow.history.events)
     with pytest.raises(error):
-        p.accept_proposal(uow, WHO[who], proposal.id, clock=CLOCK)
+        s.accept_proposal(uow, WHO[who], proposal.id, clock=CLOCK)
     with pytest.raises(error):
-        p.decline_proposal(uow, WHO[who], proposal.id, {"reason": "không"}, clock=CLOCK)
+        s.decline_proposal(uow, WHO[who], proposal.id, {"reason": "không"}, clock=CLOCK)
     assert len(uow.history.events) == events and uow.cases.items == {}
 
 
 def test_a_decided_proposal_is_not_decided_again(uow):
     proposal = _propose(uow)
-    p.accept_proposal(uow, SEC, proposal.id, clock=CLOCK)
+    s.accept_proposal(uow, SEC, proposal.id, clock=CLOCK)
     with pytest.raises(InvalidTransition):
-        p.accept_proposal(uow, SEC, proposal.id, clock=CLOCK)
+        s.accept_proposal(uow, SEC, proposal.id, clock=CLOCK)
     with pytest.raises(InvalidTransition):
-        p.decline_proposal(uow, SEC, proposal.id, {"reason": "muộn"}, clock=CLOCK)
+        s.decline_proposal(uow, SEC, proposal.id, {"reason": "muộn"}, clock=CLOCK)
     assert len(uow.cases.items) == 1
 
 
 def test_a_stale_version_is_a_conflict(uow):
     proposal = _propose(uow)
     with pytest.raises(Conflict):
-        p.accept_proposal(uow, SEC, proposal.id, expected_version=0, clock=CLOCK)
+        s.accept_proposal(uow, SEC, proposal.id, expected_version=0, clock=CLOCK)
     assert uow.cases.items == {}
 
 
 def test_a_refused_identify_leaves_the_proposal_pending_and_writes_nothing(uow):
     """The person already has an open case: identify refuses, and the acceptance with it."""
     first = _propose(uow)
-    p.accept_proposal(uow, SEC, first.id, clock=CLOCK)
+    s.accept_proposal(uow, SEC, first.id, clock=CLOCK)
     again = _propose(uow, INTRO2)  # the first is no longer pending: a new proposal is taken
     events = len(uow.history.events)
     with pytest.raises(RuleViolation) as refused:
-        p.accept_proposal(uow, SEC, again.id, clock=CLOCK)
+        s.accept_proposal(uow, SEC, again.id, clock=CLOCK)
     assert [f.rule for f in refused.value.failures] == ["single_open_case"]
     assert uow.proposals.items[again.id].status == p.ProposalStatus.proposed
     assert len(uow.history.events) == events and len(uow.cases.items) == 1
 
 
-def test_the_enclosed_unit_of_work_leaves_the_commit_to_the_acceptance(uow):
-    """identify's own ``with`` and ``commit`` are the acceptance's: nothing commits half-way."""
+class CountingUnitOfWork(FakeUnitOfWork):
+    """Counts the commits: a use case that nests another must still commit once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.commits = 0
+
+    def commit(self) -> None:
+        self.commits += 1
+        super().commit()
+
+
+def test_identify_inside_the_acceptance_leaves_the_commit_to_it():
+    """identify runs without its own commit: the acceptance commits once, for both events."""
+    uow = CountingUnitOfWork()
     proposal = _propose(uow)
-    uow.committed = False
-    with uow:
-        enclosed = p._Enclosed(uow)
-        with enclosed:
-            enclosed.commit()
-        assert not uow.committed
-    assert uow.proposals.items[proposal.id].status == p.ProposalStatus.proposed
+    uow.commits = 0
+    s.accept_proposal(uow, SEC, proposal.id, clock=CLOCK)
+    assert uow.commits == 1
+    assert [e.action for e in uow.history.events[1:]] == ["identify", "accept_proposal"]
 
 
 # --- the labels ---------------------------------------------------------------------------------

@@ -20,6 +20,14 @@ from tests.workflow.fakes import (
     FakeUnitOfWork,
     ready_case,
 )
+from workflow.effects import (
+    CreateMember,
+    FileDocument,
+    IssueForm,
+    MakeOfficial,
+    RecordDecision,
+    RecordVote,
+)
 from workflow.errors import (
     Conflict,
     InvalidInput,
@@ -28,9 +36,11 @@ from workflow.errors import (
     NotFound,
     RuleViolation,
 )
+from workflow.facts import VoteFacts
 from workflow.ports import NewEvent
 from workflow.services import Clock, fire_transition, identify_candidate, record_fact, view_case
 from workflow.settings import RuleSettings
+from workflow.states import VoteBody
 
 STATES = (
     "identified",
@@ -163,7 +173,7 @@ GRID = [
 
 def assert_unchanged(uow: FakeUnitOfWork, state: str, version: int = 1) -> None:
     case = uow.cases.items[1]
-    assert (case.state, case.version, case.applied) == (state, version, [])
+    assert (case.state, case.version, case.recorded) == (state, version, [])
     assert uow.history.events == []
     assert not uow.committed
 
@@ -336,16 +346,9 @@ def test_a_stale_version_is_a_conflict() -> None:
 
 
 def test_the_event_records_who_what_when_and_the_ruleset() -> None:
-    uow = FakeUnitOfWork(ready_case("dossier_submitted"))
-    settings = RuleSettings(version="test-7")
+    uow = FakeUnitOfWork(ready_case("dossier_submitted"), rules=RuleSettings(version="test-7"))
     fire_transition(
-        uow,
-        ACTORS["com"],
-        1,
-        "return_dossier",
-        {"reason": " thiếu lý lịch "},
-        clock=CLOCK,
-        settings=settings,
+        uow, ACTORS["com"], 1, "return_dossier", {"reason": " thiếu lý lịch "}, clock=CLOCK
     )
     assert uow.history.events == [
         NewEvent(
@@ -557,3 +560,59 @@ def test_from_identified_to_official_on_the_fakes() -> None:
         "official",
     ]
     assert case.version == len(uow.history.events)  # created at 1, one step per later event
+
+
+# --- what a transition stores: its effects, handed to the repositories ---------------------------
+
+
+def test_admit_stores_the_vote_the_decision_the_member_and_issues_9_knd() -> None:
+    uow = FakeUnitOfWork(ready_case("dossier_submitted"))
+    fire_transition(uow, ACTORS["com"], 1, "admit", VALID_INPUT["admit"], clock=CLOCK)
+    case = uow.cases.items[1]
+    assert case.recorded == [
+        RecordVote("grassroots", date(2026, 10, 10), 10, 0, 15),
+        RecordDecision("admission", "123-QĐ/HU", date(2026, 10, 15)),
+        CreateMember(date(2026, 10, 15)),
+        IssueForm("9-KNĐ"),
+    ]
+    [(case_id, form)] = uow.documents.generated
+    assert (case_id, form.code, form.number) == (1, "9-KNĐ", "1/2026/9-KNĐ")
+    # The event names the form made in the same unit of work.
+    assert uow.history.events[-1].data["generated_number"] == "1/2026/9-KNĐ"
+
+
+def test_recognize_with_the_vote_on_file_does_not_record_it_twice() -> None:
+    vote = VoteFacts(VoteBody.recognition, date(2026, 11, 1), 5, 1, 6)
+    uow = FakeUnitOfWork(ready_case("admitted"))
+    uow.cases.items[1].documents["13-KNĐ"] = date(2026, 11, 1)
+    raw = {k: v for k, v in VALID_INPUT["recognize"].items() if not k.startswith("vote")}
+    base = uow.cases.facts
+
+    def with_vote(case, action=None):  # the cell's 13-KNĐ vote recorded earlier as a fact
+        return replace(base(case, action), votes={VoteBody.recognition: vote})
+
+    uow.cases.facts = with_vote
+    fire_transition(uow, ACTORS["com"], 1, "recognize", raw, clock=CLOCK)
+    assert uow.cases.items[1].recorded == [
+        RecordDecision("recognition", "9-QĐ/HU", date(2026, 11, 10)),
+        MakeOfficial(date(2026, 11, 10)),
+        IssueForm("16-KNĐ"),
+    ]
+
+
+def test_a_refused_admission_issues_no_form() -> None:
+    uow = FakeUnitOfWork(ready_case("dossier_submitted"))
+    with pytest.raises(RuleViolation):
+        fire_transition(
+            uow, ACTORS["com"], 1, "admit", {**VALID_INPUT["admit"], "votes_for": "3"}, clock=CLOCK
+        )
+    assert uow.documents.generated == [] and uow.cases.items[1].recorded == []
+
+
+def test_a_document_put_on_file_is_stored_with_its_number() -> None:
+    uow = FakeUnitOfWork(ready_case("trained"))
+    record_fact(
+        uow, ACTORS["sec"], 1, "document", {"code": "2-KNĐ", "dated": "2026-11-01", "number": "7"},
+        clock=CLOCK,
+    )  # fmt: skip
+    assert uow.cases.items[1].recorded == [FileDocument("2-KNĐ", date(2026, 11, 1), "7")]

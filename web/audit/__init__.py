@@ -5,7 +5,7 @@ verification and a CSV export. Read-only: no form here changes anything.
 from flask import Blueprint, abort
 from flask_login import login_required
 
-from db.audit_log import may_audit
+from db.read.audit_log import may_audit
 from web.context import actor
 
 bp = Blueprint("audit", __name__, url_prefix="/audit", static_folder="static")

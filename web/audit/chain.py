@@ -10,7 +10,7 @@ from threading import Lock
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from db.history import verify
+from db.read.history import verify
 from web.context import runtime
 from workflow.history import ChainReport
 

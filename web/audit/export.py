@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from db.audit_log import EventFilters, iter_events
+from db.read.audit_log import EventFilters, iter_events
 from db.runtime import Runtime
 from web.i18n import format_moment
 from workflow.facts import Actor

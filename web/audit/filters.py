@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from db.audit_log import ACTIONS, EventFilters
+from db.read.audit_log import ACTIONS, EventFilters
 
 #: The query-string keys of the filters; links to other pages keep them (and only them).
 FILTER_KEYS = ("case", "user", "action", "since", "until")

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Response, abort, current_app, render_template, request, stream_with_context
 from flask_login import login_required
 
-from db.audit_log import ACTIONS, case_history, event_case_in_scope, event_page
+from db.read.audit_log import ACTIONS, case_history, event_case_in_scope, event_page
 from web.audit import bp
 from web.audit.chain import checks
 from web.audit.export import csv_chunks

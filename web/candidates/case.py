@@ -15,7 +15,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from db.case_page import CasePage, TimelineEvent, case_page, official_members
+from db.read.case_page import CasePage, TimelineEvent, case_page, official_members
 from web.candidates import bp
 from web.candidates.forms import (
     ActionForm,
@@ -78,7 +78,7 @@ class Outcome:
 
 def _calendar() -> WorkingCalendar:
     """The working-day calendar with the instance's corrections."""
-    return calendar_for(runtime().settings)
+    return calendar_for(runtime().settings.rules)
 
 
 @bp.get("/<int:case_id>", endpoint="case")
@@ -105,7 +105,6 @@ def fire(case_id: int, trigger: str):
             trigger,
             raw,
             expected_version=version,
-            settings=runtime().settings,
         ),
     )
 
@@ -129,7 +128,6 @@ def record(case_id: int, kind: str):
             kind,
             raw,
             expected_version=version,
-            settings=runtime().settings,
         ),
     )
 
@@ -201,7 +199,7 @@ def _page(case_id: int, outcome: Outcome | None = None):
         deadlines=_deadlines(page),
         timeline=_timeline(page),
         choice_label=choice_label,
-        document_codes=document_codes(runtime().settings),
+        document_codes=document_codes(runtime().settings.rules),
     )
     return body, outcome.status if outcome else 200
 
@@ -275,7 +273,7 @@ def _deadlines(page: CasePage) -> list[dict[str, Any]]:
     today = Clock.system().today
     found = case_deadlines(
         _calendar(),
-        runtime().settings,
+        runtime().settings.rules,
         state=page.state,
         cell_vote_date=page.cell_vote_date,
         decision_received=page.decision_date,

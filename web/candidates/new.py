@@ -14,17 +14,17 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import or_, select
 from wtforms import SelectField
 
-from db.models import Organisation
+from db.read.cells import cells_of
 from web.candidates import bp
 from web.candidates.forms import choice_label, field_label, form_class, locale, raw_values
 from web.context import actor, db_session, runtime
-from workflow import policy, rules, services
+from workflow import rules, services
 from workflow.definition import PERSON, SPECS, FieldSpec
 from workflow.errors import InvalidInput, RuleViolation
-from workflow.states import OrgType, Role, Source, Trigger
+from workflow.policy import Purpose
+from workflow.states import Role, Source, Trigger
 
 #: The identify action's fields: the person's particulars, then the cell and the source.
 FIELDS: tuple[FieldSpec, ...] = SPECS[Trigger.identify].fields
@@ -57,21 +57,7 @@ def source_label(source: str) -> str:
 
 def secretary_cells() -> list[tuple[int, str]]:
     """The party cells where the user may add candidates, as ``(id, name)`` by name."""
-    who = actor()
-    paths = sorted({grant.scope_path for grant in who.grants_for(Role.secretary)})
-    if not paths:
-        return []
-    query = (
-        select(Organisation.id, Organisation.name, Organisation.path)
-        .where(Organisation.type == OrgType.cell)
-        .where(or_(*(Organisation.path.startswith(path) for path in paths)))
-        .order_by(Organisation.name, Organisation.id)
-    )
-    return [
-        (row.id, row.name)
-        for row in db_session().execute(query)
-        if policy.can_identify_in(who, row.path)
-    ]
+    return cells_of(db_session(), actor(), Purpose.identify)
 
 
 def _form(cells: list[tuple[int, str]], formdata: Mapping[str, Any] | None = None):
@@ -125,9 +111,7 @@ def new():
     raw = raw_values(FIELDS, request.form)
     try:
         # NotAllowed (a cell outside the user's scope) goes on to web.errors: the 403 page.
-        case = services.identify_candidate(
-            runtime().uow(), actor(), raw, settings=runtime().settings
-        )
+        case = services.identify_candidate(runtime().uow(), actor(), raw)
     except RuleViolation as refusal:
         failures = [failure.text(locale()) for failure in refusal.failures]
         form = _form(cells, request.form)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from db.history import verify
+from db.read.history import verify
 from web.cli.common import domain_errors, runtime
 
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import or_, select
 
 from db.actors import actor_by_username
-from db.models import Organisation
-from db.queries import case_detail, list_cases
+from db.read.cases import case_detail, list_cases
+from db.read.cells import cells_of
 from web.cli.common import domain_errors, echo_json, runtime
-from workflow import policy, services
+from workflow import services
 from workflow.definition import FACTS, SPECS
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.facts import Actor
 from workflow.fields import parse_date
-from workflow.states import OrgType, Role, State
+from workflow.policy import Purpose
+from workflow.states import Role, State
 
 
 @click.group()
@@ -119,7 +119,6 @@ def fire_command(
             kind,
             raw,
             expected_version=expect_version,
-            settings=rt.settings,
         )
     elif trigger in SPECS:
         case_ = services.fire_transition(
@@ -129,7 +128,6 @@ def fire_command(
             trigger,
             raw,
             expected_version=expect_version,
-            settings=rt.settings,
         )
     else:
         known = ", ".join([*SPECS, *(f"record_{k}" for k in FACTS)])
@@ -157,7 +155,7 @@ def new_command(fields: tuple[str, ...], username: str) -> None:
     if actor is None:
         raise InvalidInput("--as", f"no active user {username!r}")
     try:
-        case_ = services.identify_candidate(rt.uow(), actor, raw, settings=rt.settings)
+        case_ = services.identify_candidate(rt.uow(), actor, raw)
     except InvalidInput as bad:
         if bad.field != "cell":
             raise
@@ -169,19 +167,8 @@ def new_command(fields: tuple[str, ...], username: str) -> None:
 
 def _cells_hint(actor: Actor) -> str:
     """The party cells where `actor` may add candidates, for a message about the cell."""
-    paths = {grant.scope_path for grant in actor.grants_for(Role.secretary)}
-    if not paths:
+    if not actor.grants_for(Role.secretary):
         return f" ({actor.username} is no cell's secretary)"
-    query = (
-        select(Organisation.id, Organisation.name, Organisation.path)
-        .where(Organisation.type == OrgType.cell)
-        .where(or_(*(Organisation.path.startswith(path) for path in paths)))
-        .order_by(Organisation.id)
-    )
     with runtime().sessions() as session:
-        cells = [
-            f"{row.id} ({row.name})"
-            for row in session.execute(query)
-            if policy.can_identify_in(actor, row.path)
-        ]
+        cells = [f"{id_} ({name})" for id_, name in cells_of(session, actor, Purpose.identify)]
     return f"; cells where {actor.username} may add candidates: {', '.join(cells) or 'none'}"

@@ -132,7 +132,9 @@ def render_command(case_id: int, code: str, output: str) -> None:
     with rt.sessions() as session:
         made = case_generated(session, case_id, code=code)
         try:
-            dossier = load_data(made.data) if made else dossier_data(session, case_id, rt.settings)
+            dossier = (
+                load_data(made.data) if made else dossier_data(session, case_id, rt.settings.rules)
+            )
         except LookupError:
             raise _no_case(case_id) from None
     try:
@@ -170,7 +172,7 @@ def packet_command(case_id: int, output: str) -> None:
             plan = plan_packet(
                 session,
                 case_id,
-                rt.settings,
+                rt.settings.rules,
                 Clock.system().today,
                 lambda code: _verify_url(base, code),
             )

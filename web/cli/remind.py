@@ -8,15 +8,18 @@ import click
 
 from db.reminders import (
     ConfigError,
-    gather_digests,
+    ReminderSettings,
+    SmtpSettings,
+    SqlReminderSource,
     load_reminder_settings,
     load_smtp_settings,
-    send_digests,
 )
 from web.cli.common import domain_errors, runtime
-from web.work import items
+from web.mail import SmtpSender, day, render
+from workflow.clock import Clock
 from workflow.fields import parse_date
-from workflow.reminders import Digest, day
+from workflow.reminders import Digest
+from workflow.services.reminders import digest_mail, gather_digests, send_reminders
 
 #: Exit code when no SMTP server is configured, or a setting is wrong.
 EXIT_CONFIG = 2
@@ -29,8 +32,12 @@ def _who(digest: Digest) -> str:
     return f"{recipient.username} <{recipient.email}>" if recipient.email else recipient.username
 
 
+def _subject(digest: Digest) -> str:
+    return render(digest_mail(digest)).subject
+
+
 def _describe(digest: Digest) -> None:
-    click.echo(f"{_who(digest)}: {digest.subject}")
+    click.echo(f"{_who(digest)}: {_subject(digest)}")
     for entry in digest.items:
         item = entry.item
         status = "overdue " if item.overdue else "due soon"
@@ -39,6 +46,16 @@ def _describe(digest: Digest) -> None:
             f"  {status}  {day(item.deadline.due)}  {item.days_left:>+4d}  {item.deadline.en}"
             f" — {item.name} ({item.cell}) [{roles}]"
         )
+
+
+def _mail_settings() -> tuple[SmtpSettings | None, ReminderSettings]:
+    """``[smtp]`` (``None``: no server) and ``[reminders]``, or exit naming the bad setting."""
+    # Read here until the instance's one Settings object carries both sections.
+    try:
+        return load_smtp_settings(), load_reminder_settings()
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_CONFIG)
 
 
 @click.command("remind")
@@ -54,12 +71,7 @@ def _describe(digest: Digest) -> None:
 def remind(dry_run: bool, within: int | None, today_text: str | None) -> None:
     """E-mail each secretary, committee member and mentor the deadlines they must act on:
     those overdue and those due soon, one digest per person."""
-    try:
-        smtp = load_smtp_settings()
-        options = load_reminder_settings()
-    except ConfigError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(EXIT_CONFIG)
+    smtp, options = _mail_settings()
     if smtp is None and not dry_run:
         click.echo(
             "error: no SMTP server is configured, so no reminder can be sent. Set [smtp] host"
@@ -68,17 +80,12 @@ def remind(dry_run: bool, within: int | None, today_text: str | None) -> None:
             err=True,
         )
         sys.exit(EXIT_CONFIG)
-    today = parse_date("--today", today_text) if today_text else items.today()
+    today = parse_date("--today", today_text) if today_text else Clock.system().today
     within = options.within if within is None else within
     rt = runtime()
     with rt.sessions() as session:
         digests = gather_digests(
-            session,
-            items.working_calendar(rt.settings),
-            rt.settings,
-            today,
-            within,
-            options.base_url,
+            SqlReminderSource(session), rt.settings.rules, today, within, options.base_url
         )
     reachable = [d for d in digests if d.recipient.email]
     unreachable = [d for d in digests if not d.recipient.email]
@@ -99,10 +106,10 @@ def remind(dry_run: bool, within: int | None, today_text: str | None) -> None:
         click.echo("nothing to send")
         return
     assert smtp is not None
-    results = send_digests(reachable, smtp)
+    results = send_reminders(SmtpSender(smtp), reachable)
     for result in results:
         if result.ok:
-            click.echo(f"sent: {_who(result.digest)}: {result.digest.subject}")
+            click.echo(f"sent: {_who(result.digest)}: {_subject(result.digest)}")
         else:
             click.echo(f"FAILED: {_who(result.digest)}: {result.error}", err=True)
     failed = sum(not r.ok for r in results)

@@ -1,17 +1,18 @@
 """Deadlines (``/deadlines/``): the legal deadlines missed or near across the user's scope.
 
 For the committee the district, for a secretary their cell(s), for an auditor what they read. The
-cases come in one query (``db.deadlines``); the deadlines are counted in working days in Python.
+cases come in one query (``db.read.worklist``); the deadlines are counted in working days by the
+worklist (``workflow.worklist.due_items``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.deadlines import cells_in_scope, overview
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
-from db.deadlines import cells_in_scope, overview
 from web.context import actor, db_session, runtime
 from web.work import items
 from workflow.reminders import DEFAULT_WITHIN, DueItem
@@ -83,7 +84,12 @@ def index():
     descending = request.args.get("sort") == "-due"
     on = items.today()
     found = overview(
-        session, who, items.working_calendar(runtime().settings), runtime().settings, on, within
+        session,
+        who,
+        items.working_calendar(runtime().settings.rules),
+        runtime().settings.rules,
+        on,
+        within,
     )
     cells = dict(cells_in_scope(session, who))
     counts = cell_counts(found, cells)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from flask import current_app, g
 
-from db.case_page import CasePage
 from db.documents import FormRow, case_documents
+from db.read.case_page import CasePage
 from web.context import db_session, runtime
 from web.documents import bp
 from workflow.services import Clock
@@ -38,7 +38,7 @@ def panel(case: CasePage) -> Panel:
     """The documents section of `case` (already found visible by the case page)."""
     today = Clock.system().today
     return Panel(
-        rows=case_documents(db_session(), case.id, runtime().settings, today),
+        rows=case_documents(db_session(), case.id, runtime().settings.rules, today),
         today=today.isoformat(),
         max_megabytes=current_app.config["HOSO_UPLOAD_MAX_BYTES"] // (1024 * 1024),
         refusal=g.get("upload_refusal"),

@@ -90,7 +90,6 @@ def upload(case_id: int):
             upload,
             max_bytes=current_app.config["HOSO_UPLOAD_MAX_BYTES"],
             expected_version=int(version),
-            settings=runtime().settings,
         )
     except UploadRefused as refused:
         message = refused.text(locale())
@@ -190,7 +189,7 @@ def form_pdf(case_id: int, code: str):
         made = case_generated(db_session(), case_id, code=code)
         if made is not None:
             return _generated_pdf(case_id, made)
-        dossier = dossier_data(db_session(), case_id, runtime().settings)
+        dossier = dossier_data(db_session(), case_id, runtime().settings.rules)
         content = render_form(code, dossier, issued_on=Clock.system().today)
     except DocumentError as error:
         return _cannot_draw(case_id, error)
@@ -219,7 +218,7 @@ def packet(case_id: int):
     case. Made again only when what it is made from changes; else served from the cache."""
     _visible(case_id)
     today = Clock.system().today
-    plan = plan_packet(db_session(), case_id, runtime().settings, today, _verify_url)
+    plan = plan_packet(db_session(), case_id, runtime().settings.rules, today, _verify_url)
     if not plan.codes:
         flash(_("No form of this case can be filled yet."), "error")
         return redirect(_case_page(case_id), code=303)
@@ -251,7 +250,7 @@ def verify(code: str):
     address = request.remote_addr or "unknown"
     if throttle.blocked(address):
         abort(429)
-    found = verify_document(db_session(), code, runtime().settings)
+    found = verify_document(db_session(), code, runtime().settings.rules)
     if found is None:
         throttle.fail(address)
         return render_template("documents/verify.html", found=None, asked=code), 404

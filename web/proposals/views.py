@@ -1,7 +1,7 @@
 """The proposals pages: the list (``/proposals/``), a new proposal (``/proposals/new``), one
 proposal (``/proposals/<id>``) and the secretary's decisions (``accept``, ``decline``).
 
-The views turn requests into calls of ``workflow.proposals``' use cases and map their refusals:
+The views turn requests into calls of ``workflow.services.proposals`` and map their refusals:
 a proposal the user may not see is 404 (the use case's NotFound), a decision someone else took
 first is 409, a broken rule or bad input re-shows the page (422) with what went wrong.
 """
@@ -16,13 +16,14 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectField
 
-from db.proposals import introducer_organisations, list_proposals, proposals_uow
+from db.read.proposals import introducer_organisations, list_proposals
 from web.candidates.forms import choice_label, field_label, form_class, locale, pick, raw_values
 from web.context import actor, db_session, runtime
 from web.proposals import bp
 from workflow import proposals as p
 from workflow.definition import FieldSpec
 from workflow.errors import InvalidInput, RuleViolation
+from workflow.services import proposals as use
 
 #: What a proposal cannot be made without (the rules say why): marked on the form.
 NEEDED = ("full_name", "birth_date", "reasons")
@@ -41,7 +42,7 @@ def status_label(status: str) -> str:
 
 
 def _uow(write: bool = True):
-    return proposals_uow(runtime().sessions, runtime().settings, write=write)
+    return runtime().uow(write=write)
 
 
 def _version(form: Mapping[str, str]) -> int | None:
@@ -125,9 +126,7 @@ def new():
     raw = raw_values(p.FIELDS, request.form)
     try:
         # NotAllowed (an organisation the user does not hold a grant in) is the 403 page.
-        proposal = p.propose_candidate(
-            _uow(), who, organisation_id, raw, settings=runtime().settings
-        )
+        proposal = use.propose_candidate(_uow(), who, organisation_id, raw)
     except RuleViolation as refusal:
         form = _form(orgs, request.form)
         for failure in refusal.failures:
@@ -225,7 +224,7 @@ def _proposal_page(
 @login_required
 def proposal(proposal_id: int):
     """One proposal: the introducer's own, or one going to the secretary's cell (else 404)."""
-    return _proposal_page(p.view_proposal(_uow(write=False), actor(), proposal_id))
+    return _proposal_page(use.view_proposal(_uow(write=False), actor(), proposal_id))
 
 
 @bp.post("/<int:proposal_id>/accept", endpoint="accept")
@@ -234,15 +233,11 @@ def accept(proposal_id: int):
     """The secretary accepts: the case opens; go to it."""
     who = actor()
     try:
-        decided, case = p.accept_proposal(
-            _uow(),
-            who,
-            proposal_id,
-            expected_version=_version(request.form),
-            settings=runtime().settings,
+        decided, case = use.accept_proposal(
+            _uow(), who, proposal_id, expected_version=_version(request.form)
         )
     except RuleViolation as refusal:
-        current = p.view_proposal(_uow(write=False), who, proposal_id)
+        current = use.view_proposal(_uow(write=False), who, proposal_id)
         failures = [failure.text(locale()) for failure in refusal.failures]
         return _proposal_page(current, failures=failures, status=422)
     flash(
@@ -262,16 +257,11 @@ def decline(proposal_id: int):
     who = actor()
     raw = {"reason": request.form.get("reason", "")}
     try:
-        decided = p.decline_proposal(
-            _uow(),
-            who,
-            proposal_id,
-            raw,
-            expected_version=_version(request.form),
-            settings=runtime().settings,
+        decided = use.decline_proposal(
+            _uow(), who, proposal_id, raw, expected_version=_version(request.form)
         )
     except InvalidInput as bad:
-        current = p.view_proposal(_uow(write=False), who, proposal_id)
+        current = use.view_proposal(_uow(write=False), who, proposal_id)
         if bad.message == "is required":
             text = _("Give the reason: the introducer will read it.")
         else:

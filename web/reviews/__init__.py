@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from db.worklist import dossiers_to_decide
 from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from db.worklist import dossiers_to_decide
 from web.context import actor, db_session, runtime
 from web.reviews.batch import ACTION_LABELS, decide, read_decisions
 from web.work import items
@@ -35,7 +35,7 @@ def _committee_only():
 def _queue(values: Mapping[str, str] | None = None, error: str | None = None, status: int = 200):
     """The queue page, with what was typed when a submission is shown again."""
     who = actor()
-    settings = runtime().settings
+    settings = runtime().settings.rules
     on = items.today()
     made = items.work_items(
         dossiers_to_decide(db_session(), who), items.committee_step, settings, on
@@ -48,7 +48,7 @@ def _queue(values: Mapping[str, str] | None = None, error: str | None = None, st
         values=values or {},
         error=error,
         today=on,
-        decision_days=settings.deadlines["decision"],
+        decision_days=rules.deadlines["decision"],
     )
     return page, status
 

@@ -123,7 +123,6 @@ def decide(
                 ACTIONS[decision.action],
                 decision.raw,
                 expected_version=decision.version,
-                settings=runtime.settings,
             )
         except RuleViolation as err:
             outcome.reasons = [(f.rule, f.text(locale)) for f in err.failures]

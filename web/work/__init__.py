@@ -8,17 +8,15 @@ from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from db.worklist import cell_cases, decisions_due, mentee_cases, organisation_names
+from db.read.worklist import organisation_names, work_rows
 from web.context import actor, db_session, runtime
 from web.labels import role_label
-from web.work import items
-from web.work.items import WorkItem
+from web.work import steps
 from workflow.states import Role
+from workflow.worklist import WorkItem, work_items
 
 bp = Blueprint("work", __name__)
 
-#: Roles that act on cases from this page, in the order their sections appear.
-CASE_ROLES = (Role.mentor, Role.secretary, Role.committee)
 #: Roles without a work list: the page says what they can do, with links.
 OTHER_ROLES = (Role.auditor, Role.admin, Role.trainer, Role.introducer)
 
@@ -34,57 +32,40 @@ class Section:
     show_cell: bool
     show_mentor: bool
 
+    def step_label(self, item: WorkItem) -> object:
+        """The words of the item's step."""
+        return steps.STEP_LABELS[self.role][item.step.code]
+
+
+#: Each role that acts on cases from this page, in the order their sections appear: its title
+#: and introduction, and whether its rows show the cell and the mentor.
+SECTIONS = (
+    (Role.mentor, _l("My candidates"),
+     _l("The candidates you mentor and the next step of each."), False, False),
+    (Role.secretary, _l("My cell's work"), _l("Cases that wait for the cell to act."), None, True),
+    (Role.committee, _l("Decisions due"),
+     _l("Dossiers to decide, and probationary members whose recognition is due."), True, False),
+)  # fmt: skip
+
 
 @bp.get("/")
 @login_required
 def index():
     """What waits on the logged-in user: one list per role that acts on cases."""
     who = actor()
-    settings = runtime().settings
-    on = items.today()
+    rules = runtime().settings.rules
+    on = steps.today()
     session = db_session()
     roles = who.roles()
     sections = []
-    if Role.mentor in roles:
-        rows = mentee_cases(session, who)
-        sections.append(
-            Section(
-                Role.mentor,
-                _l("My candidates"),
-                _l("The candidates you mentor and the next step of each."),
-                items.work_items(rows, items.mentor_step, settings, on),
-                show_cell=False,
-                show_mentor=False,
-            )
-        )
-    if Role.secretary in roles:
-        cutoff = items.ceremony_cutoff(on + items.RECOGNITION_NOTICE, settings)
-        cell_items = items.work_items(
-            cell_cases(session, who, cutoff), items.secretary_step, settings, on
-        )
-        sections.append(
-            Section(
-                Role.secretary,
-                _l("My cell's work"),
-                _l("Cases that wait for the cell to act."),
-                cell_items,
-                # The cell is worth a column only for a secretary of several.
-                show_cell=len({i.case.cell for i in cell_items}) > 1,
-                show_mentor=True,
-            )
-        )
-    if Role.committee in roles:
-        rows = decisions_due(session, who, items.ceremony_cutoff(on, settings))
-        sections.append(
-            Section(
-                Role.committee,
-                _l("Decisions due"),
-                _l("Dossiers to decide, and probationary members whose recognition is due."),
-                items.work_items(rows, items.committee_step, settings, on),
-                show_cell=True,
-                show_mentor=False,
-            )
-        )
+    for role, title, intro, show_cell, show_mentor in SECTIONS:
+        if role not in roles:
+            continue
+        items = work_items(work_rows(session, who, role, on, rules), role, rules, on)
+        if show_cell is None:
+            # The cell is worth a column only for a secretary of several.
+            show_cell = len({i.case.cell for i in items}) > 1
+        sections.append(Section(role, title, intro, items, show_cell, show_mentor))
     names = organisation_names(session, (g.organisation_id for g in who.grants))
     grants = sorted({(role_label(g.role), names.get(g.organisation_id, "")) for g in who.grants})
     return render_template(

@@ -83,11 +83,11 @@ def _build_instance(folder: Path):
     """A new instance folder with a migrated SQLite database holding the demo district."""
     from db.demo import load_demo
     from db.migrate import analyze, upgrade
-    from db.runtime import Runtime, load_settings
+    from db.runtime import Runtime, instance_settings
 
     folder.mkdir(parents=True, exist_ok=True)
     runtime = Runtime.from_url(
-        f"sqlite:///{folder / 'hoso.sqlite3'}", settings=load_settings(folder)
+        f"sqlite:///{folder / 'hoso.sqlite3'}", settings=instance_settings(folder)
     )
     upgrade(runtime.engine)  # `hoso init`
     analyze(runtime.engine)

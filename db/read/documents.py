@@ -1,0 +1,214 @@
+"""The documents of a case as its page, downloads and packet show them: the forms that belong to
+it, the scans on file, the generated copies. Plain rows, never ORM objects.
+
+The callers have already found the case visible to the user (``workflow.services.view_case``,
+or the case page that includes the list); these queries only read one case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Case,
+    DocumentRecord,
+    DocumentScan,
+    GeneratedDocument,
+    Organisation,
+    Person,
+    StoredFile,
+)
+from documents.registry import FORMS, PACKET_ORDER, forms_for_case, required_forms
+from workflow.documents import forms_in_play, is_youth, load_data
+from workflow.settings import RuleSettings
+
+
+def form_title(code: str) -> str:
+    """A form's Vietnamese title from the registry, else its code."""
+    form = FORMS.get(code)
+    return form.title if form is not None else code
+
+
+# --- scans ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanView:
+    """An uploaded scan of a form on file."""
+
+    id: int
+    code: str
+    dated: date
+    number: str | None
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+
+
+def case_scans(session: Session, case_id: int, scan_id: int | None = None) -> list[ScanView]:
+    """The scans of the case's forms on file (only `scan_id`, if given), oldest form first."""
+    query = (
+        select(
+            DocumentScan.id,
+            DocumentRecord.code,
+            DocumentRecord.dated,
+            DocumentRecord.number,
+            DocumentScan.name,
+            StoredFile.sha256,
+            StoredFile.size,
+            StoredFile.media_type,
+        )
+        .join(DocumentRecord, DocumentRecord.id == DocumentScan.document_id)
+        .join(StoredFile, StoredFile.id == DocumentScan.file_id)
+        .where(DocumentRecord.case_id == case_id)
+        .order_by(DocumentRecord.dated, DocumentScan.id)
+    )
+    if scan_id is not None:
+        query = query.where(DocumentScan.id == scan_id)
+    return [ScanView(*row) for row in session.execute(query)]
+
+
+def case_scan(session: Session, case_id: int, scan_id: int) -> ScanView | None:
+    """Scan `scan_id` if it belongs to case `case_id`."""
+    found = case_scans(session, case_id, scan_id)
+    return found[0] if found else None
+
+
+# --- generated copies -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeneratedView:
+    """A generated document: its register number, verification code and the data it keeps."""
+
+    id: int
+    case_id: int
+    code: str
+    number: str
+    year: int
+    seq: int
+    issued_on: date
+    verify_code: str
+    #: The canonical JSON it was made from, and that text's SHA-256 when it was made.
+    text: str
+    data_hash: str
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The dossier's values it was made from, as the renderer takes them."""
+        return load_data(self.text)
+
+
+_GENERATED = select(
+    GeneratedDocument.id,
+    GeneratedDocument.case_id,
+    GeneratedDocument.code,
+    GeneratedDocument.number,
+    GeneratedDocument.year,
+    GeneratedDocument.seq,
+    GeneratedDocument.issued_on,
+    GeneratedDocument.verify_code,
+    GeneratedDocument.data,
+    GeneratedDocument.data_hash,
+)
+
+
+def _generated(session: Session, query: Select) -> list[GeneratedView]:
+    return [GeneratedView(*row) for row in session.execute(query)]
+
+
+def case_generated(
+    session: Session, case_id: int, *, doc_id: int | None = None, code: str | None = None
+) -> GeneratedView | None:
+    """A generated document of the case: by id, or the newest of form `code`."""
+    query = _GENERATED.where(GeneratedDocument.case_id == case_id)
+    if doc_id is not None:
+        query = query.where(GeneratedDocument.id == doc_id)
+    if code is not None:
+        query = query.where(GeneratedDocument.code == code)
+    found = _generated(session, query.order_by(GeneratedDocument.id.desc()).limit(1))
+    return found[0] if found else None
+
+
+# --- what the case page lists ---------------------------------------------------------------
+
+
+@dataclass
+class FormRow:
+    """One form of a case: whether it is on file, its scans and generated copies."""
+
+    code: str
+    title: str
+    #: The transition that requires it (``submit_dossier``, ``recognize``), if any.
+    needed_for: str | None = None
+    on_file: list[date] = field(default_factory=list)
+    scans: list[ScanView] = field(default_factory=list)
+    generated: list[GeneratedView] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """``on_file`` (what the rules look at), else ``generated`` (made, not yet on file as
+        signed), else ``missing``."""
+        if self.on_file:
+            return "on_file"
+        return "generated" if self.generated else "missing"
+
+
+def _forms_now(session: Session, case_id: int, settings: RuleSettings, today: date):
+    """The forms that belong to the case now, each with the transition that requires it on
+    file (``workflow.documents.forms_in_play``); ``None`` if there is no such case."""
+    found = session.execute(
+        select(Case.state, Case.cell_vote_date, Person.birth_date, Organisation.has_doan)
+        .join(Person, Person.id == Case.person_id)
+        .join(Organisation, Organisation.id == Case.cell_id)
+        .where(Case.id == case_id)
+    ).one_or_none()
+    if found is None:
+        return None
+    state, vote_date, born, has_doan = found
+    youth = is_youth(born, vote_date or today, settings)
+    has_doan = bool(has_doan)
+    return forms_in_play(
+        state,
+        forms_for_case(state, has_doan, youth),
+        lambda trigger: required_forms(
+            trigger, has_doan=has_doan, is_youth=youth, settings=settings
+        ),
+    )
+
+
+def case_documents(
+    session: Session, case_id: int, settings: RuleSettings, today: date
+) -> list[FormRow]:
+    """The forms of a case that belong to it or are on file, in the dossier's order."""
+    applying = _forms_now(session, case_id, settings, today)
+    if applying is None:
+        return []
+    rows: dict[str, FormRow] = {}
+
+    def row(code: str) -> FormRow:
+        if code not in rows:
+            rows[code] = FormRow(code, form_title(code))
+        return rows[code]
+
+    for code, trigger in applying.items():
+        row(code).needed_for = trigger
+    for code, dated in session.execute(
+        select(DocumentRecord.code, DocumentRecord.dated)
+        .where(DocumentRecord.case_id == case_id)
+        .order_by(DocumentRecord.dated, DocumentRecord.id)
+    ):
+        row(code).on_file.append(dated)
+    for scan in case_scans(session, case_id):
+        row(scan.code).scans.append(scan)
+    query = _GENERATED.where(GeneratedDocument.case_id == case_id)
+    for made in _generated(session, query.order_by(GeneratedDocument.id)):
+        row(made.code).generated.append(made)
+    order = {code: i for i, code in enumerate(PACKET_ORDER)}
+    return [rows[code] for code in sorted(rows, key=lambda c: (order.get(c, len(order)), c))]

@@ -1,0 +1,103 @@
+"""Users and their role grants; a password is stored as its hash, never in clear."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from db.models import Member, Organisation, RoleGrant, User
+from workflow.admin import GrantRecord, MemberLink, UserRecord
+
+
+def user_record(user: User) -> UserRecord:
+    """The plain record of a stored user, grants included."""
+    grants = tuple(
+        GrantRecord(g.id, g.role, g.organisation_id, g.organisation.name, g.organisation.path)
+        for g in user.grants
+    )
+    return UserRecord(
+        user.id, user.username, user.full_name, user.email, user.active, user.member_id, grants
+    )
+
+
+class SqlUsers:
+    """The UserRepository port on a session."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, user_id: int) -> UserRecord | None:
+        user = self.session.get(User, user_id)
+        return user_record(user) if user is not None else None
+
+    def username_taken(self, username: str) -> bool:
+        query = select(User.id).where(func.lower(User.username) == username.lower())
+        return self.session.scalar(query.limit(1)) is not None
+
+    def member_link(self, member_id: int) -> MemberLink | None:
+        row = self.session.execute(
+            select(Member.id, Member.left_on, Organisation.path)
+            .join(Organisation, Organisation.id == Member.cell_id)
+            .where(Member.id == member_id)
+        ).first()
+        if row is None:
+            return None
+        holders = self.session.scalars(select(User.id).where(User.member_id == member_id))
+        return MemberLink(row.id, row.path, row.left_on is None, tuple(holders))
+
+    def add(
+        self,
+        *,
+        username: str,
+        full_name: str,
+        email: str | None,
+        password: str,
+        active: bool,
+        member_id: int | None,
+    ) -> int | None:
+        user = User(
+            username=username,
+            full_name=full_name,
+            email=email,
+            password_hash=generate_password_hash(password),
+            active=active,
+            member_id=member_id,
+        )
+        try:
+            with self.session.begin_nested():  # a clash rolls back this insert only
+                self.session.add(user)
+        except IntegrityError:
+            return None
+        return user.id
+
+    def update(
+        self, user_id: int, *, full_name: str, email: str | None, member_id: int | None
+    ) -> None:
+        user = self.session.get(User, user_id)
+        user.full_name, user.email, user.member_id = full_name, email, member_id
+        self.session.flush()
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self.session.get(User, user_id).active = active
+        self.session.flush()
+
+    def set_password(self, user_id: int, password: str) -> None:
+        self.session.get(User, user_id).password_hash = generate_password_hash(password)
+        self.session.flush()
+
+    def add_grant(self, user_id: int, role: str, organisation_id: int) -> int | None:
+        grant = RoleGrant(user_id=user_id, role=role, organisation_id=organisation_id)
+        try:
+            with self.session.begin_nested():
+                self.session.add(grant)
+        except IntegrityError:
+            return None
+        return grant.id
+
+    def remove_grant(self, grant_id: int) -> None:
+        grant = self.session.get(RoleGrant, grant_id)
+        if grant is not None:
+            self.session.delete(grant)
+            self.session.flush()

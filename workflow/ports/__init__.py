@@ -1,0 +1,49 @@
+"""What the use cases need from storage, as protocols: ``db`` implements them, tests fake them.
+
+One unit of work holds every repository and the instance's settings; a use case opens it, reads
+and changes through its repositories, appends its events to ``history`` and commits once.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from workflow.ports.admin import OrganisationRepository, UserRepository
+from workflow.ports.cases import CaseRecord, CaseRepository
+from workflow.ports.classes import ClassRepository
+from workflow.ports.enterprises import EnterpriseRepository
+from workflow.ports.history import Appended, History, NewEvent
+from workflow.ports.proposals import ProposalRepository
+from workflow.ports.targets import TargetRepository
+from workflow.settings import Settings
+
+__all__ = [
+    "Appended",
+    "CaseRecord",
+    "CaseRepository",
+    "History",
+    "NewEvent",
+    "UnitOfWork",
+]
+
+
+class UnitOfWork(Protocol):
+    """One use case's transaction: nothing is kept unless ``commit`` is called."""
+
+    settings: Settings
+    cases: CaseRepository
+    history: History
+    users: UserRepository
+    organisations: OrganisationRepository
+    targets: TargetRepository
+    enterprises: EnterpriseRepository
+    proposals: ProposalRepository
+    classes: ClassRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...

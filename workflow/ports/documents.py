@@ -1,0 +1,55 @@
+"""What the document use cases need from storage: generated forms, their numbers and codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from workflow.uploads import Scan
+
+
+@dataclass(frozen=True)
+class GeneratedForm:
+    """A form generated from a case's data: its printed number, data hash and verification code."""
+
+    id: int
+    code: str
+    number: str
+    data_hash: str
+    verify_code: str
+
+
+@dataclass(frozen=True)
+class StoredForm:
+    """A generated form as stored, for its verification: the data it was made from, as text."""
+
+    id: int
+    case_id: int
+    code: str
+    #: The form's title (``documents.registry``), and the number printed on it, if any.
+    title: str
+    printed_number: str | None
+    number: str
+    issued_on: date
+    data: str
+    data_hash: str
+    verify_code: str
+
+
+class DocumentRepository(Protocol):
+    def generate(self, case_id: int, code: str, user_id: int, today: date) -> GeneratedForm:
+        """Number form `code` of the case in the day's year, freeze its data now, and store it."""
+        ...
+
+    def find(self, verify_code: str) -> StoredForm | None:
+        """The generated form carrying `verify_code` (in its stored form), if any."""
+        ...
+
+    def dossier(self, case_id: int) -> dict[str, Any]:
+        """The case's data now, as its forms draw on them; ``LookupError`` if there is no case."""
+        ...
+
+    def attach_scan(self, record_id: int, scan: Scan, user_id: int) -> None:
+        """Link the scan `scan` (its bytes already in the blob store) to document record `record_id`."""
+        ...

@@ -1,0 +1,349 @@
+"""The admins' use cases: users, role grants, organisations and the deciding body.
+
+Every use case works only within the actor's admin scope (``policy.scope(actor,
+Purpose.manage)``): a non-admin is refused (NotAllowed), an organisation or a user outside the
+scope does not exist for the admin (NotFound). The rules are in ``workflow.admin``; each change
+is an administrative event of the history, committed with it. A refused change changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workflow import admin as rules
+from workflow.admin import OrgRecord, UserRecord
+from workflow.clock import Clock
+from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.events import new_event
+from workflow.facts import Actor
+from workflow.policy import Purpose, Scope, scope
+from workflow.ports import NewEvent, UnitOfWork
+from workflow.states import OrgType, Role, UnitKind
+
+#: Administrative events are judged by no rule set.
+NO_RULESET = "-"
+
+
+def manage_scope(actor: Actor, task: str = "manage users and organisations") -> Scope:
+    """The actor's admin scope; NotAllowed when they hold no admin grant."""
+    found = scope(actor, Purpose.manage)
+    if not found:
+        raise NotAllowed(f"only an admin may {task}")
+    return found
+
+
+def admin_event(
+    actor: Actor, action: str, clock: Clock, organisation_id: int | None = None, **data: Any
+) -> NewEvent:
+    """The administrative event `admin_<action>`, scoped to the organisation it concerns (by
+    default the organisation of the actor's first admin grant)."""
+    name = f"admin_{action}"
+    assert name in rules.ADMIN_ACTIONS, name
+    if organisation_id is None:
+        organisation_id = actor.grants_for(Role.admin)[0].organisation_id
+    return new_event(
+        actor, Role.admin, name, clock, NO_RULESET, organisation_id=organisation_id, data=data
+    )
+
+
+def organisation_in_scope(uow: UnitOfWork, within: Scope, org_id: int | None) -> OrgRecord:
+    """The organisation if it lies in `within`, else NotFound."""
+    org = uow.organisations.get(org_id) if org_id is not None else None
+    if org is None or not within.covers(org.path):
+        raise NotFound(f"organisation {org_id}")
+    return org
+
+
+def _user(uow: UnitOfWork, within: Scope, user_id: int, manage: bool = True) -> UserRecord:
+    """The user if the admin sees them (NotFound) and, with `manage`, may manage them."""
+    user = uow.users.get(user_id)
+    paths = [g.path for g in user.grants] if user is not None else []
+    if user is None or not rules.visible(within, paths):
+        raise NotFound(f"user {user_id}")
+    if manage and not rules.manageable(within, paths):
+        raise NotAllowed("the user also holds roles outside your scope")
+    return user
+
+
+def _member(uow: UnitOfWork, within: Scope, member_id: int | None, user_id: int | None):
+    if member_id is not None:
+        rules.check_member(uow.users.member_link(member_id), within, user_id)
+    return member_id
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+def create_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    email: str | None = None,
+    active: bool = True,
+    member_id: int | None = None,
+    clock: Clock | None = None,
+) -> int:
+    """A new user with a hashed initial password and no role yet; returns their id."""
+    within = manage_scope(actor)
+    name = rules.check_username(username)
+    full = rules.check_text("full_name", full_name, rules.NAME_MAX) or ""
+    mail = rules.check_email(email)
+    secret = rules.check_password(password)
+    with uow:
+        if uow.users.username_taken(name):
+            raise InvalidInput("username", rules.USERNAME_TAKEN)
+        member = _member(uow, within, member_id, None)
+        user_id = uow.users.add(
+            username=name,
+            full_name=full,
+            email=mail,
+            password=secret,
+            active=active,
+            member_id=member,
+        )
+        if user_id is None:  # another admin took the name meanwhile
+            raise InvalidInput("username", rules.USERNAME_TAKEN)
+        event = admin_event(
+            actor,
+            "create_user",
+            clock or Clock.system(),
+            user=name,
+            full_name=full,
+            active=active,
+            member_id=member,
+        )
+        uow.history.append(event)
+        uow.commit()
+        return user_id
+
+
+def update_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    user_id: int,
+    *,
+    full_name: str,
+    email: str | None = None,
+    member_id: int | None = None,
+    clock: Clock | None = None,
+) -> None:
+    """Change a user's name, e-mail and party member (the username stays: the history has it)."""
+    within = manage_scope(actor)
+    with uow:
+        user = _user(uow, within, user_id)
+        full = rules.check_text("full_name", full_name, rules.NAME_MAX) or ""
+        mail = rules.check_email(email)
+        member = _member(uow, within, member_id, user_id)
+        uow.users.update(user_id, full_name=full, email=mail, member_id=member)
+        event = admin_event(
+            actor,
+            "update_user",
+            clock or Clock.system(),
+            user=user.username,
+            full_name=full,
+            email=mail,
+            member_id=member,
+        )
+        uow.history.append(event)
+        uow.commit()
+
+
+def set_user_active(
+    uow: UnitOfWork, actor: Actor, user_id: int, active: bool, clock: Clock | None = None
+) -> None:
+    """Deactivate (no more logins, the open session ends) or reactivate a user."""
+    within = manage_scope(actor)
+    with uow:
+        user = _user(uow, within, user_id)
+        if user.id == actor.user_id and not active:
+            raise InvalidInput("active", rules.NOT_YOURSELF)
+        uow.users.set_active(user_id, active)
+        action = "activate_user" if active else "deactivate_user"
+        uow.history.append(admin_event(actor, action, clock or Clock.system(), user=user.username))
+        uow.commit()
+
+
+def reset_password(
+    uow: UnitOfWork, actor: Actor, user_id: int, password: str, clock: Clock | None = None
+) -> None:
+    """Give a user a new password (stored hashed)."""
+    within = manage_scope(actor)
+    secret = rules.check_password(password)
+    with uow:
+        user = _user(uow, within, user_id)
+        uow.users.set_password(user_id, secret)
+        event = admin_event(actor, "reset_password", clock or Clock.system(), user=user.username)
+        uow.history.append(event)
+        uow.commit()
+
+
+# --- role grants -------------------------------------------------------------------------------
+
+
+def _check_grant(actor: Actor, user: UserRecord, role: str, org: OrgRecord) -> None:
+    """What a grant must satisfy beyond scope: the user does not hold it there yet.
+
+    (The rules on granting to oneself and on a second admin's approval go here.)
+    """
+    if any(g.role == role and g.organisation_id == org.id for g in user.grants):
+        raise InvalidInput("role", rules.GRANT_HELD)
+
+
+def grant_role(
+    uow: UnitOfWork,
+    actor: Actor,
+    user_id: int,
+    role: str,
+    organisation_id: int,
+    clock: Clock | None = None,
+) -> int:
+    """Grant `role` within an organisation of the admin's scope; returns the grant's id."""
+    within = manage_scope(actor)
+    rules.check_role(role)
+    with uow:
+        user = _user(uow, within, user_id, manage=False)
+        org = organisation_in_scope(uow, within, organisation_id)
+        _check_grant(actor, user, role, org)
+        grant_id = uow.users.add_grant(user.id, role, org.id)
+        if grant_id is None:  # granted by another admin meanwhile
+            raise InvalidInput("role", rules.GRANT_HELD)
+        event = admin_event(
+            actor,
+            "grant_role",
+            clock or Clock.system(),
+            org.id,
+            user=user.username,
+            role=role,
+            organisation=org.name,
+        )
+        uow.history.append(event)
+        uow.commit()
+        return grant_id
+
+
+def revoke_grant(
+    uow: UnitOfWork, actor: Actor, user_id: int, grant_id: int, clock: Clock | None = None
+) -> None:
+    """Remove one of a user's grants, if it lies in the admin's scope."""
+    within = manage_scope(actor)
+    with uow:
+        user = _user(uow, within, user_id, manage=False)
+        grant = next((g for g in user.grants if g.id == grant_id), None)
+        if grant is None or not within.covers(grant.path):
+            raise NotFound(f"grant {grant_id}")
+        if user.id == actor.user_id and grant.role == Role.admin:
+            raise InvalidInput("grant", rules.OWN_ADMIN)
+        uow.users.remove_grant(grant_id)
+        event = admin_event(
+            actor,
+            "revoke_role",
+            clock or Clock.system(),
+            grant.organisation_id,
+            user=user.username,
+            role=grant.role,
+            organisation=grant.organisation,
+        )
+        uow.history.append(event)
+        uow.commit()
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+
+def create_organisation(
+    uow: UnitOfWork,
+    actor: Actor,
+    parent_id: int,
+    *,
+    name: str,
+    type: str,
+    unit_kind: str = UnitKind.other,
+    has_doan: bool = True,
+    committee_size: int | None = 0,
+    mass_kind: str | None = None,
+    clock: Clock | None = None,
+) -> int:
+    """A new organisation under one in the admin's scope; returns its id."""
+    within = manage_scope(actor)
+    title = rules.check_text("name", name, rules.NAME_MAX) or ""
+    rules.check_org_type(type)
+    values = rules.org_values(type, unit_kind, committee_size, mass_kind)
+    with uow:
+        parent = organisation_in_scope(uow, within, parent_id)
+        rules.check_parent(parent.type, type)
+        if uow.organisations.sibling_named(parent.id, title):
+            raise InvalidInput("name", rules.NAME_TAKEN)
+        org = uow.organisations.add(parent, title, type, has_doan=has_doan, **values)
+        event = admin_event(
+            actor,
+            "create_organisation",
+            clock or Clock.system(),
+            org.id,
+            name=org.name,
+            type=type,
+            parent=parent.name,
+            has_doan=has_doan,
+            **values,
+        )
+        uow.history.append(event)
+        uow.commit()
+        return org.id
+
+
+def update_organisation(
+    uow: UnitOfWork,
+    actor: Actor,
+    org_id: int,
+    *,
+    name: str,
+    unit_kind: str,
+    has_doan: bool,
+    committee_size: int | None = 0,
+    mass_kind: str | None = None,
+    clock: Clock | None = None,
+) -> None:
+    """Change an organisation's name and flags (its kind and place in the tree stay)."""
+    within = manage_scope(actor)
+    with uow:
+        org = organisation_in_scope(uow, within, org_id)
+        title = rules.check_text("name", name, rules.NAME_MAX) or ""
+        values = rules.org_values(org.type, unit_kind, committee_size, mass_kind)
+        if uow.organisations.sibling_named(org.parent_id, title, but=org.id):
+            raise InvalidInput("name", rules.NAME_TAKEN)
+        uow.organisations.update(org.id, name=title, has_doan=has_doan, **values)
+        event = admin_event(
+            actor,
+            "update_organisation",
+            clock or Clock.system(),
+            org.id,
+            name=title,
+            has_doan=has_doan,
+            **values,
+        )
+        uow.history.append(event)
+        uow.commit()
+
+
+def set_deciding_body(
+    uow: UnitOfWork, actor: Actor, org_id: int, decides: bool, clock: Clock | None = None
+) -> None:
+    """Make a party committee decide admissions for everything below it, or stop it doing so."""
+    within = manage_scope(actor)
+    with uow:
+        org = organisation_in_scope(uow, within, org_id)
+        if decides and org.type != OrgType.committee:
+            raise InvalidInput("decides_admissions", rules.NOT_A_COMMITTEE)
+        uow.organisations.update(org.id, decides_admissions=decides)
+        event = admin_event(
+            actor,
+            "set_deciding_body",
+            clock or Clock.system(),
+            org.id,
+            organisation=org.name,
+            decides=decides,
+        )
+        uow.history.append(event)
+        uow.commit()
