@@ -1,22 +1,23 @@
-"""The classes' pages. Each view turns a request into a call of ``db.classes`` and shows the
-result; a refused input or a broken rule shows the page again (422) with what was wrong."""
+"""The classes' pages. Each view turns a request into a call of ``workflow.services.classes``
+(changes) or ``db.read.classes`` (pages) and shows the result; a refused input or a broken rule
+shows the page again (422) with what was wrong."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from db import classes as store
+from db.read import class_waiting
+from db.read import classes as pages
 from web.classes import texts
 from web.context import actor, db_session, runtime
 from web.labels import locale
 from workflow import classes as rules
 from workflow.classes import ClassSettings
+from workflow.clock import Clock
 from workflow.errors import InvalidInput, RuleViolation
-from workflow.services import Clock
+from workflow.services import classes as services
 from workflow.states import Role
 
 bp = Blueprint("classes", __name__, url_prefix="/classes", static_folder="static")
@@ -27,15 +28,9 @@ VIEWERS = (Role.trainer, Role.secretary, Role.mentor, Role.committee, Role.audit
 SESSION_ROWS = 12
 
 
-@bp.record_once
-def _settings(state) -> None:
-    folder = Path(state.app.instance_path)
-    state.app.extensions.setdefault("hoso.classes", store.load_class_settings(folder))
-
-
 def settings() -> ClassSettings:
     """The class settings of this instance (``[classes]`` of ``hoso.toml``)."""
-    return current_app.extensions["hoso.classes"]
+    return runtime().settings.classes
 
 
 def clock() -> Clock:
@@ -70,8 +65,8 @@ def index():
     session = db_session()
     return render_template(
         "classes/index.html",
-        rows=store.class_rows(session, who, clock().today),
-        centres=store.trainer_centres(session, who),
+        rows=pages.class_rows(session, who, clock().today),
+        centres=pages.trainer_centres(session, who),
         today=clock().today,
     )
 
@@ -93,7 +88,7 @@ def _rows(form) -> list[tuple[str, str, str]]:
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """The schedule form (GET); the centre schedules the class (POST)."""
-    centres = store.trainer_centres(db_session(), actor())
+    centres = pages.trainer_centres(db_session(), actor())
     if not centres:
         abort(403)
     if request.method == "GET":
@@ -105,8 +100,8 @@ def new():
     if not centre:
         return _new_page(centres, form, _("Choose the centre."), status=422)
     try:
-        class_id = store.schedule_class(
-            runtime(), actor(), int(centre), form, _rows(form), clock=clock(), settings=settings()
+        class_id = services.schedule_class(
+            runtime().uow(), actor(), int(centre), form, _rows(form), clock=clock()
         )
     except InvalidInput as bad:
         return _new_page(centres, form, texts.problem(bad), bad.field, 422)
@@ -130,13 +125,21 @@ def _new_page(centres, form, message=None, field=None, status=200):
 # --- one class -----------------------------------------------------------------------------
 
 
+def _view(class_id: int, today) -> pages.ClassView:
+    """The class as the user may see it; 404 if they may not know of it."""
+    view = pages.class_view(db_session(), actor(), class_id, today, settings())
+    if view is None:
+        abort(404)
+    return view
+
+
 def _class_page(class_id: int, *, failures=None, message=None, status=200):
     who = actor()
     session = db_session()
     today = clock().today
-    view = store.class_view(session, who, class_id, today, settings())
+    view = _view(class_id, today)
     may_enrol = bool(who.grants_for(Role.secretary) or who.grants_for(Role.mentor))
-    candidates = store.enrollable(session, who, class_id) if may_enrol else []
+    candidates = pages.enrollable(session, who, class_id) if may_enrol else []
     page = render_template(
         "classes/class.html",
         view=view,
@@ -164,14 +167,13 @@ def enrol(class_id: int):
     if not case_id.isdigit():
         return _class_page(class_id, message=_("Choose a candidate."), status=422)
     try:
-        store.enrol_candidate(
-            runtime(),
+        services.enrol_candidate(
+            runtime().uow(),
             actor(),
             class_id,
             int(case_id),
             {"registered_on": request.form.get("registered_on", "")},
             clock=clock(),
-            settings=settings(),
         )
     except RuleViolation as refused:
         return _class_page(class_id, failures=refused.failures, status=422)
@@ -185,14 +187,13 @@ def enrol(class_id: int):
 def cancel(class_id: int, case_id: int):
     """Take a candidate off a class that has not begun."""
     try:
-        store.cancel_enrolment(
-            runtime(),
+        services.cancel_enrolment(
+            runtime().uow(),
             actor(),
             class_id,
             case_id,
             request.form.get("reason"),
             clock=clock(),
-            settings=settings(),
         )
     except RuleViolation as refused:
         return _class_page(class_id, failures=refused.failures, status=422)
@@ -209,7 +210,7 @@ def cancel(class_id: int, case_id: int):
 def attendance(class_id: int, session_id: int):
     """The register of one session (GET); the centre records it (POST)."""
     who = actor()
-    view = store.class_view(db_session(), who, class_id, clock().today, settings())
+    view = _view(class_id, clock().today)
     meeting = next((s for s in view.sessions if s.id == session_id), None)
     if meeting is None:
         abort(404)
@@ -218,8 +219,8 @@ def attendance(class_id: int, session_id: int):
     if request.method == "GET":
         return _attendance_page(view, meeting, None)
     try:
-        store.record_attendance(
-            runtime(), who, class_id, session_id, request.form, clock=clock(), settings=settings()
+        services.record_attendance(
+            runtime().uow(), who, class_id, session_id, request.form, clock=clock()
         )
     except RuleViolation as refused:
         return _attendance_page(view, meeting, request.form, failures=refused.failures)
@@ -253,13 +254,12 @@ def issue(class_id: int):
     who = actor()
     db_session().close()
     try:
-        result = store.issue_certificates(
-            runtime(),
+        result = services.issue_certificates(
+            runtime().uow(),
             who,
             class_id,
             {"certificate_date": request.form.get("certificate_date", "")},
             clock=clock(),
-            settings=settings(),
         )
     except RuleViolation as refused:
         return _class_page(class_id, failures=refused.failures, status=422)
@@ -275,7 +275,7 @@ def issue(class_id: int):
 def waiting():
     """Who waits for a class and since when; who missed sessions and why; which cells wait."""
     today = clock().today
-    view = store.waiting_view(db_session(), actor(), today)
+    view = class_waiting.waiting_view(db_session(), actor(), today)
     return render_template(
         "classes/waiting.html",
         view=view,

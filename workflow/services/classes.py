@@ -360,7 +360,6 @@ def _certify(
                     Trigger.complete_training,
                     {"certificate_number": number, "certificate_date": day, "issuer": issuer},
                     clock=clock,
-                    settings=uow.settings.rules,
                 )
                 uow.commit()
         except SequenceTaken as err:

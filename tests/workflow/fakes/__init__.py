@@ -15,6 +15,7 @@ from typing import Any
 
 from tests.workflow.fakes.cases import *  # noqa: F403 (the fake district's names)
 from tests.workflow.fakes.cases import FakeCase, FakeCases
+from tests.workflow.fakes.classes import FakeClasses
 from tests.workflow.fakes.proposals import FakeProposals
 from workflow.ports.documents import GeneratedForm
 from workflow.ports.history import Appended, NewEvent
@@ -68,6 +69,7 @@ class FakeUnitOfWork:
         self.history = FakeHistory()
         self.documents = FakeDocuments()
         self.proposals = FakeProposals()
+        self.classes = FakeClasses(self.cases)
         self.committed = False
 
     def __enter__(self) -> FakeUnitOfWork:
