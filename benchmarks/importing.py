@@ -1,13 +1,13 @@
 """Importing 10,000 rows: ``hoso import`` against a bare Core bulk insert of the same rows.
 
-hoso's side is ``db.importing.run_import`` on a CSV file of 10,000 people (UTF-8 with a BOM,
-semicolons, Vietnamese names, dd/mm/yyyy dates, ID numbers, the cell by name), as ``hoso import``
-and the upload page run it: the file read and checked row by row, the cells resolved, then ONE
-unit of work in which every row goes through the policy, the machine and the identify rules, its
-person and case are made and its hash-chained ``identify`` event appended (people, cases and
-events inserted 1,000 at a time); one commit. Its
-parts are timed too: reading the file (``parse_sheet``), and a dry run (the preview: the same
-work, rolled back).
+hoso's side is what ``hoso import`` and the upload page run (``parse_sheet``, then the use case
+``import_candidates``) on a CSV file of 10,000 people (UTF-8 with a BOM, semicolons, Vietnamese
+names, dd/mm/yyyy dates, ID numbers, the cell by name): the file read and checked row by row, the
+cells resolved, then ONE unit of work in which every row goes through the case use case's
+``identify`` (policy, machine, rules), its person and case are made (inserted 1,000 at a time)
+and the rows' hash-chained ``identify`` events appended with ``history.append_many``; one
+commit. Its parts are timed too: reading the file (``parse_sheet``), and a dry run (the preview:
+the same work, storing nothing).
 
 The baseline is SQLAlchemy Core on the same engine, in one transaction: ``INSERT INTO people``
 (``RETURNING id``, batched by SQLAlchemy's "insertmanyvalues") and ``INSERT INTO cases`` as two
@@ -26,13 +26,13 @@ from sqlalchemy import Engine, func, select
 
 from benchmarks import _support as s
 from benchmarks._data import CASES, EVENTS, PEOPLE, build_district, person_name
-from db.importing import run_import
 from db.read.history import verify
 from db.runtime import Runtime
 from db.session import session_factory
 from db.text import fold
-from workflow.importing import parse_sheet
-from workflow.settings import DEFAULT_SETTINGS
+from workflow.importing.sheet import parse_sheet
+from workflow.services.importing import import_candidates
+from workflow.settings import Settings
 
 NAME = "importing"
 TITLE = "Importing 10,000 rows: hoso import (one transaction) vs. a bare Core bulk insert"
@@ -69,12 +69,17 @@ def csv_file(rows: list[dict[str, Any]]) -> bytes:
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+def run_import(runtime: Runtime, actor, data: bytes, name: str, **options: Any):
+    """What ``hoso import`` does: read the file, then the use case in one unit of work."""
+    return import_candidates(runtime.uow(), actor, parse_sheet(data, name), **options)
+
+
 def _run_on(engine: Engine, quick: bool, profile: bool) -> dict[str, Any]:
     size = sizes(quick)
     rows = size["rows"]
     district = build_district(engine, cells=1, members_per_cell=3, mentor_users_per_cell=1)
     cell_id = district.cell_ids[0]
-    runtime = Runtime(engine, session_factory(engine), DEFAULT_SETTINGS)
+    runtime = Runtime(engine, session_factory(engine), Settings())
     secretary = district.secretary
     batches = iter(range(0, 10**9, rows))
 
@@ -129,7 +134,7 @@ def _run_on(engine: Engine, quick: bool, profile: bool) -> dict[str, Any]:
             timings[key].add(s.timed(contenders[key])[1])
     memory = s.measure_memory(hoso, traced=False)
     if profile:
-        s.profile(hoso, f"{NAME} / run_import ({engine.dialect.name})")
+        s.profile(hoso, f"{NAME} / import_candidates ({engine.dialect.name})")
     report = verify(engine)
     with engine.connect() as conn:
         events = conn.scalar(select(func.count()).select_from(EVENTS))

@@ -15,16 +15,22 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from db.actors import actor_by_username
-from db.importing import run_import
 from db.models import Case, ChainHead, Event, Organisation, Person
 from db.read.history import verify
 from tests.web.conftest import Browser
 from web.cli import cli
 from workflow import services
+from workflow.importing.sheet import parse_sheet
+from workflow.services.importing import import_candidates
 
 CVA = "Chi bộ trường THPT Chu Văn An"
 DONG_THUY = "Chi bộ Công ty TNHH Đồng Thúy"
 SECRETARY = "bithu.chuvanan"
+
+
+def run_import(runtime, actor, data: bytes, name: str, **options):
+    """What ``hoso import`` does: read the file, then the use case, in one unit of work."""
+    return import_candidates(runtime.uow(), actor, parse_sheet(data, name), **options)
 
 
 def csv_file(*lines: str, header: str = "Họ và tên;Ngày sinh;Giới tính;Số CCCD") -> bytes:

@@ -1,4 +1,4 @@
-"""Reading candidate spreadsheets and importing them on the in-memory fakes (no database)."""
+"""Reading candidate spreadsheets: headers, dates, CSV and XLSX, bad rows, cells (no database)."""
 
 from __future__ import annotations
 
@@ -11,21 +11,15 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.utils.datetime import MAC_EPOCH, from_excel
 
-from tests.workflow.fakes import ACTORS, CELL_ID, CLOCK, OTHER_CELL_ID, FakeCase, FakeUnitOfWork
-from workflow.errors import NotAllowed
-from workflow.importing import (
-    HEADERS,
-    ImportFileError,
-    accepted_headers,
-    cell_lookup,
-    excel_serial_date,
-    fold_header,
-    import_candidates,
-    parse_sheet,
-    resolve_cells,
-)
+from tests.workflow.fakes import CELL_ID, OTHER_CELL_ID
+from tests.workflow.fakes.importing import CELL_NAMES
+from workflow.importing.cells import cell_lookup, resolve_cells
+from workflow.importing.fields import HEADERS, accepted_headers, fold_header
+from workflow.importing.problems import ImportFileError
+from workflow.importing.sheet import parse_sheet
+from workflow.importing.values import excel_serial_date
 
-CELLS = [(CELL_ID, "Chi bộ trường THPT Thử"), (OTHER_CELL_ID, "Chi bộ Công ty Thử")]
+CELLS = [(CELL_ID, CELL_NAMES[CELL_ID]), (OTHER_CELL_ID, CELL_NAMES[OTHER_CELL_ID])]
 
 
 def csv_bytes(*lines: str, bom: bool = True, sep: str = ",") -> bytes:
@@ -371,70 +365,3 @@ def test_two_cells_of_the_same_name_must_be_named_by_id() -> None:
     sheet = parse_sheet(csv_bytes("Họ và tên|Ngày sinh|Chi bộ", "A|01/01/2000|Thôn 1"), "x.csv")
     resolve_cells(sheet, lookup)
     assert "give the cell's id" in sheet.rows[0].problems[0].en
-
-
-# --- the use case on the fakes ---------------------------------------------------------------
-
-
-def ready(*lines: str, cells=CELLS):
-    sheet = parse_sheet(csv_bytes("Họ và tên|Ngày sinh|Số CCCD|Chi bộ", *lines), "ds.csv")
-    resolve_cells(sheet, cell_lookup(cells))
-    return sheet
-
-
-def test_import_identifies_every_row_in_one_commit() -> None:
-    uow = FakeUnitOfWork()
-    sheet = ready(f"Nguyễn Văn An|15/05/1990|1|{CELL_ID}", f"Trần Thị Bình|02/02/1995|2|{CELL_ID}")
-    seen = []
-    result = import_candidates(uow, ACTORS["sec"], sheet, clock=CLOCK, progress=seen.append)
-    assert result.committed and result.imported == 2 and seen == [1, 1]
-    assert [e.action for e in uow.history.events] == ["identify", "identify"]
-    event = uow.history.events[0]
-    assert (event.username, event.role, event.to_state) == ("sec", "secretary", "identified")
-    assert event.data["source"] == "import_file" and event.data["source_detail"] == "ds.csv"
-    assert [row.case_id for row in result.rows] == [1, 2]
-
-
-def test_one_refused_row_and_nothing_is_kept() -> None:
-    existing = FakeCase(1, "identified", id_number="9")
-    uow = FakeUnitOfWork(existing)
-    sheet = ready(
-        f"Nguyễn Văn An|15/05/1990|1|{CELL_ID}",
-        f"Có Hồ Sơ|02/02/1995|9|{CELL_ID}",  # an open case already
-        f"Chi Khác|02/02/1995|3|{OTHER_CELL_ID}",  # not the secretary's cell
-        f"Tương Lai|02/02/2030|4|{CELL_ID}",  # the rules: not plausible
-    )
-    result = import_candidates(uow, ACTORS["sec"], sheet, clock=CLOCK)
-    assert not result.committed and result.imported == 0
-    assert problems(sheet) == [
-        (3, "duplicate_open_case", "id_number"),
-        (4, "not_allowed", "cell"),
-        (5, "rule", None),
-    ]
-    assert sheet.rows[1].problems[0].rule == "single_open_case"
-    assert sheet.rows[3].problems[0].rule == "person_valid"
-    assert list(uow.cases.items) == [1] and uow.history.events == []
-    assert all(row.case_id is None for row in result.rows)
-
-
-def test_skip_bad_keeps_the_good_rows() -> None:
-    uow = FakeUnitOfWork()
-    sheet = ready(f"Nguyễn Văn An|15/05/1990|1|{CELL_ID}", "Sai|không phải ngày|2|3")
-    result = import_candidates(uow, ACTORS["sec"], sheet, clock=CLOCK, skip_bad=True)
-    assert result.committed and (result.imported, result.refused) == (1, 1)
-    assert len(uow.history.events) == 1
-    assert result.as_dict()["results"][1]["status"] == "refused"
-
-
-def test_a_dry_run_keeps_nothing() -> None:
-    uow = FakeUnitOfWork()
-    sheet = ready(f"Nguyễn Văn An|15/05/1990|1|{CELL_ID}")
-    result = import_candidates(uow, ACTORS["sec"], sheet, clock=CLOCK, dry_run=True)
-    assert not result.committed and result.accepted == 1 and result.status(result.rows[0]) == "ok"
-    assert uow.cases.items == {} and uow.history.events == []
-
-
-def test_only_a_secretary_imports() -> None:
-    sheet = ready(f"Nguyễn Văn An|15/05/1990|1|{CELL_ID}")
-    with pytest.raises(NotAllowed):
-        import_candidates(FakeUnitOfWork(), ACTORS["com"], sheet, clock=CLOCK)

@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 
 from db.actors import actor_by_username
-from db.importing import import_sheet, prepare
 from web.cli.common import EXIT_CODES, domain_errors, echo_json, runtime
 from workflow.errors import InvalidInput, RuleViolation
-from workflow.importing import ImportFileError, ImportResult
+from workflow.importing.problems import ImportFileError
+from workflow.importing.result import ImportResult
+from workflow.importing.sheet import parse_sheet
+from workflow.services.importing import import_candidates
 
 #: The exit code when rows are refused (as for a transition the rules refuse).
 REFUSED = EXIT_CODES[RuleViolation]
@@ -65,21 +67,21 @@ def import_command(file: Path, username: str, dry_run: bool, skip_bad: bool, as_
     except OSError as err:
         raise click.ClickException(f"cannot read {file}: {err}") from err
     try:
-        sheet = prepare(rt, actor, data, file.name)
+        sheet = parse_sheet(data, file.name)
+        if _terminal() and not as_json:
+            with click.progressbar(
+                length=len(sheet.rows),
+                label="Checking" if dry_run else "Importing",
+                file=sys.stderr,
+                show_pos=True,
+            ) as bar:
+                result = import_candidates(
+                    rt.uow(), actor, sheet, dry_run=dry_run, skip_bad=skip_bad, progress=bar.update
+                )
+        else:
+            result = import_candidates(rt.uow(), actor, sheet, dry_run=dry_run, skip_bad=skip_bad)
     except ImportFileError as bad:  # reported as bad input (exit 2), naming the file
         raise InvalidInput(str(file), bad.en) from None
-    if _terminal() and not as_json:
-        with click.progressbar(
-            length=len(sheet.rows),
-            label="Checking" if dry_run else "Importing",
-            file=sys.stderr,
-            show_pos=True,
-        ) as bar:
-            result = import_sheet(
-                rt, actor, sheet, dry_run=dry_run, skip_bad=skip_bad, progress=bar.update
-            )
-    else:
-        result = import_sheet(rt, actor, sheet, dry_run=dry_run, skip_bad=skip_bad)
     if as_json:
         echo_json(result.as_dict())
     else:
