@@ -37,9 +37,10 @@ from sqlalchemy import select
 
 from benchmarks import _support as s
 from db.demo import load_demo
-from db.dossier import dossier_data
 from db.models import Case, Organisation
-from db.packets import PacketCache, packet_pdf, plan_packet
+from db.packets import PacketCache, packet_pdf
+from db.read.dossier import dossier_data
+from db.read.packets import plan_packet
 from db.runtime import Runtime
 from db.session import session_factory
 from workflow.settings import DEFAULT_SETTINGS

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.repositories.cases import SqlCases
 from db.repositories.classes import SqlClasses
+from db.repositories.documents import SqlDocuments
 from db.repositories.enterprises import SqlEnterprises
 from db.repositories.history import SqlHistory
 from db.repositories.organisations import SqlOrganisations
@@ -47,7 +48,7 @@ class SqlUnitOfWork:
         self.organisations = SqlOrganisations(self.session)
         self.targets = SqlTargets(self.session)
         self.enterprises = SqlEnterprises(self.session)
-        self.documents = _InterimDocuments(self.session, self.settings.rules)  # see below
+        self.documents = SqlDocuments(self.session, self.settings.rules)
         self.proposals = SqlProposals(self.session)
         self.classes = SqlClasses(self.session)
         self._committed = False
@@ -76,16 +77,3 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
 
-
-class _InterimDocuments:
-    """The documents port over ``db.documents.generate`` until its repository lands."""
-
-    def __init__(self, session: Session, rules) -> None:
-        self.session, self.rules = session, rules
-
-    def generate(self, case_id: int, code: str, user_id: int, today):
-        from db.documents import generate
-        from workflow.ports.documents import GeneratedForm
-
-        row = generate(self.session, case_id, code, user_id, today, self.rules)
-        return GeneratedForm(row.id, row.code, row.number, row.data_hash, row.verify_code)

@@ -56,8 +56,8 @@ _SEX = {"nam": "Nam", "nữ": "Nữ"}
 _RULES = {"probation_months": 12, "ceremony_working_days": 30}
 
 
-#: What a dossier holds (``db.dossier.dossier_data``); a key absent from the one given is empty,
-#: so that a dossier kept from an older shape, or made by hand, still renders.
+#: What a dossier holds (``db.read.dossier.dossier_data``); a key absent from the one given is
+#: empty, so that a dossier kept from an older shape, or made by hand, still renders.
 _EMPTY: dict[str, Any] = {
     "case": {},
     "grassroots": None,

@@ -1,7 +1,7 @@
 """The dotted keys that name a datum of the dossier (``votes.cell.held_on``), and their labels.
 
-A key walks the dicts of ``db.dossier.dossier_data``; on a list, a segment selects the items of
-that ``kind`` (``introductions.member``: the introductions by party members).
+A key walks the dicts of ``db.read.dossier.dossier_data``; on a list, a segment selects the items
+of that ``kind`` (``introductions.member``: the introductions by party members).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from documents.errors import MissingData, UnknownForm
 from documents.keys import missing_keys
+from workflow.documents import PRODUCES as DOMAIN_PRODUCES
 from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 from workflow.states import State, Trigger
 
@@ -221,8 +222,8 @@ FORMS: dict[str, Form] = {form.code: form for form in _FORMS}
 #: The order in which a packet binds the forms.
 PACKET_ORDER: tuple[str, ...] = tuple(FORMS)
 
-#: The trigger that makes each generated form.
-PRODUCES: dict[str, str] = {Trigger.admit.value: "9-KNĐ", Trigger.recognize.value: "16-KNĐ"}
+#: The trigger that makes each generated form (the domain's table: ``workflow.documents``).
+PRODUCES: dict[str, str] = DOMAIN_PRODUCES
 
 
 def _requires(settings: RuleSettings) -> dict[str, tuple[str, ...]]:

@@ -1,28 +1,20 @@
-"""Uploads and generated documents on a real database: one unit of work each, the blobs stored
-by their hash outside the database, the forms they put on file gating the transitions, and the
-verification of what hoso generated."""
+"""Uploads on a real database: one unit of work each, the blobs stored by their hash outside the
+database (``db.repositories.blobs``), the forms they put on file gating the transitions, and the
+case page's list of forms (``db.read.documents``). Generated forms: test_generated_documents.py."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from db.documents import case_documents, generate_document, still_true, verify_document
-from db.files import FileStore
-from db.models import (
-    DocumentRecord,
-    DocumentScan,
-    Event,
-    GeneratedDocument,
-    Person,
-    StoredFile,
-)
+from db.models import DocumentRecord, DocumentScan, Event, StoredFile
+from db.read.documents import case_documents
 from db.read.history import verify
+from db.repositories.blobs import FileStore
 from db.repositories.history import SqlHistory
 from tests.factories import NOW, TODAY
 from workflow import services
@@ -228,7 +220,8 @@ def test_the_case_page_lists_the_forms_with_their_status(district, store):
     upload(district, store, case.id, "1-KNĐ")
     with district.runtime.sessions() as session:
         rows = {
-            r.code: r for r in case_documents(session, case.id, district.runtime.settings, TODAY)
+            r.code: r
+            for r in case_documents(session, case.id, district.runtime.settings.rules, TODAY)
         }
     assert {code: rows[code].status for code in DOSSIER_FORMS} == {
         "1-KNĐ": "on_file",
@@ -239,148 +232,3 @@ def test_the_case_page_lists_the_forms_with_their_status(district, store):
     }
     assert [s.name for s in rows["1-KNĐ"].scans] == ["scan.pdf"] and not rows["2-KNĐ"].scans
     assert rows["1-KNĐ"].needed_for == "submit_dossier"
-
-
-# --- generated documents --------------------------------------------------------------------
-
-
-def generated(district, case_id: int) -> list[GeneratedDocument]:
-    with district.runtime.sessions() as session:
-        return session.scalars(
-            select(GeneratedDocument)
-            .where(GeneratedDocument.case_id == case_id)
-            .order_by(GeneratedDocument.id)
-        ).all()
-
-
-def test_admission_generates_the_decision_in_its_own_unit_of_work(district):
-    first = district.to_admitted()
-    second = district.to_admitted(full_name="Trần Thị Bình", birth_date="1995-02-02")
-
-    [made] = generated(district, first.id)
-    assert (made.code, made.number, made.issued_on) == ("9-KNĐ", "1/2026/9-KNĐ", TODAY)
-    assert [g.number for g in generated(district, second.id)] == ["2/2026/9-KNĐ"]
-    assert made.data_hash == hashlib.sha256(made.data.encode()).hexdigest()
-    assert json.loads(made.data)["decisions"]["admission"]["number"] == "123-QĐ/HU"
-    assert re.fullmatch(r"[A-Z2-7]{10}", made.verify_code)
-    assert made.created_by == district.actor("com").user_id
-    with district.runtime.sessions() as session:
-        admit = session.scalars(
-            select(Event).where(Event.case_id == first.id, Event.action == "admit")
-        ).one()
-    recorded = json.loads(admit.data)
-    assert recorded["generated_number"] == "1/2026/9-KNĐ"
-    assert recorded["generated_data_hash"] == made.data_hash
-    assert verify(district.runtime.engine).intact
-
-
-def test_a_refused_admission_generates_nothing(district):
-    case = district.to_submitted()
-    with pytest.raises(RuleViolation):
-        district.fire(
-            case.id, "admit", "com", vote_date="2026-10-10", votes_for=1, decision_number="1"
-        )
-    assert generated(district, case.id) == []
-
-
-def test_recognition_generates_its_decision(district):
-    case = district.to_state("official")
-    assert [g.code for g in generated(district, case.id)] == ["9-KNĐ", "16-KNĐ"]
-    assert generated(district, case.id)[1].number == "1/2026/16-KNĐ"
-
-
-def test_generating_a_form_is_an_event(district):
-    case = district.to_trained()
-    made = generate_document(
-        district.runtime.uow(), district.actor("sec"), case.id, "1-KNĐ", clock=NOW
-    )
-    assert made.number == "1/2026/1-KNĐ"
-    with district.runtime.sessions() as session:
-        event = session.scalars(select(Event).order_by(Event.id.desc()).limit(1)).one()
-    assert event.action == "generate_document"
-    assert json.loads(event.data) == {
-        "code": "1-KNĐ",
-        "number": "1/2026/1-KNĐ",
-        "data_hash": made.data_hash,
-    }
-    with pytest.raises(NotFound):
-        generate_document(district.runtime.uow(), district.actor("sec_other"), case.id, "1-KNĐ")
-    with pytest.raises(InvalidInput):
-        generate_document(district.runtime.uow(), district.actor("sec"), case.id, "99-KNĐ")
-
-
-def test_a_genuine_decision_verifies_current_until_what_it_says_changes(district):
-    case = district.to_admitted()
-    [made] = generated(district, case.id)
-
-    def check():
-        with district.runtime.sessions() as session:
-            return verify_document(session, made.verify_code.lower(), district.runtime.settings)
-
-    found = check()
-    assert (found.code, found.number, found.name) == ("9-KNĐ", "1/2026/9-KNĐ", "Nguyễn Văn An")
-    assert found.printed_number == "123-QĐ/HU"  # the decision's own number, as on paper
-    assert found.current
-    # A later fact the decision does not draw on leaves it current ...
-    district.record(case.id, "ceremony", "com", ceremony_date="2026-11-20")
-    assert check().current
-    # ... a correction of the person's name does not.
-    with district.runtime.engine.begin() as conn:
-        conn.execute(update(Person).values(full_name="Nguyễn Văn Ân"))
-    found = check()
-    assert not found.current
-    assert found.name == "Nguyễn Văn An"  # as the document gives it
-
-
-def test_a_resolution_is_outdated_once_the_cell_votes_again(district):
-    case = district.to_submitted()
-    made = generate_document(
-        district.runtime.uow(), district.actor("sec"), case.id, "6-KNĐ", clock=NOW
-    )
-
-    def current():
-        with district.runtime.sessions() as session:
-            return verify_document(session, made.verify_code).current
-
-    assert current()
-    district.fire(case.id, "return_dossier", "com", reason="bổ sung lý lịch")
-    assert current()  # the case moved on; what the resolution says still holds
-    district.fire(case.id, "submit_dossier", vote_date="2026-11-20", votes_for=5)
-    assert not current()
-
-
-def test_an_edited_document_row_is_outdated(district):
-    case = district.to_admitted()
-    [made] = generated(district, case.id)
-    with district.runtime.engine.begin() as conn:
-        conn.execute(
-            update(GeneratedDocument)
-            .where(GeneratedDocument.id == made.id)
-            .values(data=made.data.replace("123-QĐ/HU", "999-QĐ/HU"))
-        )
-    with district.runtime.sessions() as session:
-        assert not verify_document(session, made.verify_code).current
-
-
-@pytest.mark.parametrize("code", ["", "AAAAAAAAAA", "not a code", "A" * 50, "ABCDEFGHI1"])
-def test_an_unknown_code_is_not_found(district, code):
-    district.to_admitted()
-    with district.runtime.sessions() as session:
-        assert verify_document(session, code) is None
-
-
-@pytest.mark.parametrize(
-    ("then", "now", "holds"),
-    [
-        ({"a": 1, "b": None}, {"a": 1, "b": 2}, True),  # filled in since
-        ({"a": 1}, {"a": 1, "c": 3}, True),  # recorded since
-        ({"a": 1}, {"a": 2}, False),
-        ({"a": 1}, {}, False),  # gone
-        ({"v": {"cell": {"for": 5}}}, {"v": {"cell": {"for": 6}}}, False),
-        ({"l": [1, 2]}, {"l": [1, 2, 3]}, True),  # a list grown longer
-        ({"l": [1, 2]}, {"l": [2]}, False),
-        ({"f": False}, {"f": True}, False),
-    ],
-)
-def test_what_a_document_says_still_holds(then, now, holds):
-    assert still_true(then, now) is holds

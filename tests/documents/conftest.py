@@ -13,14 +13,14 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from db.demo import load_demo
-from db.dossier import dossier_data
 from db.migrate import upgrade
 from db.models import Case
+from db.read.dossier import dossier_data
 from db.runtime import Runtime
 from db.session import make_engine, session_factory
 from documents.registry import FORMS
 from documents.render import render_form
-from workflow.settings import DEFAULT_SETTINGS
+from workflow.settings import Settings
 
 ISSUED_ON = date(2026, 11, 25)
 VERIFY_CODE = "HS7K-2Q9M"
@@ -47,7 +47,7 @@ def demo(tmp_path_factory) -> Runtime:
     """The demo district, loaded once into a migrated SQLite file."""
     path = tmp_path_factory.mktemp("documents-demo") / "hoso.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
-    runtime = Runtime(engine, session_factory(engine), DEFAULT_SETTINGS)
+    runtime = Runtime(engine, session_factory(engine), Settings())
     upgrade(engine)
     load_demo(runtime)
     yield runtime

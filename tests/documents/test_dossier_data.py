@@ -1,4 +1,4 @@
-"""``db.dossier.dossier_data``: every value the forms need, as plain JSON-safe values."""
+"""``db.read.dossier.dossier_data``: every value the forms need, as plain JSON-safe values."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from db.dossier import dossier_data
+from db.read.dossier import dossier_data
 from documents.registry import FORMS, forms_for_case, missing_data
 from workflow.dates import add_months, full_years
 

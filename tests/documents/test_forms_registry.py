@@ -25,6 +25,8 @@ from documents.registry import (
     required_forms,
 )
 from workflow.definition import SPECS
+from workflow.documents import FORM_CODES
+from workflow.documents import PRODUCES as DOMAIN_PRODUCES
 from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 
 DOMAIN_CODES = [
@@ -233,3 +235,10 @@ def test_templates_and_stylesheet_are_nfc():
     assert len(files) == len(FORMS) + 3  # every form, the frame, the macros, the stylesheet
     for path in files:
         assert unicodedata.is_normalized("NFC", path.read_text(encoding="utf-8")), path.name
+
+
+def test_the_domain_knows_the_forms_the_registry_draws_in_the_same_order():
+    assert tuple(FORMS) == FORM_CODES
+    assert PRODUCES is DOMAIN_PRODUCES
+    assert dict(PRODUCES) == {"admit": "9-KNĐ", "recognize": "16-KNĐ"}
+    assert all(FORMS[code].generated_by == action for action, code in PRODUCES.items())

@@ -1,5 +1,6 @@
-"""The packet cache (``db.packets``): a packet is rendered once, served from the cache while
-nothing it is made from changes, and rendered again when the case, or the templates, change."""
+"""The packet cache (``db.packets``, planned by ``db.read.packets``): a packet is rendered once,
+served from the cache while nothing it is made from changes, and rendered again when the case,
+or the templates, change."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ import db.packets
 import documents.render
 from db.actors import actor_by_username
 from db.models import Case, Organisation
-from db.packets import PacketCache, packet_pdf, plan_packet
+from db.packets import PacketCache, packet_pdf
+from db.read.packets import plan_packet
 from db.runtime import Runtime
 from db.session import make_engine, session_factory
 from tests.documents.conftest import page_count, pdf_text
 from workflow import services
-from workflow.settings import DEFAULT_SETTINGS
+from workflow.settings import DEFAULT_SETTINGS, Settings
 
 TODAY = date(2026, 11, 25)
 CHU_VAN_AN = "Chi bộ trường THPT Chu Văn An"
@@ -35,7 +37,7 @@ def runtime(demo, tmp_path) -> Runtime:
     path = tmp_path / "hoso.sqlite3"
     shutil.copy(demo.engine.url.database, path)
     engine = make_engine(f"sqlite:///{path}")
-    yield Runtime(engine, session_factory(engine), DEFAULT_SETTINGS)
+    yield Runtime(engine, session_factory(engine), Settings())
     engine.dispose()
 
 
@@ -94,7 +96,7 @@ def download(runtime: Runtime, case_id: int, cache: PacketCache) -> tuple[bytes,
 def record(runtime: Runtime, case_id: int, kind: str, **raw: str) -> None:
     with runtime.sessions() as session:
         actor = actor_by_username(session, SECRETARY)
-    services.record_fact(runtime.uow(), actor, case_id, kind, raw, settings=DEFAULT_SETTINGS)
+    services.record_fact(runtime.uow(), actor, case_id, kind, raw)
 
 
 def test_the_second_download_is_served_from_the_cache(runtime, cache, renders):

@@ -3,10 +3,11 @@ the case page serves, for the operator (who reads every case, as with ``hoso cas
 
 A form is its newest generated copy, drawn again from the data it keeps with its verification
 code, else a printable draft filled from the case now; the packet is every form of the case in
-one PDF, from the packet cache (``db.packets``) when nothing it is made from has changed. The
-verification URLs printed (and their QR codes) start with ``HOSO_BASE_URL`` (or ``base_url`` in
-``[reminders]`` of ``hoso.toml``), the address people reach the web app at; without it the code
-is printed alone. The file is written whole or not at all.
+one PDF (``db.read.packets``), from the packet cache (``db.packets``) when nothing it is made
+from has changed. The verification URLs printed (and their QR codes) start with
+``HOSO_BASE_URL`` (or ``base_url`` in ``[reminders]`` of ``hoso.toml``: ``settings.reminders``),
+the address people reach the web app at; without it the code is printed alone. The file is
+written whole or not at all.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from typing import NoReturn
 
 import click
 
-from db.documents import case_generated, load_data
-from db.dossier import dossier_data
-from db.packets import PacketCache, packet_pdf, plan_packet
-from db.reminders import ConfigError, load_reminder_settings
+from db.packets import PacketCache, packet_pdf
+from db.read.documents import case_generated
+from db.read.dossier import dossier_data
+from db.read.packets import plan_packet
 from documents.errors import DocumentError, MissingData
 from documents.registry import FORMS
 from web.cli.common import domain_errors, runtime
@@ -51,13 +52,6 @@ def _output(path: str) -> Path:
     if target.is_dir():
         raise InvalidInput("-o", f"{str(target)!r} is a folder; name a file")
     return target
-
-
-def _verify_base() -> str | None:
-    try:
-        return load_reminder_settings().base_url
-    except ConfigError as err:
-        raise InvalidInput("base_url", str(err)) from err
 
 
 def _verify_url(base: str | None, code: str) -> str | None:
@@ -125,16 +119,14 @@ def render_command(case_id: int, code: str, output: str) -> None:
     if code not in FORMS:
         raise InvalidInput("CODE", f"unknown form {code!r} (known: {', '.join(FORMS)})")
     target = _output(output)
-    base = _verify_base()
     rt = runtime()
+    base = rt.settings.reminders.base_url
     from documents.render import render_form  # WeasyPrint is slow to load
 
     with rt.sessions() as session:
         made = case_generated(session, case_id, code=code)
         try:
-            dossier = (
-                load_data(made.data) if made else dossier_data(session, case_id, rt.settings.rules)
-            )
+            dossier = made.data if made else dossier_data(session, case_id, rt.settings.rules)
         except LookupError:
             raise _no_case(case_id) from None
     try:
@@ -165,8 +157,8 @@ def packet_command(case_id: int, output: str) -> None:
     """Write every form of a case, in the dossier's order, as one PDF (cached until what it is
     made from changes)."""
     target = _output(output)
-    base = _verify_base()
     rt = runtime()
+    base = rt.settings.reminders.base_url
     with rt.sessions() as session:
         try:
             plan = plan_packet(

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from flask import current_app, g
 
-from db.documents import FormRow, case_documents
 from db.read.case_page import CasePage
+from db.read.documents import FormRow, case_documents
 from web.context import db_session, runtime
 from web.documents import bp
 from workflow.services import Clock

@@ -23,15 +23,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from db.documents import (
-    case_generated,
-    case_scan,
-    load_data,
-    verify_document,
-)
-from db.dossier import dossier_data
-from db.files import FileStore
-from db.packets import PacketCache, packet_pdf, plan_packet
+from db.packets import PacketCache, packet_pdf
+from db.read.documents import GeneratedView, case_generated, case_scan
+from db.read.dossier import dossier_data
+from db.read.packets import plan_packet
+from db.repositories.blobs import FileStore
 from documents.errors import DocumentError
 from documents.registry import FORMS
 from web.candidates.case import show as show_case
@@ -43,6 +39,7 @@ from workflow import services
 from workflow.definition import FACTS
 from workflow.errors import Conflict, InvalidInput, InvalidTransition
 from workflow.services import Clock
+from workflow.services.documents import verify_document
 from workflow.uploads import Upload, UploadRefused, download_name
 
 #: The fields of the upload form besides the file: those of the document fact.
@@ -153,7 +150,7 @@ def _verify_url(verify_code: str) -> str:
     return url_for("documents.verify", code=verify_code, _external=True)
 
 
-def _generated_pdf(case_id: int, row) -> Response:
+def _generated_pdf(case_id: int, row: GeneratedView) -> Response:
     """A generated document, drawn again from the data it keeps. It prints the numbers on record
     (the decision's, the resolution's), not hồ sơ's register number, which its verification
     code leads to."""
@@ -161,7 +158,7 @@ def _generated_pdf(case_id: int, row) -> Response:
 
     content = render_form(
         row.code,
-        load_data(row.data),
+        row.data,
         issued_on=row.issued_on,
         verify_code=row.verify_code,
         verify_url=_verify_url(row.verify_code),
@@ -213,9 +210,10 @@ def generated(case_id: int, doc_id: int):
 @bp.get("/candidates/<int:case_id>/packet.pdf")
 @login_required
 def packet(case_id: int):
-    """The case's forms, in the dossier's order, as one PDF (``db.packets``): those its data can
-    fill; a generated one with its verification code while what it says is still true of the
-    case. Made again only when what it is made from changes; else served from the cache."""
+    """The case's forms, in the dossier's order, as one PDF (``db.read.packets``): those its
+    data can fill; a generated one with its verification code while what it says is still true
+    of the case. Made again only when what it is made from changes; else served from the cache
+    (``db.packets``)."""
     _visible(case_id)
     today = Clock.system().today
     plan = plan_packet(db_session(), case_id, runtime().settings.rules, today, _verify_url)
@@ -250,7 +248,7 @@ def verify(code: str):
     address = request.remote_addr or "unknown"
     if throttle.blocked(address):
         abort(429)
-    found = verify_document(db_session(), code, runtime().settings.rules)
+    found = verify_document(runtime().uow(write=False), code)
     if found is None:
         throttle.fail(address)
         return render_template("documents/verify.html", found=None, asked=code), 404

@@ -11,6 +11,7 @@ from typing import Protocol
 from workflow.ports.admin import OrganisationRepository, UserRepository
 from workflow.ports.cases import CaseRecord, CaseRepository
 from workflow.ports.classes import ClassRepository
+from workflow.ports.documents import DocumentRepository
 from workflow.ports.enterprises import EnterpriseRepository
 from workflow.ports.history import Appended, History, NewEvent
 from workflow.ports.proposals import ProposalRepository
@@ -33,6 +34,7 @@ class UnitOfWork(Protocol):
     settings: Settings
     cases: CaseRepository
     history: History
+    documents: DocumentRepository
     users: UserRepository
     organisations: OrganisationRepository
     targets: TargetRepository

@@ -51,5 +51,5 @@ class DocumentRepository(Protocol):
         ...
 
     def attach_scan(self, record_id: int, scan: Scan, user_id: int) -> None:
-        """Link the scan `scan` (its bytes already in the blob store) to document record `record_id`."""
+        """Link `scan` (its bytes already in the blob store) to the form on file `record_id`."""
         ...

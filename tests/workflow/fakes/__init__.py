@@ -10,14 +10,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from tests.workflow.fakes.cases import *  # noqa: F403 (the fake district's names)
 from tests.workflow.fakes.cases import FakeCase, FakeCases
 from tests.workflow.fakes.classes import FakeClasses
+from tests.workflow.fakes.documents import FakeDocuments
 from tests.workflow.fakes.proposals import FakeProposals
-from workflow.ports.documents import GeneratedForm
 from workflow.ports.history import Appended, NewEvent
 from workflow.settings import RuleSettings, Settings
 
@@ -35,21 +34,6 @@ class FakeHistory:
         start = len(self.events)
         self.events.extend(events)
         return [Appended(start + i + 1, f"fake{start + i + 1}") for i in range(len(events))]
-
-
-class FakeDocuments:
-    """The DocumentRepository port: forms numbered per code and year, as storage numbers them."""
-
-    def __init__(self) -> None:
-        self.generated: list[tuple[int, GeneratedForm]] = []
-
-    def generate(self, case_id: int, code: str, user_id: int, today: date) -> GeneratedForm:
-        seq = 1 + sum(1 for _, g in self.generated if g.code == code)
-        form = GeneratedForm(
-            len(self.generated) + 1, code, f"{seq}/{today.year}/{code}", f"h{seq}", f"V{seq:07d}"
-        )
-        self.generated.append((case_id, form))
-        return form
 
 
 class FakeUnitOfWork:
