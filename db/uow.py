@@ -76,4 +76,3 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
-
