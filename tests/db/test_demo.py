@@ -331,7 +331,7 @@ def _case_of(runtime: Runtime, name: str) -> Case:
 def test_the_demo_walkthrough(scratch):
     with scratch.sessions() as session:
         actor = {name: actor_by_username(session, name) for name in DEMO_ACCOUNTS}
-        official = SqlCases(session, scratch.settings).official_members(
+        official = SqlCases(session, scratch.settings.rules).official_members(
             session.scalar(
                 select(Organisation.id).where(Organisation.name == "Chi bộ trường THPT Chu Văn An")
             )
@@ -358,7 +358,6 @@ def test_the_demo_walkthrough(scratch):
             "resolution_number": "22-NQ/CB",
         },
         clock=NOW,
-        settings=scratch.settings,
     )
     assert case.state == "dossier_submitted"
 
@@ -377,7 +376,6 @@ def test_the_demo_walkthrough(scratch):
             "decision_date": "27/11/2026",
         },
         clock=NOW,
-        settings=scratch.settings,
     )
     assert case.state == "admitted"
 
@@ -390,6 +388,5 @@ def test_the_demo_walkthrough(scratch):
         "complete_training",
         {"certificate_number": "901/GCN-TTCT", "certificate_date": "27/11/2026"},
         clock=NOW,
-        settings=scratch.settings,
     )
     assert case.state == "trained"

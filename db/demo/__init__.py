@@ -1,0 +1,112 @@
+"""The demo district (``hoso demo``): Đảng bộ huyện Đức Trọng, its cells, people and history.
+
+The seed (Kế hoạch 159-KH/HU of Huyện ủy Đức Trọng) describes 6 high-school and 3 non-state
+enterprise party organisations; 3 students and 5 workers admitted in 2020–2023; in Q1 2024 one
+employee admitted at Công ty TNHH Đồng Thúy and one student's dossier completed at THPT Đức Trọng;
+and cells or mass organisations that do little. The story lives in data files (``data/``,
+described in docs/demo.md); this package reads them (``story``), writes the district's rows
+(``rows``) and plays every step through the same use cases as the web and the CLI
+(``timeline``, ``actions``), on the story's dates, so that the rules judge every step and the
+history chain is real.
+
+Everything is deterministic: no randomness, no dependence on today's date. Two loads produce the
+same rows and the same event digests (password hashes aside: they are salted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from db.demo import actions
+from db.demo.files import DataError
+from db.demo.rows import write_district, write_enterprises, write_paper_register, write_targets
+from db.demo.story import DATA, read_story
+from db.demo.timeline import Timeline
+from db.models import Case, Event, Member, Organisation, User
+from db.runtime import Runtime
+from workflow.states import State
+
+__all__ = ["DATA", "LAST_DAY", "DataError", "DemoSummary", "load_demo"]
+
+
+def __getattr__(name: str) -> Any:
+    # ``LAST_DAY`` is the story's, read from its data when asked for (not at import).
+    if name == "LAST_DAY":
+        return read_story().frame.last_day
+    raise AttributeError(name)
+
+
+@dataclass
+class DemoSummary:
+    """What was loaded, for the command to print."""
+
+    organisations: int
+    members: int  # party members still on the rolls (not removed)
+    users: int
+    cases: dict[str, int]  # by state, every state listed
+    events: int
+    accounts: list[tuple[str, str, str]]  # (username, role, scope name): the demo accounts
+
+    @property
+    def total_cases(self) -> int:
+        return sum(self.cases.values())
+
+    def describe(self) -> str:
+        states = ", ".join(f"{state} {count}" for state, count in self.cases.items())
+        return (
+            f"{self.organisations} organisations, {self.members} party members, {self.users} "
+            f"users, {self.total_cases} cases ({states}), {self.events} history events"
+        )
+
+
+def load_demo(runtime: Runtime, data: Path = DATA) -> DemoSummary:
+    """Build the demo district of the data folder `data` into an empty (migrated) database.
+
+    The data files are read and checked first (a malformed one raises ``DataError`` naming the
+    file and the entry, before anything is written). Every step is then its own committed use
+    case, as in real use; a step the rules refuse is a bug in the data and stops the load with
+    the file, the case, the step and the rule named (the database, then partly loaded, is to be
+    recreated: its history cannot be deleted).
+    """
+    if not runtime.is_empty():
+        raise ValueError("the database is not empty; the demo loads only into an empty one")
+    story = read_story(data)
+    with runtime.sessions() as session:
+        ids, accounts = write_district(session, story)
+        session.commit()
+        actors = actions.actors(session)
+    timeline = Timeline(runtime, story, ids, actors)
+    timeline.run_cases()
+    with runtime.sessions() as session:
+        write_targets(session, story, ids)
+        write_paper_register(session, story, ids)
+        session.commit()
+    timeline.run_later()
+    with runtime.sessions() as session:
+        write_enterprises(session, story, ids)
+        session.commit()
+    return summarise(runtime, accounts)
+
+
+def summarise(runtime: Runtime, accounts: list[tuple[str, str, str]]) -> DemoSummary:
+    """Count what the database holds."""
+    with runtime.sessions() as session:
+
+        def count(model: type, *where: Any) -> int:
+            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+        by_state = dict(
+            session.execute(select(Case.state, func.count()).group_by(Case.state)).all()
+        )
+        return DemoSummary(
+            organisations=count(Organisation),
+            members=count(Member, Member.left_on.is_(None)),
+            users=count(User),
+            cases={state.value: by_state.get(state.value, 0) for state in State},
+            events=count(Event),
+            accounts=accounts,
+        )

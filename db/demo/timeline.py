@@ -1,0 +1,194 @@
+"""Playing the story's steps through the use cases, each with a clock at its moment.
+
+The cases' steps come first, in date order (on one day, in the order of the case files, two
+minutes apart from the frame's first step), then the later steps (proposals, classes) each at
+its own moment. A step's fields are resolved here: the story's keys become ids (``"@dt.3"`` is
+the member ``dt.3``, ``"@case:H4"`` the member case H4's candidate became), dates become
+``dd/mm/yyyy`` and votes ``{ of = "cell", against = 0, absent = 1 }`` become the counts of the
+body's eligible members on that day.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from db.demo.actions import STEP_KINDS, Call, official_members
+from db.demo.files import DataError
+from db.demo.rows import Ids
+from db.demo.steps import CaseStory, Step
+from db.demo.story import Story
+from db.runtime import Runtime
+from workflow.dates import LOCAL_ZONE
+from workflow.errors import DomainError
+from workflow.facts import Actor
+from workflow.services import Clock
+
+
+class Timeline:
+    """Runs the steps; `ids` grows with what they create (cases, members, proposals, classes)."""
+
+    def __init__(self, runtime: Runtime, story: Story, ids: Ids, actors: dict[str, Actor]):
+        self.runtime = runtime
+        self.story = story
+        self.ids = ids
+        self.actors = actors
+        self.last: datetime | None = None
+
+    def run_cases(self) -> None:
+        """Every case's steps, in date order."""
+        frame = self.story.frame
+        order = sorted(
+            (
+                (step.day, s, k, case, step)
+                for s, case in enumerate(self.story.cases)
+                for k, step in enumerate(case.steps)
+            ),
+            key=lambda item: item[:3],
+        )
+        per_day: Counter[date] = Counter()
+        for day, _, _, case, step in order:
+            start = datetime.combine(day, frame.first_step, tzinfo=LOCAL_ZONE)
+            moment = start + timedelta(minutes=frame.step_minutes * per_day[day])
+            per_day[day] += 1
+            self._play(step, moment, case)
+
+    def run_later(self) -> None:
+        """The steps after the cases', each at its moment."""
+        for step in self.story.later:
+            self._play(step, step.at, None)  # type: ignore[arg-type]
+
+    def _play(self, step: Step, moment: datetime, case: CaseStory | None) -> None:
+        if self.last is not None and moment < self.last:
+            raise DataError(step.file, step.label, f"{moment} is before the step played before it")
+        self.last = moment
+        target, fields = self.resolve(step, case)
+        call = Call(self.actors[step.by], Clock(moment.astimezone(UTC)), step.name, target, fields)
+        try:
+            made = STEP_KINDS[step.kind](self.runtime, call)
+        except DomainError as err:
+            who = f" ({case.person['full_name']})" if case else ""
+            raise RuntimeError(
+                f"demo data {step.file}, {step.label}{who}: {step.name} by {step.by} on "
+                f"{step.day} was refused: {err}"
+            ) from err
+        self._remember(step, case, made)
+
+    def _remember(self, step: Step, case: CaseStory | None, made: int | None) -> None:
+        if made is None:
+            return
+        if case is not None and step.name == "identify":
+            self.ids.cases[case.label] = made
+        elif case is not None and step.name == "admit":
+            self.ids.case_members[case.label] = made
+        elif step.kind == "propose":
+            self.ids.proposals[step.name] = made
+        elif step.kind == "schedule":
+            self.ids.classes[step.name] = made
+
+    # --- resolving a step's fields ----------------------------------------------------------
+
+    def resolve(self, step: Step, case: CaseStory | None) -> tuple[int | None, dict[str, Any]]:
+        """The id the step acts on and its fields as the use case reads them."""
+        fields = dict(step.fields)
+        if case is None:
+            resolvers = {
+                "propose": self._propose,
+                "decline": self._decline,
+                "schedule": self._schedule,
+                "enrol": self._enrol,
+                "attend": self._attend,
+            }
+            if step.kind not in resolvers:
+                raise DataError(step.file, step.label, f"a {step.kind} step needs a case")
+            return resolvers[step.kind](step, fields)
+        cell = self._key(step, self.ids.orgs, case.cell, "organisation")
+        if step.name == "identify":
+            person = self._values(step, case.person, cell.id)
+            return None, {**person, "cell": str(cell.id), **self._values(step, fields, cell.id)}
+        return self.ids.cases[case.label], self._values(step, fields, cell.id)
+
+    # What a step outside a case acts on, by kind (a new kind adds its method, and its line in
+    # `resolve`).
+
+    def _propose(self, step: Step, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        org = self._key(step, self.ids.orgs, fields.pop("organisation", None), "organisation")
+        return org.id, self._values(step, fields, None)
+
+    def _decline(self, step: Step, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        target = self._key(step, self.ids.proposals, step.name, "proposal")
+        return target, self._values(step, fields, None)
+
+    def _schedule(self, step: Step, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        centre = self._key(step, self.ids.orgs, fields.pop("centre", None), "organisation")
+        return centre.id, self._values(step, fields, None)
+
+    def _enrol(self, step: Step, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        target = self._key(step, self.ids.classes, fields.pop("class", None), "class")
+        case_id = self._key(step, self.ids.cases, step.name, "case")
+        return target, {**self._values(step, fields, None), "case": case_id}
+
+    def _attend(self, step: Step, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        target = self._key(step, self.ids.classes, fields.pop("class", None), "class")
+        absent = {}
+        for row in fields.pop("absent", []):
+            case_id = self._key(step, self.ids.cases, row.get("case"), "case")
+            absent[case_id] = (row.get("reason"), row.get("note"))
+        if fields:
+            raise DataError(step.file, step.label, f"unknown key(s) {', '.join(sorted(fields))}")
+        return target, {"absent": absent}
+
+    def _key(self, step: Step, table: dict[str, Any], key: Any, what: str) -> Any:
+        if key not in table:
+            raise DataError(step.file, step.label, f"no {what} {key!r} (yet)")
+        return table[key]
+
+    def _values(self, step: Step, fields: dict[str, Any], cell_id: int | None) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key == "votes":
+                values.update(self._votes(step, value, cell_id))
+            else:
+                values[key] = self._value(step, value)
+        return values
+
+    def _value(self, step: Step, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("@case:"):
+            label = value.removeprefix("@case:")
+            return str(self._key(step, self.ids.case_members, label, "member from case"))
+        if isinstance(value, str) and value.startswith("@"):
+            return str(self._key(step, self.ids.members, value[1:], "member"))
+        if isinstance(value, bool):
+            return "có" if value else "không"
+        if isinstance(value, date):
+            return value.strftime("%d/%m/%Y")
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, list):
+            return [self._value(step, item) for item in value]
+        return value
+
+    def _votes(self, step: Step, votes: Any, cell_id: int | None) -> dict[str, str]:
+        """All eligible members of the body voting, less the absent and those against."""
+        if not isinstance(votes, dict) or set(votes) != {"of", "against", "absent"}:
+            raise DataError(step.file, step.label, "`votes` is { of, against, absent }")
+        if votes["of"] == "committee":
+            eligible = self._deciding_committee(cell_id)
+        elif votes["of"] == "cell" and cell_id is not None:
+            eligible = official_members(self.runtime, cell_id)
+        else:
+            raise DataError(step.file, step.label, "`votes.of` is cell or committee")
+        against = int(votes["against"])
+        return {
+            "votes_for": str(eligible - int(votes["absent"]) - against),
+            "votes_against": str(against),
+        }
+
+    def _deciding_committee(self, cell_id: int | None) -> int:
+        """The members of the committee that decides for the cell (its nearest such ancestor)."""
+        by_id = {org.id: org for org in self.ids.orgs.values()}
+        org = by_id.get(cell_id)  # type: ignore[arg-type]
+        while org is not None and not org.decides_admissions:
+            org = by_id.get(org.parent_id)  # type: ignore[arg-type]
+        return org.committee_size if org else 0
