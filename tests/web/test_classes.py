@@ -4,7 +4,9 @@ issuing the certificates, and the waiting page."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
+from fractions import Fraction
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +14,8 @@ from sqlalchemy import select
 from db.models import Case, Event, Person
 from db.models.classes import AwarenessClass
 from tests.web.conftest import Browser
-from workflow.services import Clock
+from workflow.classes import ClassSettings
+from workflow.clock import Clock
 
 EVENING = "Lớp bồi dưỡng nhận thức về Đảng khóa IV năm 2026 (buổi tối)"
 WEEKEND = "Lớp bồi dưỡng nhận thức về Đảng khóa V năm 2026 (cuối tuần)"
@@ -233,3 +236,30 @@ def test_the_waiting_page_shows_who_waits_and_who_missed_why(login, demo_runtime
 def test_a_secretary_sees_only_the_waiting_of_their_cell(login):
     page = login("bithu.chuvanan").get("/classes/waiting").get_data(as_text=True)
     assert "Lý Thị Thu Hiền" not in page and "Đặng Thị Thùy Dương" not in page
+
+
+def test_an_unknown_class_is_not_found(login):
+    browser = login("trungtam")
+    assert browser.get("/classes/999999").status_code == 404
+    assert browser.get("/classes/999999/sessions/1").status_code == 404
+
+
+def test_the_instances_class_settings_judge_the_pages_and_the_certificates(login, demo_runtime):
+    """``[classes]`` of hoso.toml, held by the runtime: 4 of the 6 evenings are enough."""
+    demo_runtime.settings = replace(
+        demo_runtime.settings,
+        classes=ClassSettings(
+            certificate_pattern="{seq}/GCN-TTCT-{year}", attendance_share=Fraction(2, 3)
+        ),
+    )
+    evening = class_id(demo_runtime, EVENING)
+    browser = login("trungtam")
+    response = browser.post(
+        f"/classes/{evening}/issue",
+        {"certificate_date": "2026-11-28"},
+        token_from=f"/classes/{evening}",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "1/GCN-TTCT-2026" in page and "2/GCN-TTCT-2026" in page
+    assert case_of(demo_runtime, "Đặng Thị Thùy Dương").state == "trained"
