@@ -57,9 +57,7 @@ def list_proposals(session: Session, actor: Actor, decided_limit: int = 100) -> 
         .order_by(Proposal.decided_on.desc(), Proposal.id.desc())
         .limit(decided_limit)
     ).all()
-    return ProposalLists(
-        [proposal_facts(r) for r in pending], [proposal_facts(r) for r in decided]
-    )
+    return ProposalLists([proposal_facts(r) for r in pending], [proposal_facts(r) for r in decided])
 
 
 def pending_count(session: Session, actor: Actor) -> int:

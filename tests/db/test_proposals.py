@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from db.read import reports
 from db.actors import actor_by_username
 from db.models import Case, Event, Organisation, Person, RoleGrant, User
 from db.models.proposals import Proposal
-from db.repositories.organisations import add_organisation
 from db.read import proposals as store
+from db.read import reports
 from db.read.history import verify
+from db.repositories.organisations import add_organisation
 from tests.factories import NOW
 from workflow.errors import Conflict, InvalidTransition, NotFound, RuleViolation
 from workflow.services import Clock

@@ -126,7 +126,8 @@ def propose_candidate(
             raise RuleViolation(failures)
         proposal = uow.proposals.add(org, values, actor, clock.today)
         details = {k: v for k, v in values.items() if v not in (None, "") and k != "full_name"}
-        _append(uow, actor, Role.introducer, ProposalAction.propose_candidate, proposal, clock, details)
+        action = ProposalAction.propose_candidate
+        _append(uow, actor, Role.introducer, action, proposal, clock, details)
         uow.commit()
         return proposal
 
