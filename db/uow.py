@@ -14,6 +14,7 @@ from db.repositories.classes import SqlClasses
 from db.repositories.documents import SqlDocuments
 from db.repositories.enterprises import SqlEnterprises
 from db.repositories.history import SqlHistory
+from db.repositories.importing import SqlImports
 from db.repositories.organisations import SqlOrganisations
 from db.repositories.proposals import SqlProposals
 from db.repositories.targets import SqlTargets
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.enterprises = SqlEnterprises(self.session)
         self.documents = SqlDocuments(self.session, self.settings.rules)
         self.proposals = SqlProposals(self.session)
+        self.imports = SqlImports(self.session, self.cases)
         self.classes = SqlClasses(self.session)
         self._committed = False
         return self

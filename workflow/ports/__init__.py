@@ -14,6 +14,7 @@ from workflow.ports.classes import ClassRepository
 from workflow.ports.documents import DocumentRepository
 from workflow.ports.enterprises import EnterpriseRepository
 from workflow.ports.history import Appended, History, NewEvent
+from workflow.ports.importing import ImportRepository
 from workflow.ports.proposals import ProposalRepository
 from workflow.ports.targets import TargetRepository
 from workflow.settings import Settings
@@ -40,6 +41,7 @@ class UnitOfWork(Protocol):
     targets: TargetRepository
     enterprises: EnterpriseRepository
     proposals: ProposalRepository
+    imports: ImportRepository
     classes: ClassRepository
 
     def __enter__(self) -> UnitOfWork: ...
