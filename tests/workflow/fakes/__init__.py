@@ -16,6 +16,7 @@ from tests.workflow.fakes.cases import *  # noqa: F403 (the fake district's name
 from tests.workflow.fakes.cases import FakeCase, FakeCases
 from tests.workflow.fakes.classes import FakeClasses
 from tests.workflow.fakes.documents import FakeDocuments
+from tests.workflow.fakes.importing import FakeImports
 from tests.workflow.fakes.proposals import FakeProposals
 from workflow.ports.history import Appended, NewEvent
 from workflow.settings import RuleSettings, Settings
@@ -53,6 +54,7 @@ class FakeUnitOfWork:
         self.history = FakeHistory()
         self.documents = FakeDocuments()
         self.proposals = FakeProposals()
+        self.imports = FakeImports(self.cases)
         self.classes = FakeClasses(self.cases)
         self.committed = False
 
