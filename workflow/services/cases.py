@@ -130,26 +130,40 @@ def fire_transition(
     clock: Clock | None = None,
 ) -> CaseRecord:
     """Fire `trigger` on a case as `actor`; the state change and its event commit together."""
-    clock = clock or Clock.system()
+    with uow:
+        case = fire_in(uow, actor, case_id, trigger, raw, expected_version, clock or Clock.system())
+        uow.commit()
+        return case
+
+
+def fire_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    case_id: int,
+    trigger: str,
+    raw: dict[str, Any] | None,
+    expected_version: int | None,
+    clock: Clock,
+) -> CaseRecord:
+    """A transition inside a unit of work the caller opened and commits (certificates issued by
+    a class): the rules, the change and its event, without the commit."""
     settings = uow.settings.rules
     spec = SPECS.get(trigger)
     if spec is None or spec.trigger == Trigger.identify:
         raise InvalidTransition(f"unknown trigger {trigger!r}")
-    with uow:
-        case, facts = _visible_case(uow, actor, case_id, trigger)
-        _check_version(case, expected_version)
-        role = policy.acting_role(actor, facts, trigger)
-        if role is None:
-            raise NotAllowed(f"{actor.username} may not {trigger} case {case_id}")
-        if trigger not in triggers_from(case.state):
-            raise InvalidTransition(f"{trigger} cannot fire from state {case.state!r}")
-        values = _resolve(uow, parse_fields(spec.fields, raw or {}), facts, trigger)
-        from_state = case.state
-        fire(case, trigger, Attempt(facts, actor, clock.today, settings, values))
-        _store(uow, case, trigger, values, actor, clock)
-        append_event(uow, case, actor, role, trigger, from_state, values, clock, settings)
-        uow.commit()
-        return case
+    case, facts = _visible_case(uow, actor, case_id, trigger)
+    _check_version(case, expected_version)
+    role = policy.acting_role(actor, facts, trigger)
+    if role is None:
+        raise NotAllowed(f"{actor.username} may not {trigger} case {case_id}")
+    if trigger not in triggers_from(case.state):
+        raise InvalidTransition(f"{trigger} cannot fire from state {case.state!r}")
+    values = _resolve(uow, parse_fields(spec.fields, raw or {}), facts, trigger)
+    from_state = case.state
+    fire(case, trigger, Attempt(facts, actor, clock.today, settings, values))
+    _store(uow, case, trigger, values, actor, clock)
+    append_event(uow, case, actor, role, trigger, from_state, values, clock, settings)
+    return case
 
 
 def _store(

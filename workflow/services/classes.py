@@ -4,7 +4,7 @@ certificates; the cells enrol their mentored candidates and take them off a clas
 Class-level events (``class_schedule``, ``class_attendance``, ``class_issue_certificates``) have
 no case and name the centre as their organisation; an enrolment's events name the candidate's
 cell, with the case's id in their data. Issuing fires ``complete_training`` for each candidate who
-finished through ``fire_transition``, as the trainer, each in its own unit of work: the number
+finished through ``workflow.services.cases.fire_in``, as the trainer, each in its own unit of work: the number
 claimed in the centre's sequence, the enrolment's certificate, the case's change and its event
 commit together or not at all. The rules are ``workflow.classes``.
 """
@@ -25,7 +25,7 @@ from workflow.facts import Actor, CaseFacts
 from workflow.fields import parse_date
 from workflow.ports import CaseRecord, UnitOfWork
 from workflow.ports.classes import Enrolled
-from workflow.services.cases import fire_transition
+from workflow.services.cases import fire_in
 from workflow.states import Role, Trigger
 
 #: How often a certificate is tried again when another issuing took its number meanwhile.
@@ -257,32 +257,6 @@ def record_attendance(
 # --- the centre issues the certificates ----------------------------------------------------
 
 
-class _Lent:
-    """The caller's open unit of work, lent to a nested use case (``fire_transition``).
-
-    Entering and committing stay with the caller, so that the nested use case's changes and the
-    caller's commit together or not at all; the rest is the caller's unit of work itself.
-    """
-
-    def __init__(self, uow: UnitOfWork):
-        self._uow = uow
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._uow, name)
-
-    def __enter__(self) -> _Lent:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def commit(self) -> None:
-        """The caller commits."""
-
-    def rollback(self) -> None:
-        self._uow.rollback()
-
-
 def issue_certificates(
     uow: UnitOfWork,
     actor: Actor,
@@ -353,13 +327,14 @@ def _certify(
                     raise SequenceTaken(f"certificate {number} was taken")
                 if not uow.classes.certify(enrolled.id, number, day):
                     raise Conflict(f"enrolment {enrolled.id} was certified meanwhile")
-                case = fire_transition(
-                    _Lent(uow),
+                case = fire_in(
+                    uow,
                     actor,
                     enrolled.case_id,
                     Trigger.complete_training,
                     {"certificate_number": number, "certificate_date": day, "issuer": issuer},
-                    clock=clock,
+                    None,
+                    clock,
                 )
                 uow.commit()
         except SequenceTaken as err:
