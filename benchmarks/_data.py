@@ -12,7 +12,7 @@ import db.models  # noqa: F401  (registers every table)
 from db.actors import actor_by_username
 from db.base import Base
 from db.models import Member, Organisation, Person, RoleGrant, User
-from db.organisations import add_organisation
+from db.repositories.organisations import add_organisation
 from db.session import session_factory
 from db.text import fold
 from workflow.facts import Actor

@@ -8,7 +8,7 @@ organisation; an admission decision for every case that reached ``admitted``; 1,
 
 Contenders, measured alternately in the same process on the same database:
 
-- ``db.reports.targets_report`` for the district's committee (scope filter included): the four
+- ``db.read.reports.targets_report`` for the district's committee (scope filter included): the four
   aggregates and the open cases with the day they entered their state, then
   ``workflow.targets.build_report`` (roll-up, projections, verdicts, past years, stuck cases);
 - the bare baseline: the same four aggregates as SQL text on the DBAPI cursor, fetched, and
@@ -28,14 +28,15 @@ from benchmarks import _support as s
 from benchmarks._data import EVENTS, TABLES, insert_cases
 from db.actors import actor_by_username
 from db.models import RoleGrant, User
-from db.organisations import add_organisation
-from db.reports import targets_report
+from db.read.reports import targets_report
+from db.repositories.organisations import add_organisation
 from db.session import session_factory
 from workflow.history import utc_stamp
+from workflow.services.targets import report_scope
 from workflow.states import State
 
 NAME = "targets"
-TITLE = "The targets report: db.reports.targets_report vs. bare SQL aggregates"
+TITLE = "The targets report: db.read.reports.targets_report vs. bare SQL aggregates"
 GOAL = 2.0  # report time / bare aggregates time, at most
 TODAY = date(2026, 11, 27)
 DECISIONS = TABLES["decisions"]
@@ -243,7 +244,7 @@ def _run_on(engine: Engine, quick: bool, profile: bool) -> dict[str, Any]:
 
     def report():
         with sessions() as session:
-            return targets_report(session, actor, 2026, TODAY)
+            return targets_report(session, report_scope(actor), 2026, TODAY)
 
     # Warm up and check that both read the same open cases.
     first = report()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.actors import actor_by_username
 from db.models import Member, Organisation, Person, RoleGrant, User
-from db.organisations import add_organisation
+from db.repositories.organisations import add_organisation
 from db.runtime import Runtime
 from workflow import services
 from workflow.facts import Actor

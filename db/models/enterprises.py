@@ -13,7 +13,7 @@ from db.base import Base
 class Enterprise(Base):
     """An enterprise: whether it has a party cell, a Đoàn and a Công đoàn branch, and the survey
     kept by the commune or grassroots committee (``survey_status``: ``SURVEY_STATUSES`` of
-    ``db.enterprises``) with its plan for finding candidates."""
+    ``workflow.enterprises``) with its plan for finding candidates."""
 
     __tablename__ = "enterprises"
 

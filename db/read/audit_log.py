@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from db.admin import ADMIN_ACTIONS
 from db.models import Case, Event, Organisation, Person, User
 from db.paging import Page
 from db.read.cases import scope_filter
+from workflow.admin import ADMIN_ACTIONS
 from workflow.classes import ACTIONS as CLASS_ACTIONS
 from workflow.definition import FACTS, SPECS
 from workflow.facts import Actor

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from db.models import Target as TargetRow
 from workflow.targets import Target
 
-_COLUMNS = (
+COLUMNS = (
     TargetRow.id,
     TargetRow.organisation_id,
     TargetRow.year,
@@ -23,7 +23,7 @@ _COLUMNS = (
 
 
 def target_of(row) -> Target:
-    """A selected row of ``_COLUMNS`` as the domain's Target."""
+    """A selected row of ``COLUMNS`` as the domain's Target."""
     i, org, year, metric, kind, value, unit, note = row
     return Target(i, org, year, metric, kind, Decimal(value), unit, note)
 
@@ -35,7 +35,7 @@ class SqlTargets:
         self.session = session
 
     def get(self, target_id: int) -> Target | None:
-        row = self.session.execute(select(*_COLUMNS).where(TargetRow.id == target_id)).first()
+        row = self.session.execute(select(*COLUMNS).where(TargetRow.id == target_id)).first()
         return target_of(row) if row is not None else None
 
     def exists(self, organisation_id: int, year: int, metric: str, unit_kind: str) -> bool:

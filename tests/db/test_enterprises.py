@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from db import enterprises as store
 from db.models import Enterprise, Event
+from db.read import enterprises as store
 from db.read.history import verify
-from db.reports import enterprises_without_party
 from web.cli.reports import spare_json
+from workflow import enterprises as rules
 from workflow.errors import InvalidInput, NotAllowed
+from workflow.services.enterprises import create_enterprise, registry_scope, update_enterprise
+from workflow.services.targets import report_scope
 
 
 def _add(district, name, workforce, cell=None, status="not_surveyed"):
@@ -38,9 +40,9 @@ def registry(district):
 
 def test_report_lists_enterprises_without_a_cell(registry):
     with registry.runtime.sessions() as session:
-        spare = enterprises_without_party(session, None)
-        as_committee = enterprises_without_party(session, registry.actor("com"))
-        as_secretary = enterprises_without_party(session, registry.actor("sec"))
+        spare = store.without_party(session, None)
+        as_committee = store.without_party(session, report_scope(registry.actor("com")))
+        as_secretary = store.without_party(session, report_scope(registry.actor("sec")))
     assert [(r.name, r.workforce) for r in spare.rows] == [("Công ty A", 120), ("Công ty B", 80)]
     assert (spare.count, spare.workforce) == (2, 200)
     assert as_committee.workforce == 200
@@ -60,14 +62,14 @@ def test_report_lists_enterprises_without_a_cell(registry):
     [("0101234567", "0101234567"), ("0101234567-001", "0101234567001"), ("  ", None), (None, None)],
 )
 def test_tax_code_accepts_10_or_13_digits(raw, parsed):
-    assert store.parse_tax_code(raw) == parsed
+    assert rules.parse_tax_code(raw) == parsed
 
 
 @pytest.mark.parametrize("raw", ["123", "01012345678", "010123456A", "01012345670012"])
 def test_tax_code_refuses_other_forms(raw):
     with pytest.raises(InvalidInput) as err:
-        store.parse_tax_code(raw)
-    assert (err.value.field, err.value.message) == ("tax_code", store.TAX_CODE_FORM)
+        rules.parse_tax_code(raw)
+    assert (err.value.field, err.value.message) == ("tax_code", rules.TAX_CODE_FORM)
 
 
 def _values(district, **more):
@@ -79,15 +81,15 @@ def _values(district, **more):
 def test_admin_creates_and_edits_with_events_in_the_chain(registry):
     rt = registry.runtime
     adm = registry.actor("adm")
-    new_id = store.create_enterprise(rt.sessions, adm, **_values(registry, tax_code="5800000999"))
-    store.update_enterprise(
-        rt.sessions,
+    new_id = create_enterprise(rt.uow(), adm, **_values(registry, tax_code="5800000999"))
+    update_enterprise(
+        rt.uow(),
         adm,
         new_id,
         **_values(registry, tax_code="5800000999", workforce=70, survey_status="surveyed"),
     )
     with pytest.raises(InvalidInput) as err:
-        store.create_enterprise(rt.sessions, adm, **_values(registry, tax_code="5800000999"))
+        create_enterprise(rt.uow(), adm, **_values(registry, tax_code="5800000999"))
     assert err.value.field == "tax_code"
     with rt.sessions() as session:
         actions = session.scalars(select(Event.action).order_by(Event.id)).all()
@@ -101,11 +103,13 @@ def test_admin_creates_and_edits_with_events_in_the_chain(registry):
 def test_only_admins_edit_and_readers_are_scoped(registry):
     rt = registry.runtime
     with pytest.raises(NotAllowed):
-        store.create_enterprise(rt.sessions, registry.actor("com"), **_values(registry))
+        create_enterprise(rt.uow(), registry.actor("com"), **_values(registry))
     with rt.sessions() as session:
         with pytest.raises(NotAllowed):
-            store.enterprises(session, registry.actor("sec"))
-        rows = store.enterprises(session, registry.actor("aud"), has_cell=False)
+            store.enterprises(session, registry_scope(registry.actor("sec")))
+        rows = store.enterprises(session, registry_scope(registry.actor("aud")), has_cell=False)
         assert {r.name for r in rows} == {"Công ty A", "Công ty B"}
-        rows = store.enterprises(session, registry.actor("com"), status="plan_agreed")
+        rows = store.enterprises(
+            session, registry_scope(registry.actor("com")), status="plan_agreed"
+        )
         assert [r.cell_name for r in rows] == ["Chi bộ Công ty Thử"]

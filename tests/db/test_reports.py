@@ -1,5 +1,6 @@
-"""The targets report on a real database (db.reports): a hand-computed district built from rows,
-the 2% share's rounding, a cell with no candidate, stuck cases, scope, and the admins' edits."""
+"""The targets report on a real database (db.read.reports, workflow.services.targets): a
+hand-computed district built from rows, the 2% share's rounding, a cell with no candidate, stuck
+cases, scope, and the admins' edits."""
 
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from db import reports
 from db.actors import actor_by_username
 from db.models import Case, Decision, Event, Organisation, Person, RoleGrant, Target, User
-from db.organisations import add_organisation
+from db.read import reports
 from db.read.history import verify
 from db.repositories.history import SqlHistory
+from db.repositories.organisations import add_organisation
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.ports import NewEvent
+from workflow.services.admin import manage_scope
+from workflow.services.targets import create_target, delete_target, report_scope, update_target
 from workflow.targets import Metric, Status
+from workflow.targets import edits as rules
 
 TODAY = date(2026, 7, 29)  # 57.5% of 2026 gone
 
@@ -136,12 +140,10 @@ def world(district):
         (2026, empty.id, Metric.admissions, "1"),
         (2026, district.committee.id, Metric.admissions, "3"),
     ]:
-        reports.create_target(
-            rt.sessions, adm, organisation_id=org, year=year, metric=metric, value=value
-        )
+        create_target(rt.uow(), adm, organisation_id=org, year=year, metric=metric, value=value)
     doan_id = _org_id(rt, "Đoàn trường THPT Thử")
-    reports.create_target(
-        rt.sessions, adm, organisation_id=doan_id, year=2026, metric="introductions", value="3"
+    create_target(
+        rt.uow(), adm, organisation_id=doan_id, year=2026, metric="introductions", value="3"
     )
     return district
 
@@ -152,9 +154,9 @@ def _org_id(rt, name: str) -> int:
 
 
 def _report(district, username: str | None, year: int):
-    actor = district.actor(username) if username else None
+    scope = report_scope(district.actor(username)) if username else None
     with district.runtime.sessions() as session:
-        return reports.targets_report(session, actor, year, TODAY)
+        return reports.targets_report(session, scope, year, TODAY)
 
 
 def _row(report, org_id):
@@ -274,7 +276,7 @@ def test_updating_and_deleting_a_target(world):
         target_id = session.scalar(
             select(Target.id).where(Target.organisation_id == world.cell.id, Target.year == 2026)
         )
-    reports.update_target(rt.sessions, adm, target_id, value="2", note="  nâng mức  ")
+    update_target(rt.uow(), adm, target_id, value="2", note="  nâng mức  ")
     with rt.sessions() as session:
         target = session.get(Target, target_id)
         assert (target.value, target.note) == (Decimal("2"), "nâng mức")
@@ -282,7 +284,7 @@ def test_updating_and_deleting_a_target(world):
     assert (cell.checks[0].projection, cell.status) == (Decimal("1.5"), Status.at_risk)
     [updated] = _events(rt, "admin_update_target")
     assert json.loads(updated.data)["value"] == "2"
-    reports.delete_target(rt.sessions, adm, target_id)
+    delete_target(rt.uow(), adm, target_id)
     with rt.sessions() as session:
         assert session.get(Target, target_id) is None
     [deleted] = _events(rt, "admin_delete_target")
@@ -293,31 +295,31 @@ def test_updating_and_deleting_a_target(world):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"value": "1.5"}, "value", reports.BAD_VALUE),
-        ({"value": "-1"}, "value", reports.BAD_VALUE),
-        ({"value": "abc"}, "value", reports.BAD_VALUE),
-        ({"metric": "enterprise_share", "value": "101"}, "value", reports.BAD_PERCENT),
-        ({"metric": "enterprise_share", "value": "2.005"}, "value", reports.BAD_PERCENT),
-        ({"metric": "speed"}, "metric", reports.UNKNOWN_CHOICE),
-        ({"metric": "introductions"}, "organisation", reports.WRONG_ORGANISATION),
-        ({"metric": "enterprise_share"}, "organisation", reports.WRONG_ORGANISATION),
-        ({"unit_kind": "farm"}, "unit_kind", reports.UNKNOWN_CHOICE),
-        ({"year": 2026}, "metric", reports.TARGET_EXISTS),
-        ({"year": 1999}, "year", reports.BAD_YEAR),
+        ({"value": "1.5"}, "value", rules.BAD_VALUE),
+        ({"value": "-1"}, "value", rules.BAD_VALUE),
+        ({"value": "abc"}, "value", rules.BAD_VALUE),
+        ({"metric": "enterprise_share", "value": "101"}, "value", rules.BAD_PERCENT),
+        ({"metric": "enterprise_share", "value": "2.005"}, "value", rules.BAD_PERCENT),
+        ({"metric": "speed"}, "metric", rules.UNKNOWN_CHOICE),
+        ({"metric": "introductions"}, "organisation", rules.WRONG_ORGANISATION),
+        ({"metric": "enterprise_share"}, "organisation", rules.WRONG_ORGANISATION),
+        ({"unit_kind": "farm"}, "unit_kind", rules.UNKNOWN_CHOICE),
+        ({"year": 2026}, "metric", rules.TARGET_EXISTS),
+        ({"year": 1999}, "year", rules.BAD_YEAR),
     ],
 )
 def test_refused_targets_name_the_field(world, changes, field, message):
     values = {"organisation_id": world.cell.id, "year": 2027, "metric": "admissions", "value": "1"}
     values.update(changes)
     with pytest.raises(InvalidInput) as refused:
-        reports.create_target(world.runtime.sessions, world.actor("adm"), **values)
+        create_target(world.runtime.uow(), world.actor("adm"), **values)
     assert (refused.value.field, refused.value.message) == (field, message)
 
 
 def test_a_percentage_keeps_two_decimals(world):
     rt = world.runtime
-    target_id = reports.create_target(
-        rt.sessions, world.actor("adm"), organisation_id=world.committee.id, year=2027,
+    target_id = create_target(
+        rt.uow(), world.actor("adm"), organisation_id=world.committee.id, year=2027,
         metric="enterprise_share", value="2,5",
     )  # fmt: skip
     with rt.sessions() as session:
@@ -328,7 +330,7 @@ def test_only_admins_edit_and_only_within_their_scope(world):
     rt = world.runtime
     values = {"organisation_id": world.cell.id, "year": 2027, "metric": "admissions", "value": 1}
     with pytest.raises(NotAllowed):
-        reports.create_target(rt.sessions, world.actor("com"), **values)
+        create_target(rt.uow(), world.actor("com"), **values)
     with rt.sessions() as session:
         user = User(username="adm_firm", full_name="adm_firm", password_hash="")
         user.grants.append(RoleGrant(role="admin", organisation_id=world.other_cell.id))
@@ -339,11 +341,11 @@ def test_only_admins_edit_and_only_within_their_scope(world):
             select(Target.id).where(Target.organisation_id == world.cell.id)
         )
     with pytest.raises(NotFound):
-        reports.create_target(rt.sessions, local_admin, **values)
+        create_target(rt.uow(), local_admin, **values)
     with pytest.raises(NotFound):
-        reports.update_target(rt.sessions, local_admin, cell_target, value=3)
+        update_target(rt.uow(), local_admin, cell_target, value=3)
     with pytest.raises(NotFound):
-        reports.delete_target(rt.sessions, local_admin, cell_target)
+        delete_target(rt.uow(), local_admin, cell_target)
     with rt.sessions() as session:
-        editable = reports.editable_targets(session, local_admin, 2026)
+        editable = reports.editable_targets(session, manage_scope(local_admin), 2026)
     assert [row.organisation_id for row, *_ in editable] == [world.other_cell.id]

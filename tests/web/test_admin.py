@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select, text
 from werkzeug.security import check_password_hash
 
-from db import admin
 from db.actors import actor_by_username
 from db.models import Case, Organisation, RoleGrant, User
 from tests.web.conftest import Browser
+from workflow import admin as admin_rules
 from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.services import admin
 
 
 @pytest.fixture(autouse=True)
@@ -299,19 +300,19 @@ def test_use_cases_check_scope_themselves(demo_runtime, provincial_user):
     with demo_runtime.sessions() as session:
         boss = actor_by_username(session, "admin")
         secretary = actor_by_username(session, "bithu.chuvanan")
-    sessions = demo_runtime.sessions
+    uow = demo_runtime.uow
     province = _org_id(demo_runtime, PROVINCE)
     target = _user(demo_runtime, "giupdo.chuvanan").id
     with pytest.raises(NotFound):
-        admin.grant_role(sessions, boss, target, "committee", province)
+        admin.grant_role(uow(), boss, target, "committee", province)
     with pytest.raises(NotFound):
-        admin.set_deciding_body(sessions, boss, province, True)
+        admin.set_deciding_body(uow(), boss, province, True)
     with pytest.raises(NotFound):
-        admin.reset_password(sessions, boss, provincial_user, "12345678")
+        admin.reset_password(uow(), boss, provincial_user, "12345678")
     with pytest.raises(NotAllowed):
-        admin.create_user(sessions, secretary, username="x1", full_name="X", password="12345678")
+        admin.create_user(uow(), secretary, username="x1", full_name="X", password="12345678")
     with pytest.raises(InvalidInput):
-        admin.create_user(sessions, boss, username="kiemtra", full_name="X", password="12345678")
+        admin.create_user(uow(), boss, username="kiemtra", full_name="X", password="12345678")
 
 
 # --- organisations ----------------------------------------------------------------------------
@@ -493,7 +494,7 @@ def test_every_admin_change_is_an_event_in_the_chain_that_auditors_see(app, logi
 
 def test_the_forms_word_their_hints_and_labels_plainly(login, monkeypatch):
     browser = login("admin")
-    monkeypatch.setattr(admin, "PASSWORD_MIN", 12)
+    monkeypatch.setattr(admin_rules, "PASSWORD_MIN", 12)
     page = browser.get("/admin/users/new").get_data(as_text=True)
     assert "At least 12 characters. Give it to the user in person" in page
     assert "by a safe way" not in page and "party member they are" not in page

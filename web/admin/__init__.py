@@ -1,13 +1,15 @@
 """The admin pages (``/admin/``): users and their role grants, organisations, the deciding body.
 
-Admins fire no transition; every change here goes through a use case of ``db.admin``.
+Admins fire no transition; every change here goes through a use case of
+``workflow.services.admin``; the pages read ``db.read.admin`` within the admin's scope.
 """
 
 from flask import Blueprint, abort, render_template
 from flask_login import login_required
 
-from db import admin
+from db.read import admin
 from web.context import actor, db_session
+from workflow.services.admin import manage_scope
 from workflow.states import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", static_folder="static")
@@ -24,15 +26,15 @@ def _admins_only():
 @bp.get("/")
 def index():
     """An overview: the users, the tree, and who decides admissions for each cell."""
-    session = db_session()
-    people = admin.users(session, actor())
-    tree = admin.organisation_tree(session, actor())
+    session, scope = db_session(), manage_scope(actor())
+    people = admin.users(session, scope)
+    tree = admin.organisation_tree(session, scope)
     return render_template(
         "admin/index.html",
         users=people,
         active=sum(u.active for u in people),
         tree=tree,
-        deciding=admin.deciding_bodies(session, actor()),
+        deciding=admin.deciding_bodies(session, scope),
     )
 
 

@@ -1,7 +1,8 @@
 """The admin pages' forms, their choices, and the words for the use cases' refusals.
 
 The forms check what a form can (present, long enough, one of the choices); the use cases in
-``db.admin`` decide the rest (scope, duplicates) and their refusals are shown on the field.
+``workflow.services.admin`` decide the rest (scope, duplicates) and their refusals are shown on
+the field.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
-from db import admin
 from web.labels import role_label
+from workflow import admin
 from workflow.states import OrgType, Role, UnitKind
 
 TYPE_NAMES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from db import admin
+from db.read import admin
 from web.admin import bp
 from web.admin.forms import (
     MASS_NAMES,
@@ -19,6 +19,9 @@ from web.admin.forms import (
 )
 from web.context import actor, db_session, runtime
 from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.policy import Purpose, Scope
+from workflow.services import admin as use_cases
+from workflow.services.admin import manage_scope
 from workflow.states import OrgType
 
 
@@ -28,7 +31,7 @@ def _names() -> dict:
 
 
 def _tree() -> list[admin.OrgRow]:
-    return admin.organisation_tree(db_session(), actor())
+    return admin.organisation_tree(db_session(), manage_scope(actor()))
 
 
 def _parents() -> list[tuple[int, str]]:
@@ -42,11 +45,11 @@ def _parents() -> list[tuple[int, str]]:
 
 @bp.get("/organisations")
 def organisations():
-    session = db_session()
-    deciding = {d.cell.id: d for d in admin.deciding_bodies(session, actor())}
+    session, scope = db_session(), manage_scope(actor())
+    deciding = {d.cell.id: d for d in admin.deciding_bodies(session, scope)}
     return render_template(
         "admin/organisations.html",
-        tree=admin.organisation_tree(session, actor()),
+        tree=admin.organisation_tree(session, scope),
         deciding=deciding,
     )
 
@@ -61,8 +64,8 @@ def new_organisation():
             form.type.data = OrgType.mass.value  # the only kind a cell holds
     if form.validate_on_submit():
         try:
-            org_id = admin.create_organisation(
-                runtime().sessions,
+            org_id = use_cases.create_organisation(
+                runtime().uow(),
                 actor(),
                 int(form.parent.data),
                 name=form.name.data,
@@ -84,10 +87,10 @@ def new_organisation():
 
 
 def _load(org_id: int) -> admin.OrgRow:
-    try:
-        return admin.organisation(db_session(), actor(), org_id)
-    except NotFound:
+    row = admin.organisation(db_session(), manage_scope(actor()), org_id)
+    if row is None:
         abort(404)
+    return row
 
 
 def _page(org_id: int, form: OrganisationForm | None = None, status: int = 200):
@@ -101,10 +104,13 @@ def _page(org_id: int, form: OrganisationForm | None = None, status: int = 200):
             has_doan=org.has_doan,
             committee_size=org.committee_size,
         )
+    # The cells of the organisation's subtree, or the cell a mass organisation is attached to
+    # (nothing else sits under a cell).
+    subtree = Scope(Purpose.manage, (org.path,))
     deciding = [
         d
-        for d in admin.deciding_bodies(db_session(), actor())
-        if d.cell.path.startswith(org.path) or org.path.startswith(d.cell.path)
+        for d in admin.deciding_bodies(db_session(), manage_scope(actor()))
+        if subtree.covers(d.cell.path) or d.cell.id == org.parent_id
     ]
     return render_template(
         "admin/organisation.html",
@@ -126,8 +132,8 @@ def edit_organisation(org_id: int):
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            admin.update_organisation(
-                runtime().sessions,
+            use_cases.update_organisation(
+                runtime().uow(),
                 actor(),
                 org_id,
                 name=form.name.data,
@@ -154,7 +160,7 @@ def set_deciding(org_id: int):
     if form.validate_on_submit():
         decides = form.decides.data == "1"
         try:
-            admin.set_deciding_body(runtime().sessions, actor(), org_id, decides)
+            use_cases.set_deciding_body(runtime().uow(), actor(), org_id, decides)
         except NotFound:
             abort(404)
         except NotAllowed:

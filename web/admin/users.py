@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from db import admin
+from db.read import admin
 from web.admin import bp
 from web.admin.forms import (
     ActiveForm,
@@ -19,16 +19,21 @@ from web.admin.forms import (
     refuse,
 )
 from web.context import actor, db_session, runtime
+from workflow import admin as rules
 from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.services import admin as use_cases
+from workflow.services.admin import manage_scope
 
 
 @bp.context_processor
 def _password_min() -> dict:
-    return {"password_min": admin.PASSWORD_MIN}
+    return {"password_min": rules.PASSWORD_MIN}
 
 
 def _member_choices(user_id: int | None = None) -> list[SelectChoice]:
-    return options([("", "—"), *admin.linkable_members(db_session(), actor(), user_id)])
+    return options(
+        [("", "—"), *admin.linkable_members(db_session(), manage_scope(actor()), user_id)]
+    )
 
 
 def _int(value: str | None) -> int | None:
@@ -39,13 +44,15 @@ def _scope_orgs() -> list[tuple[int, str]]:
     """The organisations of the admin's scope, indented as in the tree."""
     return [
         (row.id, "\u2003" * row.depth + row.name)
-        for row in admin.organisation_tree(db_session(), actor())
+        for row in admin.organisation_tree(db_session(), manage_scope(actor()))
     ]
 
 
 @bp.get("/users")
 def users():
-    return render_template("admin/users.html", users=admin.users(db_session(), actor()))
+    return render_template(
+        "admin/users.html", users=admin.users(db_session(), manage_scope(actor()))
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -55,8 +62,8 @@ def new_user():
     status = 200
     if form.validate_on_submit():
         try:
-            user_id = admin.create_user(
-                runtime().sessions,
+            user_id = use_cases.create_user(
+                runtime().uow(),
                 actor(),
                 username=form.username.data,
                 full_name=form.full_name.data,
@@ -82,10 +89,10 @@ def new_user():
 
 
 def _load(user_id: int) -> admin.UserRow:
-    try:
-        return admin.user(db_session(), actor(), user_id)
-    except NotFound:
+    row = admin.user(db_session(), manage_scope(actor()), user_id)
+    if row is None:
         abort(404)
+    return row
 
 
 def _user_page(user_id: int, status: int = 200, **forms):
@@ -146,8 +153,8 @@ def edit_user(user_id: int):
     form.member.choices = _member_choices(user_id)
     return _change(
         user_id,
-        lambda: admin.update_user(
-            runtime().sessions,
+        lambda: use_cases.update_user(
+            runtime().uow(),
             actor(),
             user_id,
             full_name=form.full_name.data,
@@ -165,7 +172,7 @@ def reset_password(user_id: int):
     form = PasswordForm()
     return _change(
         user_id,
-        lambda: admin.reset_password(runtime().sessions, actor(), user_id, form.password.data),
+        lambda: use_cases.reset_password(runtime().uow(), actor(), user_id, form.password.data),
         form,
         _("The password was changed."),
         "password",
@@ -178,7 +185,7 @@ def set_active(user_id: int):
     active = form.active.data == "1"
     return _change(
         user_id,
-        lambda: admin.set_user_active(runtime().sessions, actor(), user_id, active),
+        lambda: use_cases.set_user_active(runtime().uow(), actor(), user_id, active),
         form,
         _("The user may log in again.") if active else _("The user can no longer log in."),
         "active_form",
@@ -190,8 +197,8 @@ def add_grant(user_id: int):
     form = GrantForm().fill(_scope_orgs())
     return _change(
         user_id,
-        lambda: admin.grant_role(
-            runtime().sessions,
+        lambda: use_cases.grant_role(
+            runtime().uow(),
             actor(),
             user_id,
             form.role.data,
@@ -208,7 +215,7 @@ def remove_grant(user_id: int, grant_id: int):
     form = PlainForm()
     return _change(
         user_id,
-        lambda: admin.revoke_grant(runtime().sessions, actor(), user_id, grant_id),
+        lambda: use_cases.revoke_grant(runtime().uow(), actor(), user_id, grant_id),
         form,
         _("Role removed."),
         "plain",

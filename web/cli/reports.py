@@ -12,12 +12,13 @@ from typing import Any
 import click
 
 from db.actors import actor_by_username
-from db.enterprises import WithoutParty
-from db.reports import enterprises_without_party, load_target_settings, targets_report
+from db.read.enterprises import WithoutParty, without_party
+from db.read.reports import targets_report
 from web.cli.common import domain_errors, echo_json, runtime
 from workflow.errors import InvalidInput, NotFound
 from workflow.fields import parse_date
 from workflow.services import Clock
+from workflow.services.targets import report_scope
 from workflow.targets import Status, TargetReport
 
 
@@ -39,18 +40,15 @@ def targets_command(year: int | None, as_json: bool, username: str | None, today
     if not 1900 <= year <= 2200:
         raise InvalidInput("--year", "a year from 1900 to 2200")
     rt = runtime()
-    try:
-        settings = load_target_settings()
-    except ValueError as err:
-        raise click.ClickException(str(err)) from err
     with rt.sessions() as session:
-        actor = None
+        scope = None  # without --as: everything
         if username:
             actor = actor_by_username(session, username)
             if actor is None:
                 raise NotFound(f"no active user {username}")
-        result = targets_report(session, actor, year, day, settings)
-        spare = enterprises_without_party(session, actor)
+            scope = report_scope(actor)
+        result = targets_report(session, scope, year, day, rt.settings.targets)
+        spare = without_party(session, scope)
     if as_json:
         echo_json({**report_json(result), "enterprises_without_party": spare_json(spare)})
     else:

@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from db import enterprises as store
 from web.admin.forms import options
+from workflow import enterprises as rules
 
 SURVEY_NAMES = {
     "not_surveyed": _l("not surveyed"),
@@ -16,12 +16,12 @@ SURVEY_NAMES = {
     "plan_agreed": _l("plan agreed"),
 }
 MESSAGES = {
-    store.REQUIRED: _l("This field is required."),
-    store.TOO_LONG: _l("This is too long."),
-    store.TAX_CODE_FORM: _l("A tax code has 10 or 13 digits."),
-    store.TAX_CODE_TAKEN: _l("An enterprise with this tax code is already registered."),
-    store.WORKFORCE_RANGE: _l("Give a whole number from 0 to 1000000."),
-    store.UNKNOWN_CHOICE: _l("Not one of the choices."),
+    rules.REQUIRED: _l("This field is required."),
+    rules.TOO_LONG: _l("This is too long."),
+    rules.TAX_CODE_FORM: _l("A tax code has 10 or 13 digits."),
+    rules.TAX_CODE_TAKEN: _l("An enterprise with this tax code is already registered."),
+    rules.WORKFORCE_RANGE: _l("Give a whole number from 0 to 1000000."),
+    rules.UNKNOWN_CHOICE: _l("Not one of the choices."),
 }
 
 
@@ -42,7 +42,7 @@ class EnterpriseForm(FlaskForm):
         _l("Address or industrial zone"), validators=[Optional(), Length(max=300)]
     )
     workforce = IntegerField(
-        _l("Workforce"), validators=[InputRequired(), NumberRange(0, store.WORKFORCE_MAX)]
+        _l("Workforce"), validators=[InputRequired(), NumberRange(0, rules.WORKFORCE_MAX)]
     )
     committee_id = SelectField(_l("Committee keeping the survey"), coerce=int)
     cell_id = SelectField(_l("Party cell"), coerce=int)

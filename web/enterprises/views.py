@@ -6,10 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from db import enterprises as store
+from db.read import enterprises as store
 from web.context import actor, db_session, runtime
 from web.enterprises.forms import EnterpriseForm, refuse
+from workflow.enterprises import SURVEY_STATUSES
 from workflow.errors import InvalidInput, NotFound
+from workflow.policy import Purpose, scope
+from workflow.services import enterprises as use_cases
+from workflow.services.admin import manage_scope
+from workflow.services.enterprises import registry_scope
 from workflow.states import OrgType, Role
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
@@ -18,7 +23,7 @@ bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 @bp.before_request
 @login_required
 def _readers_only():
-    if not store.may_read(actor()):
+    if not scope(actor(), Purpose.enterprises):
         abort(403)
 
 
@@ -36,11 +41,11 @@ def index():
     """The enterprises in the reader's scope, filtered on a party cell and the survey."""
     cell = request.args.get("cell", "")
     status = request.args.get("status", "")
-    if cell not in ("", "yes", "no") or status not in ("", *store.SURVEY_STATUSES):
+    if cell not in ("", "yes", "no") or status not in ("", *SURVEY_STATUSES):
         abort(400)
     rows = store.enterprises(
         db_session(),
-        actor(),
+        registry_scope(actor()),
         has_cell={"yes": True, "no": False}.get(cell),
         status=status or None,
     )
@@ -49,16 +54,16 @@ def index():
         rows=rows,
         cell=cell,
         status=status,
-        statuses=store.SURVEY_STATUSES,
+        statuses=SURVEY_STATUSES,
         may_edit=_admin(),
     )
 
 
 def _form(**kw) -> EnterpriseForm:
-    session = db_session()
+    session, within = db_session(), manage_scope(actor(), "edit the enterprise registry")
     return EnterpriseForm(**kw).fill(
-        store.choices(session, actor(), OrgType.committee),
-        store.choices(session, actor(), OrgType.cell),
+        store.choices(session, within, OrgType.committee),
+        store.choices(session, within, OrgType.cell),
     )
 
 
@@ -68,7 +73,7 @@ def new():
     form = _form()
     if form.validate_on_submit():
         try:
-            store.create_enterprise(runtime().sessions, actor(), **form.values())
+            use_cases.create_enterprise(runtime().uow(), actor(), **form.values())
         except InvalidInput as err:
             refuse(form, err.field, err.message)
         else:
@@ -81,9 +86,8 @@ def new():
 @bp.route("/<int:enterprise_id>", methods=["GET", "POST"])
 def edit(enterprise_id: int):
     _require_admin()
-    try:
-        row = store.enterprise(db_session(), actor(), enterprise_id)
-    except NotFound:
+    row = store.enterprise(db_session(), registry_scope(actor()), enterprise_id)
+    if row is None:
         abort(404)
     if request.method == "GET":
         form = _form(
@@ -104,7 +108,7 @@ def edit(enterprise_id: int):
         form = _form()
     if form.validate_on_submit():
         try:
-            store.update_enterprise(runtime().sessions, actor(), enterprise_id, **form.values())
+            use_cases.update_enterprise(runtime().uow(), actor(), enterprise_id, **form.values())
         except NotFound:
             abort(404)
         except InvalidInput as err:

@@ -6,8 +6,8 @@ the scope of their grants.
 from flask import Blueprint, abort
 from flask_login import login_required
 
-from db.reports import may_read_report
 from web.context import actor
+from workflow.policy import Purpose, scope
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", static_folder="static")
 
@@ -16,7 +16,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports", static_folder="static
 @login_required
 def _readers_only():
     """Only the roles that read the targets come in (admins' edits check more)."""
-    if not may_read_report(actor()):
+    if not scope(actor(), Purpose.reports):
         abort(403)
 
 

@@ -1,7 +1,7 @@
 """``/reports/targets/edit``: admins create, change and remove targets within their scope.
 
-Every change goes through a use case of ``db.reports`` and is an administrative event in the
-history; refusals are shown on the field they concern.
+Every change goes through a use case of ``workflow.services.targets`` and is an administrative
+event in the history; refusals are shown on the field they concern.
 """
 
 from __future__ import annotations
@@ -14,13 +14,16 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from db import reports
+from db.read import reports
 from web.context import actor, db_session, runtime
 from web.reports import bp
 from web.reports.views import today
 from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.services import targets as use_cases
+from workflow.services.admin import manage_scope
 from workflow.states import Role
 from workflow.targets import ALL_UNITS, Metric, tree_order
+from workflow.targets import edits as rules
 
 METRIC_NAMES = {
     Metric.admissions: _l("Members admitted"),
@@ -34,13 +37,13 @@ UNIT_NAMES = {
     "other": _l("other cells"),
 }
 MESSAGES = {
-    reports.TARGET_EXISTS: _l("This organisation already has this target for the year."),
-    reports.WRONG_ORGANISATION: _l("This kind of organisation cannot hold this target."),
-    reports.BAD_VALUE: _l("Give a whole number from 0 to 9999."),
-    reports.BAD_PERCENT: _l("Give a percentage from 0 to 100, with at most two decimals."),
-    reports.BAD_YEAR: _l("Give a year from 2000 to 2100."),
-    reports.UNKNOWN_CHOICE: _l("Not one of the choices."),
-    reports.TOO_LONG: _l("This is too long."),
+    rules.TARGET_EXISTS: _l("This organisation already has this target for the year."),
+    rules.WRONG_ORGANISATION: _l("This kind of organisation cannot hold this target."),
+    rules.BAD_VALUE: _l("Give a whole number from 0 to 9999."),
+    rules.BAD_PERCENT: _l("Give a percentage from 0 to 100, with at most two decimals."),
+    rules.BAD_YEAR: _l("Give a year from 2000 to 2100."),
+    rules.UNKNOWN_CHOICE: _l("Not one of the choices."),
+    rules.TOO_LONG: _l("This is too long."),
 }
 
 
@@ -83,7 +86,7 @@ def _year() -> int:
 
 
 def _page(year: int, form: NewTargetForm | None = None, errors: dict | None = None, status=200):
-    holders = reports.target_holders(db_session(), actor())
+    holders = reports.target_holders(db_session(), manage_scope(actor()))
     if form is None:
         form = NewTargetForm(formdata=None, year=str(year))
     top = min((o.depth for o in holders), default=0)
@@ -91,7 +94,7 @@ def _page(year: int, form: NewTargetForm | None = None, errors: dict | None = No
         SelectChoice(str(o.id), "\u2003" * (o.depth - top) + o.name)
         for o in sorted(holders, key=tree_order)
     ]
-    rows = reports.editable_targets(db_session(), actor(), year)
+    rows = reports.editable_targets(db_session(), manage_scope(actor()), year)
     return render_template(
         "reports/edit.html",
         year=year,
@@ -120,13 +123,13 @@ def create_target():
     _admin_only()
     form = NewTargetForm()
     year = _year()
-    holders = reports.target_holders(db_session(), actor())
+    holders = reports.target_holders(db_session(), manage_scope(actor()))
     form.organisation.choices = [SelectChoice(str(o.id), o.name) for o in holders]
     if not form.validate_on_submit():
         return _page(year, form, status=422)
     try:
-        reports.create_target(
-            runtime().sessions,
+        use_cases.create_target(
+            runtime().uow(),
             actor(),
             organisation_id=int(form.organisation.data),
             year=year,
@@ -156,8 +159,8 @@ def update_target(target_id: int):
     if not form.validate_on_submit():
         return _page(year, errors={target_id: _("Give a value.")}, status=422)
     try:
-        reports.update_target(
-            runtime().sessions, actor(), target_id, value=form.value.data, note=form.note.data
+        use_cases.update_target(
+            runtime().uow(), actor(), target_id, value=form.value.data, note=form.note.data
         )
     except NotFound:
         abort(404)
@@ -173,7 +176,7 @@ def delete_target(target_id: int):
     if not DeleteForm().validate_on_submit():
         abort(400)
     try:
-        reports.delete_target(runtime().sessions, actor(), target_id)
+        use_cases.delete_target(runtime().uow(), actor(), target_id)
     except (NotFound, NotAllowed):
         abort(404)
     flash(_("Target removed."), "success")

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from db.reports import (
-    enterprises_without_party,
-    load_target_settings,
-    report_years,
-    targets_report,
-)
-from web.context import actor, db_session
+from db.read.enterprises import without_party
+from db.read.reports import report_years, targets_report
+from web.context import actor, db_session, runtime
 from web.reports import bp
 from web.reports.charts import Bar, Series, bars, lines
 from web.reports.export import csv_bytes, xlsx_bytes
 from workflow.services import Clock
+from workflow.services.targets import report_scope
 from workflow.states import OrgType, Role
 from workflow.targets import PIPELINE_STATES, Phase, Status, TargetReport
 
@@ -52,8 +48,8 @@ def _year(on: date) -> int:
 
 def _report() -> TargetReport:
     on = today()
-    settings = load_target_settings(Path(current_app.instance_path))
-    return targets_report(db_session(), actor(), _year(on), on, settings)
+    settings = runtime().settings.targets
+    return targets_report(db_session(), report_scope(actor()), _year(on), on, settings)
 
 
 def _short(name: str) -> str:
@@ -114,7 +110,8 @@ def _charts(r: TargetReport) -> dict:
 def targets():
     """Targets against results for the chosen year, within the reader's scope."""
     r = _report()
-    shown_years = report_years(db_session(), actor(), r.today)
+    scope = report_scope(actor())
+    shown_years = report_years(db_session(), scope, r.today)
     if r.year not in shown_years:
         shown_years = sorted({*shown_years, r.year})
     return render_template(
@@ -125,7 +122,7 @@ def targets():
         states=PIPELINE_STATES,
         may_edit=Role.admin in actor().roles(),
         stuck_shown=STUCK_SHOWN,
-        without_party=enterprises_without_party(db_session(), actor()),
+        without_party=without_party(db_session(), scope),
         **_charts(r),
     )
 

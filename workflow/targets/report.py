@@ -9,6 +9,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from workflow.policy import Purpose, Scope
 from workflow.states import OrgType, UnitKind
 from workflow.targets.names import ALL_UNITS, PIPELINE_STATES, RIPE_STATES, Metric, Phase, Status
 from workflow.targets.projection import (
@@ -119,10 +120,9 @@ class Introductions:
     def of(self, mass: OrgNode, year: int) -> int:
         """The accepted introductions of `mass` in `year`."""
         parent = self.tree.orgs.get(mass.parent_id) if mass.parent_id is not None else None
-        under = parent.path if parent is not None else mass.path
-        return sum(
-            n for path, n in self.by_name.get((year, mass.name), ()) if path.startswith(under)
-        )
+        # The party organisation it is attached to, as a scope: the one subtree rule.
+        area = Scope(Purpose.reports, (parent.path if parent is not None else mass.path,))
+        return sum(n for path, n in self.by_name.get((year, mass.name), ()) if area.covers(path))
 
 
 def build_report(

@@ -25,9 +25,6 @@ class OrgNode:
     def depth(self) -> int:
         return self.path.strip("/").count("/")
 
-    def covers(self, path: str) -> bool:
-        return path.startswith(self.path)
-
 
 @dataclass(frozen=True)
 class Target:

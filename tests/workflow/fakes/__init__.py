@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from tests.workflow.fakes.admin import FakeEnterprises, FakeOrganisations, FakeTargets, FakeUsers
 from tests.workflow.fakes.cases import *  # noqa: F403 (the fake district's names)
 from tests.workflow.fakes.cases import FakeCase, FakeCases
 from tests.workflow.fakes.classes import FakeClasses
@@ -54,6 +55,10 @@ class FakeUnitOfWork:
         self.history = FakeHistory()
         self.documents = FakeDocuments()
         self.proposals = FakeProposals()
+        self.organisations = FakeOrganisations()
+        self.users = FakeUsers(self.organisations)
+        self.targets = FakeTargets()
+        self.enterprises = FakeEnterprises()
         self.imports = FakeImports(self.cases)
         self.classes = FakeClasses(self.cases)
         self.committed = False

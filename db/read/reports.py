@@ -1,0 +1,194 @@
+"""The targets report's reads, and the admins' list of targets to edit.
+
+The reads are a handful of GROUP BY aggregates (admissions per cell and year, open cases per cell
+and state, introductions per cell, source and year) plus the open cases with the day they entered
+their state; ``workflow.targets.build_report`` does the rest in memory. No ORM object is loaded:
+every query runs on the session's connection and is unpacked as tuples.
+
+Each read takes the reader's scope (``workflow.services.targets.report_scope``, or the admin's
+``manage_scope`` for the edits); ``None`` (the command line without ``--as``) reads everything.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, and_, extract, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Case, Decision, Event, Organisation, Person
+from db.models import Target as TargetRow
+from db.read.proposals import accepted_by_cell_and_year, proposal_case_ids
+from db.read.scope import scope_clause
+from db.repositories.targets import COLUMNS, target_of
+from workflow import targets as t
+from workflow.dates import LOCAL_ZONE
+from workflow.policy import Scope
+from workflow.states import Source
+from workflow.targets.edits import HOLDER_TYPES
+
+
+def _in(scope: Scope | None):
+    return scope_clause(scope, Organisation.path)
+
+
+def organisations(session: Session, scope: Scope | None) -> list[t.OrgNode]:
+    """The organisations in scope, as plain nodes."""
+    rows = session.connection().execute(
+        select(
+            Organisation.id,
+            Organisation.parent_id,
+            Organisation.name,
+            Organisation.type,
+            Organisation.unit_kind,
+            Organisation.path,
+            Organisation.mass_kind,
+        )
+        .where(_in(scope))
+        .order_by(Organisation.path)
+    )
+    return [t.OrgNode(*row) for row in rows]
+
+
+def _cells_in_scope(query: Select, scope: Scope | None) -> Select:
+    """Restrict a query over cases to the cells in scope (no join when everything is)."""
+    if scope is None:
+        return query
+    return query.join(Organisation, Organisation.id == Case.cell_id).where(_in(scope))
+
+
+def admission_counts(session: Session, scope: Scope | None) -> list[t.CellYearCount]:
+    """Admission decisions per cell and year of signature."""
+    year = extract("year", Decision.signed_on)
+    query = (
+        select(Case.cell_id, year, func.count(func.distinct(Decision.case_id)))
+        .select_from(Decision)
+        .join(Case, Case.id == Decision.case_id)
+        .where(Decision.kind == "admission")
+    )
+    query = _cells_in_scope(query, scope).group_by(Case.cell_id, year)
+    return [t.CellYearCount(c, int(y), n) for c, y, n in session.connection().execute(query).all()]
+
+
+def pipeline_counts(session: Session, scope: Scope | None) -> list[t.CellStateCount]:
+    """Open cases per cell and state, now."""
+    query = select(Case.cell_id, Case.state, func.count()).where(Case.state.in_(t.PIPELINE_STATES))
+    query = _cells_in_scope(query, scope).group_by(Case.cell_id, Case.state)
+    return [t.CellStateCount(*row) for row in session.connection().execute(query).all()]
+
+
+def introduction_counts(session: Session, scope: Scope | None) -> list[t.IntroducedCount]:
+    """Accepted introductions per cell, organisation and year: the accepted proposals (named by
+    their organisation, in the year of the decision), and the cases opened without a proposal
+    whose recorded source is a mass organisation (in the year they were opened)."""
+    year = extract("year", Case.opened_on)
+    query = select(Case.cell_id, Case.source_detail, year, func.count()).where(
+        Case.source == Source.mass_organisation,
+        Case.source_detail.is_not(None),
+        Case.id.not_in(proposal_case_ids()),
+    )
+    query = _cells_in_scope(query, scope).group_by(Case.cell_id, Case.source_detail, year)
+    return [
+        t.IntroducedCount(c, d, int(y), n)
+        for c, d, y, n in session.connection().execute(query).all()
+    ] + [t.IntroducedCount(*row) for row in accepted_by_cell_and_year(session, _in(scope))]
+
+
+def open_cases(session: Session, scope: Scope | None) -> list[t.OpenCase]:
+    """Every open case with the day it last entered its current state (by its events)."""
+    entered = (
+        select(Event.case_id, func.max(Event.at).label("at"))
+        .join(Case, and_(Case.id == Event.case_id, Case.state == Event.to_state))
+        .where(
+            Case.state.in_(t.PIPELINE_STATES),
+            or_(Event.from_state.is_(None), Event.from_state != Event.to_state),
+        )
+        .group_by(Event.case_id)
+    )
+    entered = _cells_in_scope(entered, scope).subquery()
+    query = (
+        select(Case.id, Person.full_name, Case.cell_id, Case.state, entered.c.at, Case.opened_on)
+        .join(Person, Person.id == Case.person_id)
+        .outerjoin(entered, entered.c.case_id == Case.id)
+        .where(Case.state.in_(t.PIPELINE_STATES))
+    )
+    query = _cells_in_scope(query, scope)
+    return [
+        t.OpenCase(case_id, name, cell_id, state, _local_day(at) if at else opened)
+        for case_id, name, cell_id, state, at, opened in session.connection().execute(query).all()
+    ]
+
+
+#: The local zone's offset from UTC in minutes (Vietnam: +7:00 since 1975, no summer time).
+_OFFSET_MINUTES = int(LOCAL_ZONE.utcoffset(datetime(2000, 1, 1)).total_seconds()) // 60
+
+
+def _local_day(stamp: str) -> date:
+    """The local date of an event's stamp (``YYYY-MM-DDTHH:MM:SS.ffffffZ``, UTC), from the text:
+    this runs once per open case."""
+    minutes = int(stamp[11:13]) * 60 + int(stamp[14:16]) + _OFFSET_MINUTES
+    return date.fromisoformat(stamp[:10]) + timedelta(days=minutes // 1440)
+
+
+def target_rows(
+    session: Session, scope: Scope | None, years: tuple[int, int] | None = None
+) -> list[t.Target]:
+    """The targets of the organisations in scope, within `years` (first, last) if given."""
+    query = (
+        select(*COLUMNS)
+        .join(Organisation, Organisation.id == TargetRow.organisation_id)
+        .where(_in(scope))
+        .order_by(Organisation.path, TargetRow.year, TargetRow.metric)
+    )
+    if years is not None:
+        query = query.where(TargetRow.year.between(*years))
+    return [target_of(row) for row in session.connection().execute(query)]
+
+
+def targets_report(
+    session: Session,
+    scope: Scope | None,
+    year: int,
+    today: date,
+    settings: t.TargetSettings = t.DEFAULT_TARGET_SETTINGS,
+) -> t.TargetReport:
+    """The report of `year` on `today`, over `scope` (everything for ``None``)."""
+    first = min(settings.first_year, year)
+    return t.build_report(
+        year,
+        today,
+        organisations(session, scope),
+        target_rows(session, scope, (first, year)),
+        admission_counts(session, scope),
+        pipeline_counts(session, scope),
+        introduction_counts(session, scope),
+        open_cases(session, scope),
+        settings,
+    )
+
+
+def report_years(session: Session, scope: Scope | None, today: date) -> list[int]:
+    """The years a reader may pick: from the first with a target or an admission to this one."""
+    first_target = session.scalar(
+        select(func.min(TargetRow.year))
+        .join(Organisation, Organisation.id == TargetRow.organisation_id)
+        .where(_in(scope))
+    )
+    first_decision = session.scalar(
+        select(func.min(extract("year", Decision.signed_on))).where(Decision.kind == "admission")
+    )
+    first = min(y for y in (first_target, first_decision, today.year) if y is not None)
+    return list(range(int(first), today.year + 1))
+
+
+def editable_targets(session: Session, scope: Scope, year: int) -> list[tuple[t.Target, str, str]]:
+    """The targets of `year` in the admin's scope, with their organisation's name and type."""
+    orgs = {o.id: o for o in organisations(session, scope)}
+    rows = target_rows(session, scope, (year, year))
+    rows.sort(key=lambda row: (t.tree_order(orgs[row.organisation_id]), row.metric))
+    return [(row, orgs[row.organisation_id].name, orgs[row.organisation_id].type) for row in rows]
+
+
+def target_holders(session: Session, scope: Scope) -> list[t.OrgNode]:
+    """The organisations in the admin's scope that may hold a target."""
+    return [o for o in organisations(session, scope) if o.type in HOLDER_TYPES]
