@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from workflow.worklist import DEFAULT_WITHIN, DueItem
 from workflow.states import Role
+from workflow.worklist import DEFAULT_WITHIN, DueItem
 
 #: The roles that get a digest, in the order their cases are gathered.
 REMINDED_ROLES = (Role.secretary, Role.committee, Role.mentor)

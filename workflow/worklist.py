@@ -33,8 +33,7 @@ WORKING_ROLES = (Role.mentor, Role.secretary, Role.committee)
 #: The states each role's list reads; ``next_step`` then says which of those cases wait on it.
 ROLE_STATES: dict[Role, frozenset[State]] = {
     Role.mentor: OPEN_STATES,
-    Role.secretary: frozenset({State.identified, State.trained, State.returned})
-    | PROBATION_STATES,
+    Role.secretary: frozenset({State.identified, State.trained, State.returned}) | PROBATION_STATES,
     Role.committee: frozenset({State.dossier_submitted}) | PROBATION_STATES,
 }
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, true
+from sqlalchemy.orm import aliased
 
+from db.models import Organisation
 from workflow.policy import Scope
 
 
@@ -32,4 +34,26 @@ def scope_clause(
         clauses.append(
             and_(mentor_column == scope.member_id, under(path_column, scope.mentor_paths))
         )
+    return or_(*clauses) if clauses else false()
+
+
+def deciding_clause(scope: Scope, cell_path: ColumnElement[str]) -> ColumnElement[bool]:
+    """Cases whose deciding body lies in `scope` (``Purpose.decide``), given their cell's path.
+
+    Mirrors ``workflow.policy.acting_role`` for decision triggers. The deciding body is the cell's
+    nearest ancestor (itself included) that decides admissions, else the root of its tree. That
+    body lies under a scope path exactly when some deciding ancestor of the cell does (ancestors
+    form one chain), or, with no deciding ancestor at all, when the path is a root.
+    """
+    deciding = aliased(Organisation)
+    ancestor = cell_path.startswith(deciding.path)
+    clauses = []
+    for path in scope.paths:
+        in_scope = exists().where(
+            deciding.decides_admissions.is_(True), under(deciding.path, (path,)), ancestor
+        )
+        if path.count("/") == 2:  # a root, such as "/1/"
+            none = ~exists().where(deciding.decides_admissions.is_(True), ancestor)
+            in_scope = or_(in_scope, none)
+        clauses.append(and_(under(cell_path, (path,)), in_scope))
     return or_(*clauses) if clauses else false()

@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, Event, Member, Organisation, Person, User, Vote
-from db.read.scope import scope_clause, under
+from db.read.scope import deciding_clause, scope_clause
 from workflow.dates import add_months
 from workflow.facts import Actor
 from workflow.policy import Purpose, Scope, scope
@@ -26,7 +26,6 @@ from workflow.worklist import ROLE_STATES, ceremony_cutoff, role_scope
 
 _MentorPerson = aliased(Person)
 _Submitter = aliased(User)
-_Deciding = aliased(Organisation)
 #: Slack for the month arithmetic of the pre-filters (the exact test runs in Python).
 _SLACK = timedelta(days=3)
 
@@ -105,36 +104,10 @@ def case_rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
 # --- scopes -------------------------------------------------------------------------------------
 
 
-def deciding_clause(decide: Scope) -> ColumnElement[bool]:
-    """Cases whose deciding body lies within the committee scope `decide`.
-
-    Mirrors ``workflow.policy.acting_role`` for decision triggers. The deciding body is the cell's
-    nearest ancestor (itself included) that decides admissions, else the root of its tree
-    (``db.cases.SqlCases._context``). That body lies under a scope path exactly when some deciding
-    ancestor of the cell does (ancestors form one chain), or, with no deciding ancestor at all,
-    when the path is a root. The query must join ``Organisation`` as the case's cell.
-    """
-    clauses = []
-    for path in decide.paths:
-        deciding_in_scope = exists().where(
-            _Deciding.decides_admissions.is_(True),
-            under(_Deciding.path, (path,)),
-            Organisation.path.startswith(_Deciding.path),
-        )
-        if path.count("/") == 2:  # a root, such as "/1/"
-            no_deciding_body = ~exists().where(
-                _Deciding.decides_admissions.is_(True),
-                Organisation.path.startswith(_Deciding.path),
-            )
-            deciding_in_scope = or_(deciding_in_scope, no_deciding_body)
-        clauses.append(and_(under(Organisation.path, (path,)), deciding_in_scope))
-    return or_(*clauses) if clauses else false()
-
-
 def role_clause(role: str, where: Scope) -> ColumnElement[bool]:
     """The cases on which the scope `where` (``workflow.worklist.role_scope``) acts in `role`."""
     if role == Role.committee:
-        return deciding_clause(where)
+        return deciding_clause(where, Organisation.path)
     if role == Role.mentor:
         return scope_clause(where, Organisation.path, Case.mentor_id)
     return scope_clause(where, Organisation.path)

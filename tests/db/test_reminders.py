@@ -7,40 +7,38 @@ Sending them (SMTP, the command): tests/web/test_remind.py.
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from db.deadlines import cells_in_scope, deadline_rows, horizon, overview, readable
-from db.worklist import OPEN_STATES, case_rows
 from sqlalchemy import update
 
 from db.models import Case, Person, User, Vote
+from db.read.worklist import (
+    case_rows,
+    cells_in_scope,
+    deadline_rows,
+    readable,
+    readable_deadline_rows,
+)
 from db.reminders import (
-    REMINDER_ENV,
-    SMTP_KEYS,
     ConfigError,
     ReminderSettings,
     SmtpSettings,
-    gather_digests,
+    SqlReminderSource,
     load_reminder_settings,
     load_smtp_settings,
-    send_digests,
 )
 from tests.factories import District
-from web.cli import cli
 from workflow.deadlines import WorkingCalendar
-from workflow.reminders import due_items
+from workflow.facts import Actor
+from workflow.services.reminders import gather_digests
+from workflow.states import OPEN_STATES
+from workflow.worklist import DueItem, due_items, horizon
 
 CAL = WorkingCalendar()
 TODAY = date(2026, 2, 11)
-#: The variables that override the settings: cleared for the command's tests.
-SETTINGS_ENV = [f"HOSO_SMTP_{key.upper()}" for key in SMTP_KEYS] + list(REMINDER_ENV.values())
 
 
 # --- the hand-made district ---------------------------------------------------------------------
@@ -242,9 +240,7 @@ def test_the_sql_prefilter_never_drops_a_deadline(fixture, today, within):
         rules = rt.settings.rules
         kept = deadline_rows(session, readable(com), horizon(CAL, today, within), rules)
     assert len(kept) <= len(every)
-    assert due_items(kept, CAL, rules, today, within) == due_items(
-        every, CAL, rules, today, within
-    )
+    assert due_items(kept, CAL, rules, today, within) == due_items(every, CAL, rules, today, within)
 
 
 # --- the digests --------------------------------------------------------------------------------
@@ -356,5 +352,3 @@ def test_bad_smtp_settings_are_named(tmp_path, toml, env, message):
     with pytest.raises(ConfigError) as err:
         load_smtp_settings(tmp_path, env)
     assert message in str(err.value)
-
-

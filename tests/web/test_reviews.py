@@ -13,8 +13,8 @@ from werkzeug.security import generate_password_hash
 
 from db.actors import actor_by_username
 from db.models import Case, Event, Person, RoleGrant, User, Vote
-from db.organisations import add_organisation
 from db.read.worklist import dossiers_to_decide
+from db.repositories.organisations import add_organisation
 from tests.factories import District
 from tests.web.test_work import make_app, signed_in, submit_on
 from workflow import policy
@@ -357,9 +357,10 @@ def test_the_queue_names_the_submitter_by_full_name(app, district):
 def test_the_queue_states_the_configured_decision_deadline(app, district):
     district.to_submitted(full_name="Lê Thị Mai")
     settings = district.runtime.settings
-    district.runtime.settings = dataclasses.replace(
-        settings, deadlines={**settings.deadlines, "decision": 45}
+    rules = dataclasses.replace(
+        settings.rules, deadlines={**settings.rules.deadlines, "decision": 45}
     )
+    district.runtime.settings = dataclasses.replace(settings, rules=rules)
     try:
         html = unescape(signed_in(app, "com").get("/reviews/").get_data(as_text=True))
     finally:

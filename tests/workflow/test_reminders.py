@@ -86,9 +86,7 @@ class FakeSource:
 
 def person(user_id: int, username: str, *grants: tuple[str, str], member: int | None = None):
     recipient = Recipient(user_id, username, "", f"{username}@example.org")
-    actor = Actor(
-        user_id, username, tuple(Grant(role, 0, path) for role, path in grants), member
-    )
+    actor = Actor(user_id, username, tuple(Grant(role, 0, path) for role, path in grants), member)
     return recipient, actor
 
 

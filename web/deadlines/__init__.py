@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.deadlines import cells_in_scope, overview
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
+from db.read.worklist import cells_in_scope, readable_deadline_rows
 from web.context import actor, db_session, runtime
-from web.work import items
-from workflow.reminders import DEFAULT_WITHIN, DueItem
+from web.work import steps
 from workflow.states import Role
+from workflow.worklist import DEFAULT_WITHIN, DueItem, due_items, horizon, working_calendar
 
 bp = Blueprint("deadlines", __name__, url_prefix="/deadlines", static_folder="static")
 
@@ -82,15 +82,11 @@ def index():
     session = db_session()
     within, understood = _within(request.args.get("within"))
     descending = request.args.get("sort") == "-due"
-    on = items.today()
-    found = overview(
-        session,
-        who,
-        items.working_calendar(runtime().settings.rules),
-        runtime().settings.rules,
-        on,
-        within,
-    )
+    on = steps.today()
+    rules = runtime().settings.rules
+    calendar = working_calendar(rules)
+    rows = readable_deadline_rows(session, who, horizon(calendar, on, within), rules)
+    found = due_items(rows, calendar, rules, on, within)
     cells = dict(cells_in_scope(session, who))
     counts = cell_counts(found, cells)
     cell = _cell(request.args.get("cell"), cells)

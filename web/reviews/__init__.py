@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from db.worklist import dossiers_to_decide
 from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from db.read.worklist import dossiers_to_decide
 from web.context import actor, db_session, runtime
 from web.reviews.batch import ACTION_LABELS, decide, read_decisions
-from web.work import items
+from web.work import steps
 from workflow.states import Role
+from workflow.worklist import work_items
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
@@ -35,11 +36,9 @@ def _committee_only():
 def _queue(values: Mapping[str, str] | None = None, error: str | None = None, status: int = 200):
     """The queue page, with what was typed when a submission is shown again."""
     who = actor()
-    settings = runtime().settings.rules
-    on = items.today()
-    made = items.work_items(
-        dossiers_to_decide(db_session(), who), items.committee_step, settings, on
-    )
+    rules = runtime().settings.rules
+    on = steps.today()
+    made = work_items(dossiers_to_decide(db_session(), who), Role.committee, rules, on)
     # Oldest first: in the order of the chi bộ votes.
     queue = sorted(made, key=lambda i: (i.case.cell_vote_date or date.max, i.case.id))
     page = render_template(
