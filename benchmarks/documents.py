@@ -43,7 +43,7 @@ from db.read.dossier import dossier_data
 from db.read.packets import plan_packet
 from db.runtime import Runtime
 from db.session import session_factory
-from workflow.settings import DEFAULT_SETTINGS
+from workflow.settings import DEFAULT_SETTINGS, Settings
 
 NAME = "documents"
 TITLE = "Forms as PDFs: one form vs. bare WeasyPrint, packet vs. one by one, cached vs. fresh"
@@ -245,7 +245,7 @@ def _download(
 
         def direct() -> bytes:
             with runtime.sessions() as session:
-                plan = plan_packet(session, case_id, runtime.settings, date.today())
+                plan = plan_packet(session, case_id, runtime.settings.rules, date.today())
             content, cached = packet_pdf(plan, cache)
             assert cached
             return content
@@ -253,7 +253,7 @@ def _download(
         t = _turns({"fresh": fresh}, repeats)
         get()  # fills the cache
         with runtime.sessions() as session:
-            direct_plan = plan_packet(session, case_id, runtime.settings, date.today())
+            direct_plan = plan_packet(session, case_id, runtime.settings.rules, date.today())
         packet_pdf(direct_plan, cache)  # and the direct call's entry (no verification URLs)
         t |= _turns({"cached": get, "direct": direct}, cached_repeats)
     finally:
@@ -305,7 +305,7 @@ def _official_case(runtime: Runtime) -> tuple[int, str]:
 def run(quick: bool = False, profile: bool = False) -> dict[str, Any]:
     size = sizes(quick)
     with s.fresh_database("sqlite", "documents") as engine:
-        runtime = Runtime(engine, session_factory(engine), DEFAULT_SETTINGS)
+        runtime = Runtime(engine, session_factory(engine), Settings())
         _result, seconds = s.timed(lambda: load_demo(runtime))
         case_id, secretary = _official_case(runtime)
         with runtime.sessions() as session:

@@ -20,10 +20,10 @@ from db.demo.rows import Ids
 from db.demo.steps import CaseStory, Step
 from db.demo.story import Story
 from db.runtime import Runtime
+from workflow.clock import Clock
 from workflow.dates import LOCAL_ZONE
 from workflow.errors import DomainError
 from workflow.facts import Actor
-from workflow.services import Clock
 
 
 class Timeline:

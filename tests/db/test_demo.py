@@ -21,7 +21,7 @@ from db.repositories.cases import SqlCases
 from db.runtime import Runtime
 from db.session import make_engine, session_factory
 from workflow import services
-from workflow.services import Clock
+from workflow.clock import Clock
 from workflow.settings import Settings
 from workflow.states import FINAL_STATES, State
 

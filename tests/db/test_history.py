@@ -18,9 +18,9 @@ from db.read.history import verify
 from db.repositories.history import SqlHistory
 from tests.factories import TODAY
 from web.cli import cli
+from workflow.clock import Clock
 from workflow.errors import RuleViolation
 from workflow.history import CANONICAL_COLUMNS, GENESIS, chain_digest
-from workflow.services import Clock
 
 ALL_COLUMNS = ("id", *CANONICAL_COLUMNS[1:], "prev_digest", "digest")
 

@@ -18,8 +18,8 @@ from db.read import reports
 from db.read.history import verify
 from db.repositories.organisations import add_organisation
 from tests.factories import NOW
+from workflow.clock import Clock
 from workflow.errors import Conflict, InvalidTransition, NotFound, RuleViolation
-from workflow.services import Clock
 from workflow.services import proposals as s
 from workflow.states import Source
 
