@@ -18,14 +18,11 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from workflow.ports.mail import Mail
-
-if TYPE_CHECKING:
-    from db.reminders import SmtpSettings
+from workflow.settings import SmtpSettings
 
 TEMPLATES = Path(__file__).parent / "templates" / "mail"
 

@@ -118,7 +118,7 @@ class ReminderSettings:
     """What the digest says: the web address its links start with, and its look-ahead in days."""
 
     base_url: str | None = None
-    within: int = 14
+    within: int = 10
 
     def __post_init__(self) -> None:
         if self.within < 0:
@@ -189,11 +189,11 @@ def settings_from(
         if not isinstance(data.get(name, {}), Mapping):
             raise SettingsError(f"{where}: [{name}] must be a table")
     tables = {name: dict(data.get(name) or {}) for name in TABLES}
-    from_env: dict[str, set[str]] = {"smtp": set(), "reminders": set()}
+    from_env: dict[str, dict[str, str]] = {"smtp": {}, "reminders": {}}
     for (table, key), variable in ENVIRONMENT.items():
         if environ and environ.get(variable):
             tables[table][key] = environ[variable]
-            from_env[table].add("sender" if key == "from" else key)
+            from_env[table]["sender" if key == "from" else key] = variable
     smtp = tables["smtp"]
     if "from" in smtp:
         smtp["sender"] = smtp.pop("from")
@@ -211,9 +211,9 @@ def settings_from(
             tables["reminders"],
             "reminders",
             where,
-            frozenset(from_env["reminders"]),
+            from_env["reminders"],
         ),
-        smtp=section(SmtpSettings, smtp, "smtp", where, frozenset(from_env["smtp"])),
+        smtp=section(SmtpSettings, smtp, "smtp", where, from_env["smtp"]),
     )
 
 

@@ -106,12 +106,12 @@ def section(
     values: Mapping[str, Any],
     name: str,
     where: str = "hoso.toml",
-    from_text: frozenset[str] = frozenset(),
+    from_text: Mapping[str, str] | None = None,
 ) -> T:
     """An instance of `cls` from the table `[name]`: defaults, overridden by `values`.
 
-    Keys in `from_text` came from environment variables (text to convert). A dict-valued setting
-    is merged over its default, key by key.
+    Keys in `from_text` came from the environment variables it names (text to convert). A
+    dict-valued setting is merged over its default, key by key.
     """
     if not isinstance(values, Mapping):
         raise SettingsError(f"{where}: [{name}] must be a table")
@@ -123,14 +123,18 @@ def section(
             f"{where}: [{name}] has no setting {', '.join(map(repr, unknown))} "
             f"(known: {', '.join(sorted(known))})"
         )
+    from_text = from_text or {}
     base = cls()
     changes: dict[str, Any] = {}
     for key, value in values.items():
         try:
             converted = convert(hints[key], value, key in from_text)
         except TypeError:
+            origin = (
+                f"{from_text[key]} (for [{name}] {key})" if key in from_text else f"[{name}] {key}"
+            )
             raise SettingsError(
-                f"{where}: [{name}] {key} must be {_name(hints[key])}, not {value!r}"
+                f"{where}: {origin} must be {_name(hints[key])}, not {value!r}"
             ) from None
         default = getattr(base, key)
         if isinstance(default, Mapping) and isinstance(converted, Mapping):

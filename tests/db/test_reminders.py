@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -23,12 +22,7 @@ from db.read.worklist import (
     readable_deadline_rows,
 )
 from db.reminders import (
-    ConfigError,
-    ReminderSettings,
-    SmtpSettings,
     SqlReminderSource,
-    load_reminder_settings,
-    load_smtp_settings,
 )
 from tests.factories import District
 from workflow.deadlines import WorkingCalendar
@@ -291,64 +285,3 @@ def test_an_inactive_user_gets_nothing(fixture):
 
 
 # --- configuration ------------------------------------------------------------------------------
-
-
-def write_toml(folder: Path, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "hoso.toml").write_text(text, encoding="utf-8")
-    return folder
-
-
-def test_no_host_means_no_smtp(tmp_path):
-    assert load_smtp_settings(tmp_path, {}) is None
-    write_toml(tmp_path, "[rules]\nversion = 'x'\n")
-    assert load_smtp_settings(tmp_path, {}) is None
-
-
-def test_smtp_settings_from_the_file_and_the_environment(tmp_path):
-    write_toml(
-        tmp_path,
-        '[smtp]\nhost = "mail.example.vn"\nfrom = "hồ sơ <hoso@example.vn>"\nstarttls = true\n'
-        'username = "hoso"\npassword = "s3cret"\n\n[reminders]\nbase_url = "https://x.vn"\n',
-    )
-    smtp = load_smtp_settings(tmp_path, {})
-    assert smtp == SmtpSettings(
-        host="mail.example.vn", port=587, sender="hồ sơ <hoso@example.vn>", username="hoso",
-        password="s3cret", starttls=True, ssl=False, timeout=10.0,
-    )  # fmt: skip
-    env = {
-        "HOSO_SMTP_HOST": "relay.local",
-        "HOSO_SMTP_PORT": "2525",
-        "HOSO_SMTP_STARTTLS": "0",
-        "HOSO_SMTP_PASSWORD": "other",
-        "HOSO_SMTP_TIMEOUT": "2.5",
-    }
-    smtp = load_smtp_settings(tmp_path, env)
-    assert (smtp.host, smtp.port, smtp.starttls, smtp.password, smtp.timeout) == (
-        "relay.local", 2525, False, "other", 2.5,
-    )  # fmt: skip
-    assert (
-        load_smtp_settings(tmp_path, {"HOSO_SMTP_SSL": "yes", "HOSO_SMTP_STARTTLS": "no"}).port
-        == 465
-    )
-    assert load_reminder_settings(tmp_path, {}) == ReminderSettings("https://x.vn", 10)
-    assert load_reminder_settings(tmp_path, {"HOSO_REMIND_WITHIN": "5"}).within == 5
-
-
-@pytest.mark.parametrize(
-    ("toml", "env", "message"),
-    [
-        ('[smtp]\nhost = "h"\n', {}, "the sender is missing"),
-        ('[smtp]\nhost = "h"\nfrom = "a@b"\nhots = 1\n', {}, "unknown [smtp] settings: hots"),
-        ('[smtp]\nhost = "h"\nfrom = "a@b"\nssl = true\nstarttls = true\n', {}, "not both"),
-        ('[smtp]\nhost = "h"\nfrom = "a@b"\n', {"HOSO_SMTP_PORT": "x"}, "HOSO_SMTP_PORT: expected"),
-        ('[smtp]\nhost = "h"\nfrom = "a@b"\nport = 70000\n', {}, "no such port"),
-        ('[smtp]\nhost = "h"\nfrom = "a@b"\nssl = "maybe"\n', {}, "[smtp] ssl: expected true"),
-        ("[smtp\n", {}, "hoso.toml"),
-    ],
-)  # fmt: skip
-def test_bad_smtp_settings_are_named(tmp_path, toml, env, message):
-    write_toml(tmp_path, toml)
-    with pytest.raises(ConfigError) as err:
-        load_smtp_settings(tmp_path, env)
-    assert message in str(err.value)

@@ -9,23 +9,31 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from db.reminders import REMINDER_ENV, SMTP_KEYS, SmtpSettings
-from tests.db.test_reminders import Fixture, build, digests_by_user, write_toml
+from tests.db.test_reminders import Fixture, build, digests_by_user
 from web.cli import cli
 from web.mail import SmtpSender
 from workflow.services.reminders import send_reminders
+from workflow.settings import ENVIRONMENT, SmtpSettings
 
 #: The variables that override the settings: cleared for the command's tests.
-SETTINGS_ENV = [f"HOSO_SMTP_{key.upper()}" for key in SMTP_KEYS] + list(REMINDER_ENV.values())
+SETTINGS_ENV = list(ENVIRONMENT.values())
 
 
 @pytest.fixture
 def fixture(district) -> Fixture:
     return build(district)
+
+
+def write_toml(folder: Path, text: str) -> Path:
+    """The instance's hoso.toml with `text`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hoso.toml").write_text(text, encoding="utf-8")
+    return folder
 
 
 def send_digests(digests, smtp: SmtpSettings):

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from workflow.settings import Settings, SettingsError, load_settings, settings_from
+from workflow.settings import (
+    ReminderSettings,
+    Settings,
+    SettingsError,
+    SmtpSettings,
+    load_settings,
+    settings_from,
+)
 
 #: Every table as the docs show it (docs/rules.md, classes.md, targets.md, deadlines.md).
 DOCUMENTED = """
@@ -161,3 +168,58 @@ def test_every_test_instance_file_of_the_suite_still_loads(tmp_path: Path) -> No
         "[reminders]\nbase_url = ''\n",
     ):
         load_settings(write(tmp_path, text))
+
+
+# --- mail: [smtp] and [reminders] with their environment variables ------------------------------
+
+
+def test_no_host_means_no_mail(tmp_path: Path) -> None:
+    assert not load_settings(tmp_path / "none.toml", {}).mail_enabled
+    assert not load_settings(write(tmp_path, "[rules]\nversion = 'x'\n"), {}).mail_enabled
+
+
+def test_smtp_settings_from_the_file_and_the_environment(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[smtp]\nhost = "mail.example.vn"\nfrom = "hồ sơ <hoso@example.vn>"\nstarttls = true\n'
+        'username = "hoso"\npassword = "s3cret"\n\n[reminders]\nbase_url = "https://x.vn"\n',
+    )
+    smtp = load_settings(path, {}).smtp
+    assert smtp == SmtpSettings(
+        host="mail.example.vn", port=587, sender="hồ sơ <hoso@example.vn>", username="hoso",
+        password="s3cret", starttls=True, ssl=False, timeout=10.0,
+    )  # fmt: skip
+    env = {
+        "HOSO_SMTP_HOST": "relay.local",
+        "HOSO_SMTP_PORT": "2525",
+        "HOSO_SMTP_STARTTLS": "0",
+        "HOSO_SMTP_PASSWORD": "other",
+        "HOSO_SMTP_TIMEOUT": "2.5",
+    }
+    smtp = load_settings(path, env).smtp
+    assert (smtp.host, smtp.port, smtp.starttls, smtp.password, smtp.timeout) == (
+        "relay.local", 2525, False, "other", 2.5,
+    )  # fmt: skip
+    assert (
+        load_settings(path, {"HOSO_SMTP_SSL": "yes", "HOSO_SMTP_STARTTLS": "no"}).smtp.port == 465
+    )
+    assert load_settings(path, {}).reminders == ReminderSettings("https://x.vn", 10)
+    assert load_settings(path, {"HOSO_REMIND_WITHIN": "5"}).reminders.within == 5
+
+
+@pytest.mark.parametrize(
+    ("toml", "env", "message"),
+    [
+        ('[smtp]\nhost = "h"\n', {}, "the sender is missing"),
+        ('[smtp]\nhost = "h"\nfrom = "a@b"\nhots = 1\n', {}, "[smtp] has no setting 'hots'"),
+        ('[smtp]\nhost = "h"\nfrom = "a@b"\nssl = true\nstarttls = true\n', {}, "not both"),
+        ('[smtp]\nhost = "h"\nfrom = "a@b"\n', {"HOSO_SMTP_PORT": "x"}, "HOSO_SMTP_PORT (for"),
+        ('[smtp]\nhost = "h"\nfrom = "a@b"\nport = 70000\n', {}, "no such port"),
+        ('[smtp]\nhost = "h"\nfrom = "a@b"\nssl = "maybe"\n', {}, "[smtp] ssl must be true"),
+        ("[smtp\n", {}, "hoso.toml"),
+    ],
+)  # fmt: skip
+def test_bad_mail_settings_are_named(tmp_path: Path, toml: str, env: dict, message: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings(write(tmp_path, toml), env)
+    assert message in str(err.value)

@@ -40,8 +40,10 @@ def runtime() -> Runtime:
     if "runtime" not in root.meta:
         try:
             root.meta["runtime"] = Runtime.from_url()
-        except ValueError as err:
-            raise click.ClickException(str(err)) from err
+        except ValueError as err:  # a setting of hoso.toml or the environment: exit 2
+            error = click.ClickException(str(err))
+            error.exit_code = 2
+            raise error from err
     return root.meta["runtime"]
 
 

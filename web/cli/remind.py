@@ -6,20 +6,14 @@ import sys
 
 import click
 
-from db.reminders import (
-    ConfigError,
-    ReminderSettings,
-    SmtpSettings,
-    SqlReminderSource,
-    load_reminder_settings,
-    load_smtp_settings,
-)
+from db.reminders import SqlReminderSource
 from web.cli.common import domain_errors, runtime
 from web.mail import SmtpSender, day, render
 from workflow.clock import Clock
 from workflow.fields import parse_date
 from workflow.reminders import Digest
 from workflow.services.reminders import digest_mail, gather_digests, send_reminders
+from workflow.settings import ReminderSettings, SmtpSettings
 
 #: Exit code when no SMTP server is configured, or a setting is wrong.
 EXIT_CONFIG = 2
@@ -49,13 +43,9 @@ def _describe(digest: Digest) -> None:
 
 
 def _mail_settings() -> tuple[SmtpSettings | None, ReminderSettings]:
-    """``[smtp]`` (``None``: no server) and ``[reminders]``, or exit naming the bad setting."""
-    # Read here until the instance's one Settings object carries both sections.
-    try:
-        return load_smtp_settings(), load_reminder_settings()
-    except ConfigError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(EXIT_CONFIG)
+    """``[smtp]`` (``None``: no server) and ``[reminders]`` of the instance's settings."""
+    settings = runtime().settings
+    return (settings.smtp if settings.mail_enabled else None), settings.reminders
 
 
 @click.command("remind")
