@@ -1,0 +1,108 @@
+"""The dossier and the decisions on it: forms on file, reasons, decisions, four eyes, probation."""
+
+from __future__ import annotations
+
+from workflow.dates import add_months
+from workflow.errors import Failure
+from workflow.rules.attempt import Attempt, day_text, fail
+from workflow.rules.person import is_youth
+
+
+def dossier_forms_present(a: Attempt) -> Failure | None:
+    """The forms of the dossier are on file."""
+    missing = [c for c in a.settings.dossier_forms if c not in a.facts.documents]
+    if is_youth(a.facts, a.vote_date, a.settings):
+        # The Đoàn's resolution (4-KNĐ), or the Công đoàn's (4A-KNĐ) where the unit has no Đoàn.
+        doan_form, union_form = a.settings.youth_forms
+        needed = doan_form if a.facts.unit_has_doan else union_form
+        if needed not in a.facts.documents:
+            missing.append(needed)
+    if missing:
+        return fail(
+            dossier_forms_present,
+            f"Hồ sơ còn thiếu: {', '.join(missing)}.",
+            f"The dossier lacks: {', '.join(missing)}.",
+        )
+    return None
+
+
+def recognition_forms_present(a: Attempt) -> Failure | None:
+    """The recognition forms are on file."""
+    missing = [c for c in a.settings.recognition_forms if c not in a.facts.documents]
+    if missing:
+        return fail(
+            recognition_forms_present,
+            f"Hồ sơ công nhận chính thức còn thiếu: {', '.join(missing)}.",
+            f"The recognition file lacks: {', '.join(missing)}.",
+        )
+    return None
+
+
+def reason_given(a: Attempt) -> Failure | None:
+    """Returning, refusing, removing, withdrawing and reinstating each need a reason."""
+    if not (a.fields.get("reason") or "").strip():
+        return fail(reason_given, "Phải ghi rõ lý do.", "A reason is required.")
+    return None
+
+
+def decision_recorded(a: Attempt) -> Failure | None:
+    """The decision's number and date are given; it is not dated before its vote nor ahead."""
+    number = (a.fields.get("decision_number") or "").strip()
+    signed = a.fields.get("decision_date")
+    if not number:
+        return fail(decision_recorded, "Chưa ghi số quyết định.", "The decision number is missing.")
+    if signed is None:
+        return fail(decision_recorded, "Chưa ghi ngày quyết định.", "The decision date is missing.")
+    if signed > a.today:
+        return fail(
+            decision_recorded,
+            f"Ngày quyết định {day_text(signed)} ở tương lai.",
+            f"The decision date {day_text(signed)} is in the future.",
+        )
+    held = a.fields.get("vote_date")
+    if held is not None and signed < held:
+        return fail(
+            decision_recorded,
+            f"Ngày quyết định {day_text(signed)} trước ngày biểu quyết {day_text(held)}.",
+            f"The decision date {day_text(signed)} is before the vote of {day_text(held)}.",
+        )
+    return None
+
+
+def four_eyes(a: Attempt) -> Failure | None:
+    """The person who admits is not the person who submitted the dossier."""
+    if a.facts.submitted_by_user_id is not None and a.facts.submitted_by_user_id == a.actor.user_id:
+        return fail(
+            four_eyes,
+            "Người trình hồ sơ không được đồng thời quyết định kết nạp.",
+            "The person who submitted the dossier may not also admit it.",
+        )
+    return None
+
+
+def ceremony_recorded(a: Attempt) -> Failure | None:
+    """The admission ceremony's date is on file."""
+    if a.facts.ceremony_on is None:
+        return fail(
+            ceremony_recorded,
+            "Chưa ghi ngày tổ chức lễ kết nạp.",
+            "The admission ceremony's date is not recorded.",
+        )
+    return None
+
+
+def probation_complete(a: Attempt) -> Failure | None:
+    """Twelve months of probation have passed since the ceremony, on the recognition vote."""
+    if a.facts.ceremony_on is None:
+        return None  # ceremony_recorded explains it
+    months = a.settings.probation_months
+    ends = add_months(a.facts.ceremony_on, months)
+    if ends > a.vote_date:
+        return fail(
+            probation_complete,
+            f"Chưa đủ {months} tháng dự bị: lễ kết nạp {day_text(a.facts.ceremony_on)}, hết hạn "
+            f"{day_text(ends)}.",
+            f"Probation of {months} months is not over: ceremony {day_text(a.facts.ceremony_on)}, "
+            f"ends {day_text(ends)}.",
+        )
+    return None
