@@ -77,6 +77,7 @@ OTHER_ACTIONS = {
     "admin_create_organisation": ("Tạo tổ chức", "Create an organisation"),
     "admin_update_organisation": ("Sửa tổ chức", "Edit an organisation"),
     "admin_set_deciding_body": ("Đặt cấp quyết định kết nạp", "Set the deciding body"),
+    "admin_add_member": ("Thêm đảng viên", "Add a party member"),
     "admin_create_target": ("Giao chỉ tiêu", "Set a target"),
     "admin_update_target": ("Sửa chỉ tiêu", "Change a target"),
     "admin_delete_target": ("Xóa chỉ tiêu", "Delete a target"),

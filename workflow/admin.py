@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from workflow.errors import InvalidInput
 from workflow.policy import Scope
-from workflow.states import OrgType, Role, UnitKind
+from workflow.states import MemberStatus, OrgType, Role, UnitKind
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 200
@@ -50,6 +52,9 @@ UNKNOWN_CHOICE = "not one of the choices"
 PARENT_KIND = "this kind of organisation cannot be placed there"
 NAME_TAKEN = "an organisation of this name already exists there"
 SIZE_RANGE = "a number from 0 to 999"
+NOT_A_CELL = "party members belong to a party cell"
+NOT_A_DATE = "not a date"
+OFFICIAL_DATES = "an official member has a date of recognition, after the admission"
 NOT_A_COMMITTEE = "only a party committee can decide admissions"
 
 #: The actions of administrative events, as the history names them.
@@ -66,6 +71,7 @@ ADMIN_ACTIONS = tuple(
         "create_organisation",
         "update_organisation",
         "set_deciding_body",
+        "add_member",
         "create_target",
         "update_target",
         "delete_target",
@@ -241,3 +247,49 @@ def org_values(
         "committee_size": size if type == OrgType.committee else 0,
         "mass_kind": kind if type == OrgType.mass else None,
     }
+
+
+#: A party member's biography fields (as 2-KNĐ records them) and their longest lengths.
+PERSON_LIMITS: dict[str, int] = {
+    "full_name": NAME_MAX,
+    "sex": 10,
+    "birth_place": 200,
+    "hometown": 200,
+    "ethnicity": 50,
+    "religion": 50,
+    "education": 100,
+    "residence": 300,
+    "occupation": 200,
+    "id_number": 20,
+}
+
+
+def check_person(person: dict[str, Any]) -> dict[str, Any]:
+    """A member's biography: the known fields only, every text trimmed and length-checked, the
+    full name required, ``birth_date`` a date or none."""
+    unknown = set(person) - set(PERSON_LIMITS) - {"birth_date"}
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], UNKNOWN_CHOICE)
+    values: dict[str, Any] = {
+        name: check_text(name, person.get(name), limit, required=name == "full_name")
+        for name, limit in PERSON_LIMITS.items()
+    }
+    born = person.get("birth_date")
+    if born is not None and not isinstance(born, date):
+        raise InvalidInput("birth_date", NOT_A_DATE)
+    values["birth_date"] = born
+    return values
+
+
+def check_membership(status: str, admitted_on: object, official_since: object) -> None:
+    """A member's status and dates: admitted on a date; official ones recognised on a later one,
+    probationary ones not yet."""
+    if status not in MemberStatus.__members__:
+        raise InvalidInput("status", UNKNOWN_CHOICE)
+    if not isinstance(admitted_on, date):
+        raise InvalidInput("admitted_on", NOT_A_DATE)
+    if official_since is not None and not isinstance(official_since, date):
+        raise InvalidInput("official_since", NOT_A_DATE)
+    official = status == MemberStatus.official
+    if official != (official_since is not None) or (official and official_since < admitted_on):
+        raise InvalidInput("official_since", OFFICIAL_DATES)

@@ -4,13 +4,14 @@ The seed (Kế hoạch 159-KH/HU of Huyện ủy Đức Trọng) describes 6 hig
 enterprise party organisations; 3 students and 5 workers admitted in 2020–2023; in Q1 2024 one
 employee admitted at Công ty TNHH Đồng Thúy and one student's dossier completed at THPT Đức Trọng;
 and cells or mass organisations that do little. The story lives in data files (``data/``,
-described in docs/demo.md); this package reads them (``story``), writes the district's rows
-(``rows``) and plays every step through the same use cases as the web and the CLI
-(``timeline``, ``actions``), on the story's dates, so that the rules judge every step and the
-history chain is real.
+described in docs/demo.md); this package reads them (``story``), sets the district up through
+the admin use cases (``district``) after creating its first admin (``direct``: the demo's only
+writes outside the use cases, each explained there), and plays every step through the same use
+cases as the web and the CLI (``timeline``, ``actions``), on the story's dates, so that the rules
+judge every step and the history chain is real.
 
-Everything is deterministic: no randomness, no dependence on today's date. Two loads produce the
-same rows and the same event digests (password hashes aside: they are salted).
+Everything is deterministic: no dependence on today's date. Two loads produce the same rows and
+the same event digests (password hashes aside: they are salted).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from db.demo import actions
+from db.demo.direct import demo_passwords, first_admin, paper_register
+from db.demo.district import Setup
 from db.demo.files import DataError
-from db.demo.rows import write_district, write_enterprises, write_paper_register, write_targets
 from db.demo.story import DATA, read_story
 from db.demo.timeline import Timeline
 from db.models import Case, Event, Member, Organisation, User
@@ -67,28 +69,23 @@ def load_demo(runtime: Runtime, data: Path = DATA) -> DemoSummary:
     """Build the demo district of the data folder `data` into an empty (migrated) database.
 
     The data files are read and checked first (a malformed one raises ``DataError`` naming the
-    file and the entry, before anything is written). Every step is then its own committed use
-    case, as in real use; a step the rules refuse is a bug in the data and stops the load with
-    the file, the case, the step and the rule named (the database, then partly loaded, is to be
-    recreated: its history cannot be deleted).
+    file and the entry, before anything is written). After the first admin, every change is
+    then its own committed use case, as in real use; one the rules refuse is a bug in the data
+    and stops the load with the file, the entry and the rule named (the database, then partly
+    loaded, is to be recreated: its history cannot be deleted).
     """
     if not runtime.is_empty():
         raise ValueError("the database is not empty; the demo loads only into an empty one")
     story = read_story(data)
+    ids = first_admin(runtime, story)
+    accounts = Setup(runtime, story, ids).run()
+    demo_passwords(runtime, story, ids)
     with runtime.sessions() as session:
-        ids, accounts = write_district(session, story)
-        session.commit()
         actors = actions.actors(session)
     timeline = Timeline(runtime, story, ids, actors)
     timeline.run_cases()
-    with runtime.sessions() as session:
-        write_targets(session, story, ids)
-        write_paper_register(session, story, ids)
-        session.commit()
+    paper_register(runtime, story, ids)
     timeline.run_later()
-    with runtime.sessions() as session:
-        write_enterprises(session, story, ids)
-        session.commit()
     return summarise(runtime, accounts)
 
 

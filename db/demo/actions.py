@@ -1,5 +1,6 @@
 """Every use case and query the demo calls, in one table: when a use case moves to another
-module, only the imports of this module change.
+module, only the imports of this module change. (The setting up, ``district``, takes the admin
+use cases it calls from here too.)
 
 A step of the story is a kind (a key of ``STEP_KINDS``) and a ``Call``: who acts, when, the
 step's name (a trigger, a fact's kind, a key, a day), the id it acts on and its fields, all
@@ -22,8 +23,28 @@ from db.read.classes import class_view
 from db.runtime import Runtime
 from workflow.facts import Actor
 from workflow.services import Clock, fire_transition, identify_candidate, record_fact
+from workflow.services.admin import (
+    add_member,
+    create_organisation,
+    create_user,
+    grant_role,
+    set_deciding_body,
+)
 from workflow.services.classes import enrol_candidate, record_attendance, schedule_class
+from workflow.services.enterprises import create_enterprise
 from workflow.services.proposals import decline_proposal, propose_candidate
+from workflow.services.targets import create_target
+
+#: The admin use cases of the setting up (``db.demo.district``).
+SETUP_USE_CASES = (
+    add_member,
+    create_enterprise,
+    create_organisation,
+    create_target,
+    create_user,
+    grant_role,
+    set_deciding_body,
+)
 
 
 @dataclass(frozen=True)

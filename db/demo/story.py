@@ -38,12 +38,15 @@ PERSON_COLUMNS = (
 
 @dataclass(frozen=True)
 class Frame:
-    """The story's frame: its last day, the demo password, the time of the day's case steps."""
+    """The story's frame: its last day, the demo password, the time of the day's case steps, and
+    the admin who sets the district up (a user of users.csv) from `setup_time` on the first day."""
 
     last_day: date
     password: str
     first_step: time
     step_minutes: int
+    admin: str
+    setup_time: time
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,21 @@ class Story:
     #: The steps after the cases' (proposals, then classes), each at its own time.
     later: list[Step] = field(default_factory=list)
 
+    @property
+    def first_day(self) -> date:
+        """The day of the story's first step: the district is set up that morning."""
+        return min(step.day for case in self.cases for step in case.steps)
+
+    def admin_chain(self) -> list[OrgSpec]:
+        """The setting-up admin's scope and the organisations above it, root first."""
+        by_key = {o.key: o for o in self.organisations}
+        admin = next(u for u in self.users if u.username == self.frame.admin)
+        chain, key = [], admin.scope
+        while key is not None:
+            chain.insert(0, by_key[key])
+            key = by_key[key].parent
+        return chain
+
 
 def read_story(folder: Path = DATA) -> Story:
     """Read and check every data file of `folder`."""
@@ -122,6 +140,7 @@ def read_story(folder: Path = DATA) -> Story:
     story.targets = _targets(folder, keys)
     story.enterprises = _enterprises(folder, keys)
     usernames = {u.username for u in users}
+    _check_admin(frame, story)
     story.cases = read_cases(folder, frame.last_day, usernames)
     labels = {c.label for c in story.cases}
     _check_references(story, keys, {m.key for m in members}, labels)
@@ -155,12 +174,43 @@ def _check_references(story: Story, orgs: set[str], members: set[str], cases: se
 
 def _frame(folder: Path) -> Frame:
     entry = Entry("district.toml", "frame", read_toml(folder, "district.toml"))
-    entry.only("last_day", "password", "first_step", "step_minutes")
+    entry.only("last_day", "password", "first_step", "step_minutes", "admin", "setup_time")
+    first, setup = (_time(entry, key) for key in ("first_step", "setup_time"))
+    if setup >= first:
+        raise entry.fail("`setup_time` must come before `first_step`")
+    return Frame(
+        entry.day("last_day"),
+        entry.text("password"),
+        first,
+        entry.number("step_minutes"),
+        entry.text("admin"),
+        setup,
+    )
+
+
+def _time(entry: Entry, key: str) -> time:
     try:
-        first = time.fromisoformat(entry.text("first_step"))
+        return time.fromisoformat(entry.text(key))
     except ValueError as err:
-        raise entry.fail("`first_step` must be a time (HH:MM)") from err
-    return Frame(entry.day("last_day"), entry.text("password"), first, entry.number("step_minutes"))
+        raise entry.fail(f"`{key}` must be a time (HH:MM)") from err
+
+
+def _check_admin(frame: Frame, story: Story) -> None:
+    """The setting-up admin is an active admin of users.csv, not a member (created before any),
+    and every organisation but those above their scope lies within it."""
+    entry = Entry("district.toml", "frame", {})
+    admin = next((u for u in story.users if u.username == frame.admin), None)
+    if admin is None or admin.role != Role.admin or not admin.active or admin.member:
+        raise entry.fail(f"`admin` {frame.admin!r} must be an active admin of users.csv, no member")
+    above = {o.key for o in story.admin_chain()}  # written directly
+    within = {admin.scope}  # organisations.csv lists parents first
+    for org in story.organisations:
+        if org.parent in within:
+            within.add(org.key)
+        if org.key not in within | above:
+            raise DataError(
+                "organisations.csv", f"organisation {org.key}", f"outside {frame.admin}'s scope"
+            )
 
 
 #: The columns of organisations.csv. Dated organisations (``valid_from``, ``valid_until``: the

@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from db.demo.actions import STEP_KINDS, Call, official_members
+from db.demo.district import Ids
 from db.demo.files import DataError
-from db.demo.rows import Ids
 from db.demo.steps import CaseStory, Step
 from db.demo.story import Story
 from db.runtime import Runtime

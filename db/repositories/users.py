@@ -1,13 +1,18 @@
-"""Users and their role grants; a password is stored as its hash, never in clear."""
+"""Users and their role grants, and the party members they may be; a password is stored as its
+hash, never in clear."""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from db.models import Member, Organisation, RoleGrant, User
+from db.models import Member, Organisation, Person, RoleGrant, User
+from db.text import fold
 from workflow.admin import GrantRecord, MemberLink, UserRecord
 
 
@@ -101,3 +106,28 @@ class SqlUsers:
         if grant is not None:
             self.session.delete(grant)
             self.session.flush()
+
+    def add_member(
+        self,
+        cell_id: int,
+        person: dict[str, Any],
+        *,
+        status: str,
+        admitted_on: date,
+        official_since: date | None,
+        excused: bool,
+    ) -> int:
+        someone = Person(search_name=fold(person["full_name"]), **person)
+        self.session.add(someone)
+        self.session.flush()
+        member = Member(
+            person_id=someone.id,
+            cell_id=cell_id,
+            status=status,
+            admitted_on=admitted_on,
+            official_since=official_since,
+            excused=excused,
+        )
+        self.session.add(member)
+        self.session.flush()
+        return member.id

@@ -93,6 +93,27 @@ def test_the_shipped_data_reads():
         ("classes.toml", 'enrol = "M1"', "enrol = 1", "step #4", "`enrol` must be a text"),
         ("proposals.toml", 'case = "H6"', 'case = "H66"', "paper #1", "no case 'H66'"),
         ("district.toml", "last_day = 2026-11-27", "last_day = 27/11/2026", "syntax", ""),
+        (
+            "district.toml",
+            'admin = "admin"',
+            'admin = "bantochuc"',
+            "frame",
+            "must be an active admin of users.csv",
+        ),
+        (
+            "district.toml",
+            'setup_time = "07:00"',
+            'setup_time = "09:00"',
+            "frame",
+            "`setup_time` must come before `first_step`",
+        ),
+        (
+            "organisations.csv",
+            ",centre,district,",
+            ",centre,province,",
+            "organisation centre",
+            "outside admin's scope",
+        ),
     ],
 )
 def test_a_malformed_file_is_refused_with_its_entry(data, name, old, new, entry, problem):

@@ -1,7 +1,9 @@
-"""What the administration's use cases need from storage: users (and grants), organisations."""
+"""What the administration's use cases need from storage: users (and grants), party members,
+organisations."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Protocol
 
 from workflow.admin import MemberLink, OrgRecord, UserRecord
@@ -58,3 +60,16 @@ class UserRepository(Protocol):
         ...
 
     def remove_grant(self, grant_id: int) -> None: ...
+
+    def add_member(
+        self,
+        cell_id: int,
+        person: dict[str, Any],
+        *,
+        status: str,
+        admitted_on: date,
+        official_since: date | None,
+        excused: bool,
+    ) -> int:
+        """A party member of the cell (a new person with the biography `person`); its id."""
+        ...

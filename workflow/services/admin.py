@@ -1,4 +1,4 @@
-"""The admins' use cases: users, role grants, organisations and the deciding body.
+"""The admins' use cases: users, role grants, organisations, the deciding body, party members.
 
 Every use case works only within the actor's admin scope (``policy.scope(actor,
 Purpose.manage)``): a non-admin is refused (NotAllowed), an organisation or a user outside the
@@ -8,6 +8,7 @@ is an administrative event of the history, committed with it. A refused change c
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from workflow import admin as rules
@@ -347,3 +348,53 @@ def set_deciding_body(
         )
         uow.history.append(event)
         uow.commit()
+
+
+# --- party members -----------------------------------------------------------------------------
+
+
+def add_member(
+    uow: UnitOfWork,
+    actor: Actor,
+    cell_id: int,
+    *,
+    person: dict[str, Any],
+    status: str,
+    admitted_on: date,
+    official_since: date | None = None,
+    excused: bool = False,
+    clock: Clock | None = None,
+) -> int:
+    """Enter a party member on the rolls of a cell in the admin's scope (one admitted before
+    hoso, or transferred in); returns the member's id."""
+    within = manage_scope(actor)
+    values = rules.check_person(person)
+    rules.check_membership(status, admitted_on, official_since)
+    with uow:
+        cell = organisation_in_scope(uow, within, cell_id)
+        if cell.type != OrgType.cell:
+            raise InvalidInput("cell", rules.NOT_A_CELL)
+        member_id = uow.users.add_member(
+            cell.id,
+            values,
+            status=status,
+            admitted_on=admitted_on,
+            official_since=official_since,
+            excused=excused,
+        )
+        event = admin_event(
+            actor,
+            "add_member",
+            clock or Clock.system(),
+            cell.id,
+            member_id=member_id,
+            full_name=values["full_name"],
+            cell=cell.name,
+            status=status,
+            admitted_on=admitted_on.isoformat(),
+            official_since=official_since.isoformat() if official_since else None,
+            excused=excused,
+        )
+        uow.history.append(event)
+        uow.commit()
+        return member_id

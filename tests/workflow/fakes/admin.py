@@ -119,12 +119,14 @@ class FakeUsers(_Store):
         super().__init__({u.id: u for u in users}, 100)
         self.passwords: dict[int, str] = {}
         self.orgs = orgs or FakeOrganisations()  # a grant names its organisation
+        #: The party members added (``add_member``), by id: their cell and values.
+        self.members: dict[int, dict[str, Any]] = {}
 
     def snapshot(self) -> Any:
-        return super().snapshot(), dict(self.passwords)
+        return super().snapshot(), dict(self.passwords), copy.deepcopy(self.members)
 
     def restore(self, saved: Any) -> None:
-        base, self.passwords = saved
+        base, self.passwords, self.members = saved
         super().restore(base)
 
     def get(self, user_id: int) -> UserRecord | None:
@@ -134,9 +136,12 @@ class FakeUsers(_Store):
         return any(u.username.lower() == username.lower() for u in self.items.values())
 
     def member_link(self, member_id: int) -> MemberLink | None:
-        if member_id not in MEMBER_CELLS:
+        if member_id in self.members:
+            path, active = self.orgs.items[self.members[member_id]["cell_id"]].path, True
+        elif member_id in MEMBER_CELLS:
+            path, active = MEMBER_CELLS[member_id]
+        else:
             return None
-        path, active = MEMBER_CELLS[member_id]
         holders = tuple(u.id for u in self.items.values() if u.member_id == member_id)
         return MemberLink(member_id, path, active, holders)
 
@@ -171,6 +176,11 @@ class FakeUsers(_Store):
             kept = tuple(g for g in user.grants if g.id != grant_id)
             if kept != user.grants:
                 self.items[user.id] = replace(user, grants=kept)
+
+    def add_member(self, cell_id: int, person: dict[str, Any], **membership: Any) -> int:
+        new_id = self._new_id()
+        self.members[new_id] = {"cell_id": cell_id, **person, **membership}
+        return new_id
 
 
 class FakeTargets(_Store):
