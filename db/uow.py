@@ -40,9 +40,15 @@ class SqlUnitOfWork:
         self.write = write
 
     def __enter__(self) -> SqlUnitOfWork:
-        self.session = self.factory()
+        # The unit of work owns a connection and its transaction; the session rides on it
+        # (``rollback_only``: it never commits or closes that transaction itself). The write
+        # path's Core statements then skip the session's transaction bookkeeping, and ORM
+        # repositories still flush into the same transaction.
+        self.connection = self.factory.kw["bind"].connect()
         if self.write:
-            self.session.connection(execution_options=WRITE)
+            self.connection.execution_options(**WRITE)
+        self.connection.begin()
+        self.session = self.factory(bind=self.connection, join_transaction_mode="rollback_only")
         self.cases = SqlCases(self.session, self.settings.rules)
         self.history = SqlHistory(self.session)
         self.users = SqlUsers(self.session)
@@ -57,9 +63,10 @@ class SqlUnitOfWork:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        # Closing ends the transaction: rolled back unless committed. (No explicit rollback: it
+        # Closing ends the transaction: rolled back unless committed. (No session rollback: it
         # would expire the objects a read-only use case hands back.)
         self.session.close()
+        self.connection.close()
         if isinstance(exc, StaleDataError):
             raise Conflict(
                 "the case was changed by someone else meanwhile; reload and retry"
@@ -69,11 +76,12 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         try:
-            self.session.commit()
+            self.session.flush()
         except StaleDataError as err:
             raise Conflict(
                 "the case was changed by someone else meanwhile; reload and retry"
             ) from err
+        self.connection.commit()
         self._committed = True
 
     def rollback(self) -> None:

@@ -30,7 +30,7 @@ from db.runtime import Runtime
 from tests.factories import NOW
 from workflow import services
 from workflow.errors import DomainError, RuleViolation
-from workflow.settings import DEFAULT_SETTINGS
+from workflow.settings import Settings
 
 THREADS = 8  # SQLite racers
 PROCESSES = 4  # PostgreSQL racers (each process pays for its own imports)
@@ -106,7 +106,7 @@ def _race(runtime: Runtime, job: Job, barrier) -> list[str]:
 
 def _process_main(url: str, index: int, job: Job, barrier, results) -> None:
     """A PostgreSQL racer: its own Runtime, its outcomes sent back through the queue."""
-    runtime = Runtime.from_url(url, settings=DEFAULT_SETTINGS)
+    runtime = Runtime.from_url(url, settings=Settings())
     try:
         results.put((index, _race(runtime, job, barrier)))
     except BaseException as err:

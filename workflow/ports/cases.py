@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from workflow.effects import Effect
 from workflow.facts import Actor, CaseFacts, MemberFacts
 
 
 class CaseRecord(Protocol):
-    """A stored case: the machine reads and sets ``state``."""
+    """A stored case, as loaded for one use case: the machine reads and sets ``state``, and
+    ``record`` writes it back (stepping ``version``)."""
 
     id: int
     state: str
@@ -17,7 +20,9 @@ class CaseRecord(Protocol):
 
 
 class CaseRepository(Protocol):
-    def get(self, case_id: int, *, for_update: bool = False) -> CaseRecord | None: ...
+    def get(self, case_id: int, *, for_update: bool = False) -> CaseRecord | None:
+        """The case (its row locked until the unit of work ends if `for_update`), or None."""
+        ...
 
     def facts(self, case: CaseRecord, action: str | None = None) -> CaseFacts:
         """What the rules judge; `action` lets storage skip what that action's rules don't read."""
@@ -29,6 +34,9 @@ class CaseRepository(Protocol):
 
     def create(self, fields: dict[str, Any], actor: Actor, today: date) -> CaseRecord: ...
 
-    def apply(
-        self, case: CaseRecord, action: str, fields: dict[str, Any], actor: Actor, today: date
-    ) -> None: ...
+    def record(
+        self, case: CaseRecord, effects: Sequence[Effect], actor: Actor, today: date
+    ) -> None:
+        """Store an action's effects and the case (its state set by the machine), stepping its
+        version; ``Conflict`` if the case changed since it was loaded."""
+        ...
