@@ -48,7 +48,7 @@ from db.runtime import Runtime
 from db.session import WRITE, session_factory
 from workflow import services
 from workflow.history import CANONICAL_COLUMNS, GENESIS, canonical_data, chain_digest, utc_stamp
-from workflow.settings import DEFAULT_SETTINGS
+from workflow.settings import DEFAULT_SETTINGS, Settings
 
 NAME = "transitions"
 TITLE = (
@@ -336,7 +336,7 @@ def run(quick: bool = False, profile: bool = False) -> dict[str, Any]:
         for backend in s.backends():
             with s.fresh_database(backend, NAME) as engine:
                 district = build_district(engine, cells=1, members_per_cell=3)
-                runtime = Runtime(engine, session_factory(engine), DEFAULT_SETTINGS)
+                runtime = Runtime(engine, session_factory(engine), Settings())
                 results[backend] = {
                     "server": s.server_version(engine),
                     "peer_server": peers[backend].server() if peers else None,

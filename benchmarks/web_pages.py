@@ -63,7 +63,7 @@ from db.runtime import Runtime
 from db.session import session_factory
 from db.text import fold
 from workflow.history import CANONICAL_COLUMNS, GENESIS, canonical_data, chain_digest, utc_stamp
-from workflow.settings import DEFAULT_SETTINGS
+from workflow.settings import Settings
 from workflow.states import State
 
 NAME = "web_pages"
@@ -370,7 +370,7 @@ def bench_app(engine: Engine) -> Iterator[Flask]:
     with tempfile.TemporaryDirectory(prefix="hoso-bench-web-") as folder:
         os.environ["HOSO_INSTANCE"] = folder
         try:
-            runtime = Runtime(engine, session_factory(engine), DEFAULT_SETTINGS)
+            runtime = Runtime(engine, session_factory(engine), Settings())
             app = create_app(
                 {"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": True, "PROPAGATE_EXCEPTIONS": True},
                 runtime=runtime,

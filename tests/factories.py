@@ -13,8 +13,8 @@ from db.models import Member, Organisation, Person, RoleGrant, User
 from db.repositories.organisations import add_organisation
 from db.runtime import Runtime
 from workflow import services
+from workflow.clock import Clock
 from workflow.facts import Actor
-from workflow.services import Clock
 
 TODAY = date(2026, 11, 27)
 NOW = Clock(datetime(2026, 11, 27, 3, 0, tzinfo=UTC))

@@ -16,7 +16,7 @@ from db.migrate import upgrade
 from db.runtime import Runtime
 from tests.factories import District, build_district
 from web.cli import cli
-from workflow.services import Clock
+from workflow.clock import Clock
 from workflow.settings import Settings
 
 CELL = "Chi bộ trường THPT Thử"

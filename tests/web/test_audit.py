@@ -16,7 +16,7 @@ from werkzeug.security import generate_password_hash
 from db.actors import actor_by_username
 from db.models import Case, Event, Organisation, RoleGrant, User
 from workflow import services
-from workflow.services import Clock
+from workflow.clock import Clock
 
 
 @pytest.fixture(autouse=True)

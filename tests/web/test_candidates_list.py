@@ -16,7 +16,7 @@ from db.actors import actor_by_username
 from db.models import Case, Member, Organisation, Person, User
 from db.text import fold
 from workflow import services
-from workflow.services import Clock
+from workflow.clock import Clock
 from workflow.states import State
 
 CVA = "Chi bộ trường THPT Chu Văn An"

@@ -32,6 +32,7 @@ from web.diagram import workflow_svg
 from web.i18n import format_day
 from web.labels import action_label, deadline_left, locale, pick, role_label
 from workflow import policy, services
+from workflow.clock import Clock
 from workflow.deadlines import DeadlineStatus, WorkingCalendar, calendar_for, case_deadlines
 from workflow.definition import FACTS, PERSON, SPECS, FieldSpec
 from workflow.errors import (
@@ -42,7 +43,6 @@ from workflow.errors import (
     RuleViolation,
 )
 from workflow.facts import CaseFacts
-from workflow.services import Clock
 
 
 @dataclass

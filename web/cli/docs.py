@@ -26,8 +26,8 @@ from db.read.packets import plan_packet
 from documents.errors import DocumentError, MissingData
 from documents.registry import FORMS
 from web.cli.common import domain_errors, runtime
+from workflow.clock import Clock
 from workflow.errors import InvalidInput, NotFound
-from workflow.services import Clock
 
 #: A form whose data are missing, and an unusable output path, are bad input.
 EXIT_BAD_INPUT = 2

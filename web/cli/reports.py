@@ -15,9 +15,9 @@ from db.actors import actor_by_username
 from db.read.enterprises import WithoutParty, without_party
 from db.read.reports import targets_report
 from web.cli.common import domain_errors, echo_json, runtime
+from workflow.clock import Clock
 from workflow.errors import InvalidInput, NotFound
 from workflow.fields import parse_date
-from workflow.services import Clock
 from workflow.services.targets import report_scope
 from workflow.targets import Status, TargetReport
 

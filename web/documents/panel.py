@@ -14,7 +14,7 @@ from db.read.case_page import CasePage
 from db.read.documents import FormRow, case_documents
 from web.context import db_session, runtime
 from web.documents import bp
-from workflow.services import Clock
+from workflow.clock import Clock
 
 
 @dataclass(frozen=True)

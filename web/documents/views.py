@@ -36,9 +36,9 @@ from web.documents import bp
 from web.documents.panel import refuse_upload
 from web.labels import locale
 from workflow import services
+from workflow.clock import Clock
 from workflow.definition import FACTS
 from workflow.errors import Conflict, InvalidInput, InvalidTransition
-from workflow.services import Clock
 from workflow.services.documents import verify_document
 from workflow.uploads import Upload, UploadRefused, download_name
 

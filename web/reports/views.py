@@ -13,7 +13,7 @@ from web.context import actor, db_session, runtime
 from web.reports import bp
 from web.reports.charts import Bar, Series, bars, lines
 from web.reports.export import csv_bytes, xlsx_bytes
-from workflow.services import Clock
+from workflow.clock import Clock
 from workflow.services.targets import report_scope
 from workflow.states import OrgType, Role
 from workflow.targets import PIPELINE_STATES, Phase, Status, TargetReport
