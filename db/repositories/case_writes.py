@@ -90,11 +90,12 @@ class EffectStore:
     def __init__(
         self,
         session: Session,
+        connection: Connection,
         actor: Actor,
         member: Callable[[int], MemberFacts | None],
     ):
         self.session = session
-        self.connection = session.connection()
+        self.connection = connection
         self.actor = actor
         self.member = member
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, ChainHead, DocumentRecord, Introduction, Organisation, Person, Vote
@@ -120,14 +120,21 @@ class SqlCases:
     def __init__(self, session: Session, settings: RuleSettings):
         self.session = session
         self.settings = settings
+        # A unit of work binds its session to its own connection: use that one directly (asking
+        # the session for it costs more than the statements' parameters, on every call).
+        bind = session.bind
+        self._connection = bind if isinstance(bind, Connection) else None
         self._members: dict[int, MemberFacts | None] = {}
+
+    def _conn(self) -> Connection:
+        return self._connection or self.session.connection()
 
     # --- reading ----------------------------------------------------------------------------
 
     def get(self, case_id: int, *, for_update: bool = False) -> CaseRow | None:
         """The case with what the rules read of it (its row locked if `for_update`), or None."""
         query = LOAD_CASE_FOR_UPDATE if for_update else LOAD_CASE
-        row = self.session.connection().execute(query, {"case_id": case_id}).first()
+        row = self._conn().execute(query, {"case_id": case_id}).first()
         return case_row(row) if row is not None else None
 
     def official_members(self, cell_id: int) -> int:
@@ -135,7 +142,7 @@ class SqlCases:
         query = (
             _OFFICIAL_MEMBERS if self.settings.count_excused_members else _OFFICIAL_MEMBERS_PRESENT
         )
-        return self.session.connection().scalar(query, {"cell_id": cell_id}) or 0
+        return self._conn().scalar(query, {"cell_id": cell_id}) or 0
 
     def facts(self, case: CaseRow, action: str | None = None) -> CaseFacts:
         """What the rules judge; the paperwork only for the actions whose rules read it."""
@@ -163,7 +170,7 @@ class SqlCases:
         )
 
     def _dossier(self, case: CaseRow) -> dict[str, Any]:
-        connection = self.session.connection()
+        connection = self._conn()
         params = {"case_id": case.id}
         documents: dict[str, date] = {}
         for code, dated in connection.execute(_LOAD_DOCUMENTS, params):
@@ -186,7 +193,7 @@ class SqlCases:
 
     def prospective_facts(self, fields: dict[str, Any]) -> CaseFacts | None:
         """The facts of a case about to be opened in ``fields["cell"]`` (None: no such cell)."""
-        row = self.session.connection().execute(LOAD_CELL, {"cell_id": fields["cell"]}).first()
+        row = self._conn().execute(LOAD_CELL, {"cell_id": fields["cell"]}).first()
         if row is None or row[1] != OrgType.cell:
             return None
         return CaseFacts(
@@ -206,7 +213,7 @@ class SqlCases:
     ) -> bool:
         """The same person (by ID number, else by name and date of birth) has an open case
         (other than case `but`); `search_name` is the folded name, when already known."""
-        connection = self.session.connection()
+        connection = self._conn()
         if connection.dialect.name != "sqlite":
             # Two identifications of one person must not both pass this check. PostgreSQL's
             # READ COMMITTED would let them, so queue them on the chain head's row lock (which
@@ -226,7 +233,7 @@ class SqlCases:
 
     def _other_open_case(self, case: CaseRow) -> bool:
         """Another case of the same person is open (a reinstated case would make two)."""
-        if self.session.connection().dialect.name == "sqlite":
+        if self._conn().dialect.name == "sqlite":
             # Loaded with the case, inside BEGIN IMMEDIATE: no identification can slip in.
             return case.other_open_case
         fields = {
@@ -239,7 +246,7 @@ class SqlCases:
     def member(self, member_id: int) -> MemberFacts | None:
         """The party member `member_id` as the rules see them; None if unknown or gone."""
         if member_id not in self._members:
-            row = self.session.connection().execute(LOAD_MEMBER, {"member_id": member_id}).first()
+            row = self._conn().execute(LOAD_MEMBER, {"member_id": member_id}).first()
             left = row is None or row[7] is not None
             self._members[member_id] = None if left else member_from(row)
         return self._members[member_id]
@@ -288,7 +295,7 @@ class SqlCases:
         to the documents repository after this, so that they are made from what was stored.
         Every action steps the version, facts too: a page loaded before it is stale.
         """
-        store = EffectStore(self.session, actor, self.member)
+        store = EffectStore(self.session, self._conn(), actor, self.member)
         for effect in effects:
             store.store(case, effect)
         closed_on(case, _CLOSED_SET, today)
