@@ -1,7 +1,8 @@
 # Developer entry points for hoso. GNU make.
 #   make setup   create .venv and install hoso with its dev extras (again only when pyproject changes)
 #   make run     create/upgrade the database, load the demo district if empty, serve on :5000
-#   make test    ruff, import-linter, pytest (PYTEST_ARGS="-k foo -x" passes arguments to pytest)
+#   make test    ruff, import-linter, pytest on all cores (PYTEST_ARGS="-k foo -x" passes arguments;
+#                PYTEST_WORKERS=0 runs pytest in one process)
 #   make bench   run the benchmarks
 #   make lint    ruff check; make format: ruff format and fix imports
 #   make clean   remove the install stamp, instance/, caches and build artefacts
@@ -11,6 +12,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core; loadgroup keeps each xdist_group (the browser tests) on one
+# worker, so that its Chromium and live servers start once (see tests/web/browser/conftest.py).
+PYTEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run test bench lint format clean messages translations
@@ -35,7 +39,7 @@ run: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m benchmarks

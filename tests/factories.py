@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.actors import actor_by_username
@@ -293,3 +294,62 @@ def build_district(runtime: Runtime) -> District:
         actors = {n: actor_by_username(session, n) for n in names}
         district = District(runtime, root, cell, other, members, others, actors)
     return district
+
+
+# --- fixture plumbing: the district built once per process, reopened on a copy of its database ---
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A mapped row, by class and primary key (what survives copying the database)."""
+
+    model: type
+    id: int
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_freeze(v) for v in value]
+    if hasattr(value, "__mapper__"):
+        return _Row(type(value), value.id)
+    return value  # plain values (Actor is a frozen dataclass) are shared as they are
+
+
+@dataclass(frozen=True)
+class DistrictSnapshot:
+    """A District's handles as ids, to reopen it on a copy of the database it was built in."""
+
+    values: dict[str, Any]
+
+    @classmethod
+    def of(cls, district: District) -> DistrictSnapshot:
+        return cls(
+            {
+                f.name: _freeze(getattr(district, f.name))
+                for f in fields(district)
+                if f.name != "runtime"
+            }
+        )
+
+    def reopen(self, runtime: Runtime) -> District:
+        """The same District on `runtime`, its rows loaded afresh from that database."""
+        wanted: dict[type, set[int]] = {}
+        for value in self.values.values():
+            for row in value if isinstance(value, list) else [value]:
+                if isinstance(row, _Row):
+                    wanted.setdefault(row.model, set()).add(row.id)
+        with runtime.sessions() as session:
+            loaded = {
+                (model, obj.id): obj
+                for model, ids in wanted.items()
+                for obj in session.scalars(select(model).where(model.id.in_(ids)))
+            }
+
+        def thaw(value: Any) -> Any:
+            if isinstance(value, list):
+                return [thaw(v) for v in value]
+            if isinstance(value, _Row):
+                return loaded[(value.model, value.id)]
+            return dict(value) if isinstance(value, dict) else value
+
+        return District(runtime, **{name: thaw(v) for name, v in self.values.items()})

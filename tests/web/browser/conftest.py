@@ -40,11 +40,18 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Every test under this folder needs Chromium: mark it ``browser``."""
+    """Every test under this folder needs Chromium: mark it ``browser``.
+
+    It is also put in the xdist group ``browser`` (before xdist reads the groups, hence
+    tryfirst): under ``--dist loadgroup`` (``make test``) all browser tests run on one worker,
+    so Chromium and the live servers start once, not once per worker.
+    """
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 # --- the live server ----------------------------------------------------------------------------
