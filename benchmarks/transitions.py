@@ -331,6 +331,8 @@ def run(quick: bool = False, profile: bool = False) -> dict[str, Any]:
     """Both scenarios on every backend; prints a table and returns the numbers."""
     results: dict[str, Any] = {}
     skipped = peer_django.missing()
+    if skipped:
+        print(f"  {skipped}")
     with ExitStack() as stack:
         peers = {} if skipped else stack.enter_context(peer_django.peers(s.backends()))
         for backend in s.backends():
@@ -404,4 +406,5 @@ def _print(results: dict[str, Any]) -> None:
         sc["machines_built"] for k, r in results.items() if k != "peer" for sc in r["scenarios"]
     )
     print(f"  transitions.Machine objects built while firing: {built}")
-    print(f"  peer: {results['peer']}")
+    peer = results["peer"]
+    print(f"  {peer}" if peer.startswith("peer skipped") else f"  peer: {peer}")
