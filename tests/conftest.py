@@ -174,6 +174,28 @@ def sqlite_district_template(sqlite_template, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def demo_template(sqlite_template, tmp_path_factory) -> Path:
+    """A SQLite file holding the demo district (``hoso demo``), built once per process.
+
+    The web, documents and browser tests copy it rather than each loading the demo again.
+    """
+    from db.demo import load_demo
+    from db.runtime import Runtime
+    from workflow.settings import Settings
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    rt = Runtime.from_url(f"sqlite:///{path}", settings=Settings())
+    try:
+        load_demo(rt)
+        with rt.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        rt.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
 def postgres_admin() -> Engine:
     """An AUTOCOMMIT engine on the test server's own database (skips without a server)."""
     base = postgres_url()

@@ -4,6 +4,7 @@ the PDFs of their forms (rendered once per session: WeasyPrint takes a fraction 
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 from datetime import date
 from io import BytesIO
@@ -12,8 +13,6 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from db.demo import load_demo
-from db.migrate import upgrade
 from db.models import Case
 from db.read.dossier import dossier_data
 from db.runtime import Runtime
@@ -43,13 +42,12 @@ def page_count(pdf: bytes) -> int:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory) -> Runtime:
-    """The demo district, loaded once into a migrated SQLite file."""
+def demo(demo_template, tmp_path_factory) -> Runtime:
+    """The demo district in a SQLite file of its own (a copy of tests/conftest.py's template)."""
     path = tmp_path_factory.mktemp("documents-demo") / "hoso.sqlite3"
+    shutil.copyfile(demo_template, path)
     engine = make_engine(f"sqlite:///{path}")
     runtime = Runtime(engine, session_factory(engine), Settings())
-    upgrade(engine)
-    load_demo(runtime)
     yield runtime
     engine.dispose()
 

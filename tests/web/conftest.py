@@ -1,4 +1,5 @@
-"""Web fixtures: the demo district loaded once, copied for each test; a client that logs in."""
+"""Web fixtures: the demo district (``demo_template``, tests/conftest.py) copied for each test; a
+client that logs in."""
 
 from __future__ import annotations
 
@@ -8,23 +9,6 @@ import shutil
 import pytest
 
 DEMO_PASSWORD = "demo"
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
-    """A SQLite file holding the demo district, built once per test session."""
-    from db.demo import load_demo
-    from db.migrate import upgrade
-    from db.runtime import Runtime
-
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    rt = Runtime.from_url(f"sqlite:///{path}")
-    upgrade(rt.engine)
-    load_demo(rt)
-    with rt.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    rt.engine.dispose()
-    return path
 
 
 @pytest.fixture

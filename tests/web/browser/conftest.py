@@ -1,8 +1,9 @@
 """Browser fixtures: a live hoso server on the demo district, Chromium, and a fresh page per test.
 
-The server is the real app (``web.create_app``) on a freshly built instance: the database is
-created as ``hoso init`` does (``db.migrate.upgrade``) and filled by ``db.demo.load_demo``, then
-served by werkzeug on 127.0.0.1 and a free port, in a background thread.
+The server is the real app (``web.create_app``) on a freshly built instance: the database is a
+copy of the demo template (tests/conftest.py: migrated as ``hoso init`` does, filled by
+``db.demo.load_demo``), analysed, then served by werkzeug on 127.0.0.1 and a free port (each
+xdist worker has its own servers and ports), in a background thread.
 
 Chromium is Debian's (``HOSO_CHROMIUM``, default ``/usr/bin/chromium``), driven by Playwright; the
 browsers Playwright downloads are not used. Without it every browser test is skipped with the
@@ -86,25 +87,26 @@ class LiveServer:
             return session.get(Case, case_id).state
 
 
-def _build_instance(folder: Path):
-    """A new instance folder with a migrated SQLite database holding the demo district."""
-    from db.demo import load_demo
-    from db.migrate import analyze, upgrade
+def _build_instance(folder: Path, demo_template: Path):
+    """A new instance folder with a migrated SQLite database holding the demo district.
+
+    The database is a copy of the demo template (tests/conftest.py: migrated, then ``load_demo``,
+    as ``hoso init`` and ``hoso demo`` do), analysed as those commands leave it.
+    """
+    from db.migrate import analyze
     from db.runtime import Runtime, instance_settings
 
     folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_template, folder / "hoso.sqlite3")
     runtime = Runtime.from_url(
         f"sqlite:///{folder / 'hoso.sqlite3'}", settings=instance_settings(folder)
     )
-    upgrade(runtime.engine)  # `hoso init`
-    analyze(runtime.engine)
-    load_demo(runtime)  # `hoso demo`
     analyze(runtime.engine)
     return runtime
 
 
 @pytest.fixture(scope="session")
-def serve(tmp_path_factory) -> Iterator[Callable[[str], LiveServer]]:
+def serve(tmp_path_factory, demo_template) -> Iterator[Callable[[str], LiveServer]]:
     """``serve(name)`` builds a fresh instance and serves it until the end of the session."""
     from werkzeug.serving import make_server
 
@@ -118,7 +120,7 @@ def serve(tmp_path_factory) -> Iterator[Callable[[str], LiveServer]]:
         # is read only while the app is made, so it is set only for that.
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("HOSO_INSTANCE", str(folder))
-            runtime = _build_instance(folder)
+            runtime = _build_instance(folder, demo_template)
             app = create_app({"SECRET_KEY": f"browser-tests-{name}"}, runtime=runtime)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(
