@@ -18,6 +18,8 @@ from workflow.states import Role, Trigger
 
 #: Roles that may read a case in their scope (mentors only their own).
 READERS = (Role.secretary, Role.committee, Role.auditor)
+#: Roles that have a case list: readers see their scope, mentors their own mentees.
+LISTERS = (*READERS, Role.mentor)
 
 
 class Purpose(StrEnum):
@@ -76,6 +78,11 @@ class Scope:
 
     def __bool__(self) -> bool:
         return bool(self.paths or (self.member_id is not None and self.mentor_paths))
+
+
+def has_case_list(actor: Actor) -> bool:
+    """Whether the actor has a case list at all (introducers, trainers, admins do not)."""
+    return bool(actor.roles() & set(LISTERS))
 
 
 def _outermost(paths: Iterable[str]) -> tuple[str, ...]:

@@ -1,5 +1,5 @@
-"""The rows of an export: the case list's rows (same filters, scope and order, ``db.search``) with
-the person's particulars, under names the import reads back."""
+"""The rows of an export: the case list's rows (same filters, scope and order,
+``db.read.search``) with the person's particulars, under names the import reads back."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from db.models import Person
-from db.search import CaseFilters, page_query
+from db.read.search import CaseFilters, page_query
 from workflow.facts import Actor
 
 #: The person's particulars an export adds to the list's columns.
@@ -33,7 +33,8 @@ def export_rows(
 ) -> Iterator[dict[str, Any]]:
     """Every case of the list `filters` select, in the list's scope and order, with the person's
     particulars: plain dicts, streamed `batch` rows at a time. (Whether the actor has a list at
-    all, ``db.search.may_list``, is the view's question: outside the scope there are no rows.)"""
+    all, ``workflow.policy.has_case_list``, is the view's question: outside the scope there are
+    no rows.)"""
     query = page_query(actor, filters, limit=None, offset=None).add_columns(*_PARTICULARS)
     return _stream(session, query, batch)
 

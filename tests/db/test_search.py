@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.dialects import sqlite
 
-import db.search
+import db.read.search
 from db.models import Case, Person
-from db.search import CaseFilters, count_query, page_query, people_named, search_cases
+from db.read.search import CaseFilters, count_query, page_query, people_named, search_cases
 from db.text import fold
 
 NAMES = [
@@ -210,7 +210,7 @@ def test_the_search_uses_the_index(runtime, district):
 
 
 def test_the_count_stops_at_the_cap(runtime, district, monkeypatch):
-    monkeypatch.setattr(db.search, "COUNT_CAP", 3)
+    monkeypatch.setattr(db.read.search, "COUNT_CAP", 3)
     _add(runtime, district, [f"Ứng Viên {i}" for i in range(7)])
     actor = district.actor("com")
     with runtime.sessions() as session:

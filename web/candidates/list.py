@@ -9,10 +9,19 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from db.search import DEFAULT_SORT, SORTS, CaseFilters, cells_in_scope, opening_years, search_cases
+from db.read.search import (
+    DEFAULT_SORT,
+    SORTS,
+    CaseFilters,
+    cells_in_scope,
+    opening_years,
+    search_cases,
+)
 from web.candidates import bp
 from web.context import actor, db_session
 from web.labels import state_choices
+from workflow import policy
+from workflow.errors import NotAllowed
 from workflow.states import State, UnitKind
 
 #: The query-string keys of the list; links to other pages keep them (and only them).
@@ -61,6 +70,8 @@ def kind_labels() -> dict[str, str]:
 @login_required
 def index():
     """The cases the user may see, filtered, one page at a time (403 without a case list)."""
+    if not policy.has_case_list(actor()):
+        raise NotAllowed("no role with a case list")
     filters = filters_from(request.args)
     session = db_session()
     page = search_cases(

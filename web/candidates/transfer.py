@@ -1,7 +1,7 @@
 """The list's exports: ``/candidates/export.csv`` and ``/candidates/export.xlsx`` take the list's
 query string and give every case the list would show (same filters, scope and order;
-``db.search``) with the person's particulars, under Vietnamese headers that the import reads back
-(``web.candidates.importing``).
+``db.read.search``) with the person's particulars, under Vietnamese headers that the import reads
+back (``web.candidates.importing``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from flask import Response, abort, request, stream_with_context
 from flask_login import login_required
 
 from db.read.importing import export_rows
-from db.search import may_list
 from web.candidates import bp
 from web.candidates.list import filters_from
 from web.context import actor, db_session, runtime
 from workflow.importing.fields import FIELDS
+from workflow.policy import has_case_list
 from workflow.states import STATE_LABELS, State
 
 # --- export -------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def _filename(ext: str) -> str:
 
 
 def _export_filters():
-    if not may_list(actor()):
+    if not has_case_list(actor()):
         abort(403)
     return filters_from(request.args)
 

@@ -4,9 +4,9 @@ certificates; the cells enrol their mentored candidates and take them off a clas
 Class-level events (``class_schedule``, ``class_attendance``, ``class_issue_certificates``) have
 no case and name the centre as their organisation; an enrolment's events name the candidate's
 cell, with the case's id in their data. Issuing fires ``complete_training`` for each candidate who
-finished through ``workflow.services.cases.fire_in``, as the trainer, each in its own unit of work: the number
-claimed in the centre's sequence, the enrolment's certificate, the case's change and its event
-commit together or not at all. The rules are ``workflow.classes``.
+finished (``workflow.services.cases.fire_in``), as the trainer, each in its own unit of work: the
+number claimed in the centre's sequence, the enrolment's certificate, the case's change and its
+event commit together or not at all. The rules are ``workflow.classes``.
 """
 
 from __future__ import annotations

@@ -17,21 +17,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, func, literal_column, or_, select, table
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, Member, Organisation, Person
 from db.models.people import NAME_SEARCH_FTS
 from db.paging import Page
 from db.read.cases import scope_filter
+from db.read.cells import cells_of
 from db.text import fold
-from workflow.errors import NotAllowed
 from workflow.facts import Actor
-from workflow.policy import READERS, visible_paths
-from workflow.states import OrgType, Role
-
-#: Roles that have a case list: readers see their scope, mentors their own mentees.
-LISTERS: tuple[str, ...] = (*READERS, Role.mentor)
+from workflow.policy import Purpose
 
 #: Sort keys: newest first (the default), oldest first, by name (diacritics folded).
 SORTS = ("-id", "id", "name")
@@ -61,11 +57,6 @@ class CaseFilters:
 
 #: One page of the list (kept as a name for its callers).
 CasePage = Page
-
-
-def may_list(actor: Actor) -> bool:
-    """Whether the actor has a case list at all (introducers, trainers, admins do not)."""
-    return bool(actor.roles() & set(LISTERS))
 
 
 def _phrase(key: str) -> str:
@@ -219,10 +210,8 @@ def search_cases(
 
     The total is exact up to ``COUNT_CAP`` (or up to the end of page `page`, if further);
     beyond, the page's ``more`` is set and its total is that bound. A page past the end shows
-    the last page. Raises NotAllowed for an actor with no case list.
+    the last page. An actor with no case list (``policy.has_case_list``) gets no rows.
     """
-    if not may_list(actor):
-        raise NotAllowed("no role with a case list")
     dialect = session.get_bind().dialect.name
     page = max(1, page)
     # One row past what the page must know: whether there is more than the cap, and whether
@@ -242,17 +231,8 @@ def search_cases(
 
 
 def cells_in_scope(session: Session, actor: Actor) -> list[tuple[int, str]]:
-    """The party cells under the actor's listing roles, as ``(id, name)`` by name."""
-    paths = visible_paths(actor, LISTERS)
-    if not paths:
-        return []
-    query = (
-        select(Organisation.id, Organisation.name)
-        .where(Organisation.type == OrgType.cell)
-        .where(or_(*(Organisation.path.startswith(p) for p in paths)))
-        .order_by(Organisation.name)
-    )
-    return [(row.id, row.name) for row in session.execute(query)]
+    """The party cells of the actor's case list, as ``(id, name)`` by name."""
+    return cells_of(session, actor, Purpose.cases)
 
 
 def opening_years(session: Session, today: date) -> list[int]:
