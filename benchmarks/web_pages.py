@@ -513,9 +513,9 @@ def gc_time() -> Iterator[dict[str, Any]]:
 #: What a request's time is broken into: (label, file suffix, function).
 PARTS = (
     ("user loading (web.auth._load_user)", "web/auth.py", "_load_user"),
-    ("list data (db.search.search_cases)", "db/search.py", "search_cases"),
-    ("cells in scope (db.search.cells_in_scope)", "db/search.py", "cells_in_scope"),
-    ("opening years (db.search.opening_years)", "db/search.py", "opening_years"),
+    ("list data (db.read.search.search_cases)", "db/search.py", "search_cases"),
+    ("cells in scope (db.read.search.cells_in_scope)", "db/search.py", "cells_in_scope"),
+    ("opening years (db.read.search.opening_years)", "db/search.py", "opening_years"),
     ("visibility (services.view_case)", "workflow/services.py", "view_case"),
     ("case data (db.read.case_page.case_page)", "db/case_page.py", "case_page"),
     ("  of which events (db.history.case_events)", "db/history.py", "case_events"),

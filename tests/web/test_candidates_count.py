@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import db.search
+import db.read.search
 from tests.web.test_candidates_list import case_ids, listing
 
 
 def test_past_the_cap_the_list_says_more_than(login, app, monkeypatch):
-    monkeypatch.setattr(db.search, "COUNT_CAP", 3)
+    monkeypatch.setattr(db.read.search, "COUNT_CAP", 3)
     app.config["PAGE_SIZE"] = 2
     browser = login("bantochuc")
     total = len(case_ids(app))
@@ -29,7 +29,7 @@ def test_past_the_cap_the_list_says_more_than(login, app, monkeypatch):
 
 
 def test_in_english_too(login, app, monkeypatch):
-    monkeypatch.setattr(db.search, "COUNT_CAP", 3)
+    monkeypatch.setattr(db.read.search, "COUNT_CAP", 3)
     app.config["PAGE_SIZE"] = 2
     browser = login("bantochuc")
     page = listing(browser, "/candidates", lang="en")
