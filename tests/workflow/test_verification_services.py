@@ -101,8 +101,10 @@ def test_the_committees_above_the_cell_verify(who: str) -> None:
     assert request_verification(uow(), ACTORS[who], 1, REQUEST, clock=CLOCK).id == 1
 
 
-@pytest.mark.parametrize(("who", "error"), [("sec", NotAllowed), ("mentor", NotAllowed),
-                                             ("aud", NotAllowed), ("sec_other", NotFound)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("who", "error"),
+    [("sec", NotAllowed), ("mentor", NotAllowed), ("aud", NotAllowed), ("sec_other", NotFound)],
+)
 def test_others_may_not(who: str, error: type[Exception]) -> None:
     unit = uow()
     with pytest.raises(error):
