@@ -1,4 +1,5 @@
-"""Listing 10,000 cases: ``db.read.cases.list_cases`` against a bare Core select of the same columns.
+"""Listing 10,000 cases: ``db.read.cases.list_cases`` against a bare Core select of the same
+columns.
 
 The list must build no state machine and load no ``Case`` object: both are counted (a counting
 wrapper around ``transitions.Machine.__init__`` and ``add_model``, and SQLAlchemy's ``load``
