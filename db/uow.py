@@ -11,10 +11,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.repositories.cases import SqlCases
 from db.repositories.classes import SqlClasses
+from db.repositories.corrections import SqlCorrections
 from db.repositories.documents import SqlDocuments
 from db.repositories.enterprises import SqlEnterprises
 from db.repositories.history import SqlHistory
 from db.repositories.importing import SqlImports
+from db.repositories.moves import SqlMoves
 from db.repositories.organisations import SqlOrganisations
 from db.repositories.proposals import SqlProposals
 from db.repositories.targets import SqlTargets
@@ -59,6 +61,8 @@ class SqlUnitOfWork:
         self.proposals = SqlProposals(self.session)
         self.imports = SqlImports(self.session, self.cases)
         self.classes = SqlClasses(self.session)
+        self.moves = SqlMoves(self.session)
+        self.corrections = SqlCorrections(self.session)
         self._committed = False
         return self
 

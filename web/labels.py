@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workflow.definition import FACTS, SPECS
+from workflow.corrections import ACTION_LABELS as CORRECTION_ACTIONS
+from workflow.moves import ACTION_LABELS as MOVE_ACTIONS
 from workflow.proposals import ACTION_LABELS as PROPOSAL_ACTIONS
 from workflow.states import STATE_LABELS, Role, State
 
@@ -61,6 +63,8 @@ def role_label(role: str | None) -> str:
 #: Actions that are neither transitions nor facts: administration, generated documents.
 OTHER_ACTIONS = {
     **PROPOSAL_ACTIONS,
+    **MOVE_ACTIONS,
+    **CORRECTION_ACTIONS,
     "class_schedule": ("Mở lớp bồi dưỡng nhận thức về Đảng", "Schedule an awareness class"),
     "class_enrol": ("Ghi danh vào lớp", "Enrol in a class"),
     "class_cancel_enrolment": ("Rút tên khỏi lớp", "Cancel an enrolment"),

@@ -145,6 +145,9 @@ class Verification:
     name: str
     #: Everything the document says is still what the case says (``is_current``).
     current: bool
+    #: The register number of the document re-issued in its place after a correction of the
+    #: person's data (``workflow.services.corrections``), if it was: the old code says so.
+    superseded_by: str | None = None
 
 
 # --- which forms belong to a case -----------------------------------------------------------

@@ -122,6 +122,9 @@ class Decision(Base):
     number: Mapped[str] = mapped_column(String(50))
     signed_on: Mapped[date]
     body_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    #: The cell the case belonged to when decided: where the targets count an admission, even
+    #: after the member's activity moved elsewhere (migration 0013).
+    cell_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
 
 
 class DocumentRecord(Base):

@@ -148,6 +148,7 @@ class EffectStore:
                 "number": e.number,
                 "signed_on": e.signed_on,
                 "body_id": case.deciding_body_id,
+                "cell_id": case.cell_id,  # where the targets count it (a member may move later)
             },
         )
         case.decision_number = e.number

@@ -11,10 +11,12 @@ from typing import Protocol
 from workflow.ports.admin import OrganisationRepository, UserRepository
 from workflow.ports.cases import CaseRecord, CaseRepository
 from workflow.ports.classes import ClassRepository
+from workflow.ports.corrections import CorrectionRepository
 from workflow.ports.documents import DocumentRepository
 from workflow.ports.enterprises import EnterpriseRepository
 from workflow.ports.history import Appended, History, NewEvent
 from workflow.ports.importing import ImportRepository
+from workflow.ports.moves import MoveRepository
 from workflow.ports.proposals import ProposalRepository
 from workflow.ports.targets import TargetRepository
 from workflow.settings import Settings
@@ -43,6 +45,8 @@ class UnitOfWork(Protocol):
     proposals: ProposalRepository
     imports: ImportRepository
     classes: ClassRepository
+    moves: MoveRepository
+    corrections: CorrectionRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -79,6 +79,7 @@ def verify_document(uow: UnitOfWork, raw_code: str) -> Verification | None:
         if found is None:
             return None
         now = uow.documents.dossier(found.case_id)
+        newer = uow.corrections.superseded_by(found.id)
     return Verification(
         code=found.code,
         title=found.title,
@@ -86,5 +87,6 @@ def verify_document(uow: UnitOfWork, raw_code: str) -> Verification | None:
         printed_number=found.printed_number,
         issued_on=found.issued_on,
         name=name_on(load_data(found.data)) or name_on(now) or "",
-        current=is_current(found.data, found.data_hash, now),
+        current=newer is None and is_current(found.data, found.data_hash, now),
+        superseded_by=newer,
     )

@@ -16,8 +16,10 @@ from tests.workflow.fakes.admin import FakeEnterprises, FakeOrganisations, FakeT
 from tests.workflow.fakes.cases import *  # noqa: F403 (the fake district's names)
 from tests.workflow.fakes.cases import FakeCase, FakeCases
 from tests.workflow.fakes.classes import FakeClasses
+from tests.workflow.fakes.corrections import FakeCorrections
 from tests.workflow.fakes.documents import FakeDocuments
 from tests.workflow.fakes.importing import FakeImports
+from tests.workflow.fakes.moves import FakeMoves
 from tests.workflow.fakes.proposals import FakeProposals
 from workflow.ports.history import Appended, NewEvent
 from workflow.settings import RuleSettings, Settings
@@ -61,6 +63,8 @@ class FakeUnitOfWork:
         self.enterprises = FakeEnterprises()
         self.imports = FakeImports(self.cases)
         self.classes = FakeClasses(self.cases)
+        self.moves = FakeMoves(self.cases)
+        self.corrections = FakeCorrections(self.cases, self.documents)
         self.committed = False
 
     def __enter__(self) -> FakeUnitOfWork:
