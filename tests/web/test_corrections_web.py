@@ -86,7 +86,7 @@ def test_a_correction_approved_reissues_and_supersedes(as_user, demo_runtime, ap
     assert done.status_code == 303
     assert _name(demo_runtime, case_id) == old_name + " Thị"
     answer = app.test_client().get(f"/verify/{code}").get_data(as_text=True)
-    assert 'id="superseded-by"' in answer
+    assert 'id="superseded-by"' in answer and "Đã được thay thế" in answer
     newer = re.search(r'id="superseded-by">([^<]+)<', answer).group(1)
     assert newer != number and newer.endswith("9-KNĐ")
     assert old_name + " Thị" not in answer  # names the newer document, not the person's data
