@@ -17,7 +17,7 @@ from db.repositories.enterprises import SqlEnterprises
 from db.repositories.history import SqlHistory
 from db.repositories.importing import SqlImports
 from db.repositories.moves import SqlMoves
-from db.repositories.organisations import SqlOrganisations
+from db.repositories.organisations import SqlOrganisations, SqlTree
 from db.repositories.proposals import SqlProposals
 from db.repositories.targets import SqlTargets
 from db.repositories.users import SqlUsers
@@ -55,6 +55,7 @@ class SqlUnitOfWork:
         self.history = SqlHistory(self.session)
         self.users = SqlUsers(self.session)
         self.organisations = SqlOrganisations(self.session)
+        self.tree = SqlTree(self.session)
         self.targets = SqlTargets(self.session)
         self.enterprises = SqlEnterprises(self.session)
         self.documents = SqlDocuments(self.session, self.settings.rules)

@@ -20,6 +20,7 @@ from typing import Any
 from workflow.errors import InvalidInput
 from workflow.policy import Scope
 from workflow.states import MemberStatus, OrgType, Role, UnitKind
+from workflow.tree import RESTRUCTURE_ACTIONS
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 200
@@ -79,6 +80,7 @@ ADMIN_ACTIONS = tuple(
         "update_enterprise",
     )
 )
+ADMIN_ACTIONS += RESTRUCTURE_ACTIONS  # restructuring the tree as of a date (workflow.tree)
 
 
 # --- what storage hands over -------------------------------------------------------------------

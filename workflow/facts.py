@@ -97,3 +97,7 @@ class CaseFacts:
     has_other_open_case: bool = False
     cell_official_members: int = 0
     grassroots_committee_size: int = 0
+    #: A grassroots committee (đảng ủy cơ sở) sits between the cell and its deciding body on the
+    #: day of the action (``workflow.tree.Placement``): only then are 8-KNĐ and 15-KNĐ, and the
+    #: committee's vote they record, required (loaded with the dossier).
+    has_grassroots_committee: bool = True

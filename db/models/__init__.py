@@ -15,9 +15,11 @@ from db.models.corrections import PersonCorrection as PersonCorrection
 from db.models.documents import DocumentScan, GeneratedDocument, StoredFile
 from db.models.enterprises import Enterprise as Enterprise
 from db.models.history import ChainHead, Event
+from db.models.legal_bases import LegalBasis as LegalBasis
 from db.models.moves import CaseHandOver as CaseHandOver
 from db.models.moves import MemberTransfer as MemberTransfer
 from db.models.organisations import Organisation
+from db.models.organisations import OrganisationVersion as OrganisationVersion
 from db.models.people import Member, Person
 from db.models.proposals import Proposal as Proposal
 from db.models.targets import Target

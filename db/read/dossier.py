@@ -19,15 +19,18 @@ from db.models import (
     Decision,
     DocumentRecord,
     Introduction,
+    LegalBasis,
     Member,
     MentorAssignment,
     Organisation,
     Person,
     Vote,
 )
+from db.read.tree import chain_on
 from workflow.dates import add_months
 from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 from workflow.states import OrgType
+from workflow.tree import OrgVersion, Tree, placement
 
 #: Bump when the shape of the dict changes (a stored document says which shape it kept).
 SCHEMA = 1
@@ -65,43 +68,49 @@ def _plain(value: Any) -> Any:
     return _iso(value) if isinstance(value, date) else value
 
 
-def _organisation(row: Any, by_id: dict[int, Any]) -> dict[str, Any] | None:
-    if row is None:
+def _organisation(org: OrgVersion | None, tree: Tree) -> dict[str, Any] | None:
+    if org is None:
         return None
-    parent = by_id.get(row.parent_id)
+    parent = tree.get(org.parent_id)
     return {
-        "id": row.id,
-        "name": row.name,
-        "type": row.type,
+        "id": org.org_id,
+        "name": org.name,
+        "type": org.type,
         "parent_name": parent.name if parent is not None else None,
     }
 
 
-def _tree(session: Session, cell: Organisation) -> dict[str, Any]:
-    """The cell's grassroots committee, deciding body and province, from its path."""
-    ids = [int(part) for part in cell.path.strip("/").split("/") if part] or [cell.id]
-    rows = {
-        row.id: row
-        for row in session.execute(
-            select(
-                Organisation.id,
-                Organisation.parent_id,
-                Organisation.name,
-                Organisation.type,
-                Organisation.decides_admissions,
-            ).where(Organisation.id.in_(ids))
-        )
-    }
-    ancestors = [rows[i] for i in ids if i in rows]  # root first, the cell last
-    above = ancestors[:-1]
-    grassroots = next((o for o in reversed(above) if o.type == OrgType.committee), None)
-    # As db.repositories.cases decides: the nearest body that decides admissions, else the root.
-    deciding = next((o for o in reversed(ancestors) if o.decides_admissions), ancestors[0])
+def _bodies(session: Session, cell_id: int, day: date | None) -> dict[str, Any]:
+    """The cell's grassroots committee (the nearest committee above it, which may be the
+    deciding body itself), deciding body and province, as they stood on `day` (``None``: now),
+    and whether a grassroots committee sat between the cell and the deciding body."""
+    tree = chain_on(session.connection(), cell_id, day)
+    if day is not None and cell_id not in tree.nodes:  # the cell did not exist yet: now
+        tree = chain_on(session.connection(), cell_id, None)
+    chain = tree.chain(cell_id)  # the cell first, the root last
+    found = placement(tree, cell_id)
+    grassroots = next((o for o in chain[1:] if o.type == OrgType.committee), None)
     return {
-        "grassroots": _organisation(grassroots, rows),
-        "deciding": _organisation(deciding, rows),
-        "province": {"id": ancestors[0].id, "name": ancestors[0].name},
+        "grassroots": _organisation(grassroots, tree),
+        "deciding": _organisation(found.deciding if found else None, tree),
+        "province": {"id": chain[-1].org_id, "name": chain[-1].name},
+        "has_grassroots_committee": bool(found and found.has_grassroots_committee),
     }
+
+
+def _legal_bases(session: Session) -> list[dict[str, Any]]:
+    """Every legal basis with its validity: each form cites those in force on its date."""
+    rows = session.scalars(select(LegalBasis).order_by(LegalBasis.valid_from, LegalBasis.id))
+    return [
+        {
+            "code": b.code,
+            "kind": b.kind,
+            "title": b.title,
+            "valid_from": _iso(b.valid_from),
+            "valid_until": _iso(b.valid_until),
+        }
+        for b in rows
+    ]
 
 
 def dossier_data(
@@ -181,13 +190,18 @@ def dossier_data(
         }
 
     decisions: dict[str, dict[str, Any]] = {}
+    signed: dict[str, date] = {}
     for d, body in session.execute(
         select(Decision, Organisation.name)
         .outerjoin(Organisation, Organisation.id == Decision.body_id)
         .where(Decision.case_id == case_id)
         .order_by(Decision.signed_on, Decision.id)
     ):
+        if d.body_id is not None:  # the body's name on the decision's date
+            then = chain_on(session.connection(), d.body_id, d.signed_on).get(d.body_id)
+            body = then.name if then is not None else body
         decisions[d.kind] = {"number": d.number, "signed_on": _iso(d.signed_on), "body": body}
+        signed[d.kind] = d.signed_on
 
     documents: dict[str, dict[str, Any]] = {}
     for doc in session.scalars(
@@ -234,7 +248,11 @@ def dossier_data(
             "has_doan": cell.has_doan,
             "mass_organisations": mass,
         },
-        **_tree(session, cell),
+        # The bodies of the admission's date (its forms, 9-KNĐ); those of the recognition's
+        # date for its forms (13-16-KNĐ). Before a decision: the tree of now.
+        **_bodies(session, cell.id, signed.get("admission")),
+        "recognition_bodies": _bodies(session, cell.id, signed.get("recognition")),
+        "legal_bases": _legal_bases(session),
         "mentor": mentor,
         "mentors": mentors,
         "certificate": certificate,

@@ -20,6 +20,7 @@ from db.models import Case, Decision, Event, Organisation, Person
 from db.models import Target as TargetRow
 from db.read.proposals import accepted_by_cell_and_year, proposal_case_ids
 from db.read.scope import scope_clause
+from db.read.tree import tree_of_year
 from db.repositories.targets import COLUMNS, target_of
 from workflow import targets as t
 from workflow.dates import LOCAL_ZONE
@@ -48,6 +49,32 @@ def organisations(session: Session, scope: Scope | None) -> list[t.OrgNode]:
         .order_by(Organisation.path)
     )
     return [t.OrgNode(*row) for row in rows]
+
+
+def year_organisations(
+    session: Session, scope: Scope | None, year: int, today: date
+) -> list[t.OrgNode]:
+    """The organisations of `year` in scope: those that existed at some time that year, each as
+    it stood on its last day in it (``db.read.tree.tree_of_year``), with that year's paths.
+    Whether one is in scope is the current tree's question (scopes follow the tree as it is)."""
+    tree = tree_of_year(session, year, today)
+    kinds = {
+        org_id: (unit_kind, mass_kind)
+        for org_id, unit_kind, mass_kind in session.connection().execute(
+            select(Organisation.id, Organisation.unit_kind, Organisation.mass_kind).where(
+                _in(scope)
+            )
+        )
+    }
+    nodes = []
+    for v in tree.nodes.values():
+        if v.org_id in kinds:
+            unit_kind, mass_kind = kinds[v.org_id]
+            path = tree.path(v.org_id)
+            nodes.append(
+                t.OrgNode(v.org_id, v.parent_id, v.name, v.type, unit_kind, path, mass_kind)
+            )
+    return sorted(nodes, key=t.tree_order)
 
 
 def _cells_in_scope(query: Select, scope: Scope | None) -> Select:
@@ -157,7 +184,7 @@ def targets_report(
     return t.build_report(
         year,
         today,
-        organisations(session, scope),
+        year_organisations(session, scope, year, today),
         target_rows(session, scope, (first, year)),
         admission_counts(session, scope),
         pipeline_counts(session, scope),
@@ -191,4 +218,7 @@ def editable_targets(session: Session, scope: Scope, year: int) -> list[tuple[t.
 
 def target_holders(session: Session, scope: Scope) -> list[t.OrgNode]:
     """The organisations in the admin's scope that may hold a target."""
-    return [o for o in organisations(session, scope) if o.type in HOLDER_TYPES]
+    current = set(
+        session.scalars(select(Organisation.id).where(Organisation.dissolved_on.is_(None)))
+    )
+    return [o for o in organisations(session, scope) if o.type in HOLDER_TYPES and o.id in current]

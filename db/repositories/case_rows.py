@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, literal_column, select, true
+from sqlalchemy import Connection, bindparam, case, func, literal_column, select, true
 
 from db.models import Case, Member, Organisation, Person
+from db.read.tree import placement_on
 from workflow.facts import MemberFacts
 from workflow.states import CLOSED_STATES, MemberStatus, OrgType, UnitKind
 
@@ -293,3 +294,20 @@ def case_row(row: Any) -> CaseRow:
         other_open_case=bool(row[-1]),
         stored=case_columns[_N_FIXED:],
     )
+
+
+# --- the tree of a day (decisions name the body of their date) -----------------------------------
+
+
+def deciding_body_on(connection: Connection, cell_id: int, day: date) -> int | None:
+    """The body that decided for the cell on `day` (the tree of that day: a decision signed
+    before a restructuring names the body of its date); None if the cell did not exist then."""
+    found = placement_on(connection, cell_id, day)
+    return found.deciding.org_id if found is not None else None
+
+
+def has_grassroots_committee(connection: Connection, cell_id: int) -> bool:
+    """A grassroots committee sits between the cell and its deciding body now (restructurings
+    never take effect after today, so now is the day of the action)."""
+    found = placement_on(connection, cell_id, None)
+    return found is not None and found.has_grassroots_committee

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, bindparam, insert, literal_column, update
 from sqlalchemy.orm import Session
 
 from db.models import Certificate, Decision, DocumentRecord, Introduction, MentorAssignment, Vote
-from db.repositories.case_rows import CASES, MEMBERS, WRITTEN, CaseRow
+from db.repositories.case_rows import CASES, MEMBERS, WRITTEN, CaseRow, deciding_body_on
 from db.repositories.documents import attach_scan
 from workflow.effects import (
     AssignMentor,
@@ -147,7 +147,9 @@ class EffectStore:
                 "kind": e.kind,
                 "number": e.number,
                 "signed_on": e.signed_on,
-                "body_id": case.deciding_body_id,
+                # The body of the decision's date (the tree may have changed since).
+                "body_id": deciding_body_on(self.connection, case.cell_id, e.signed_on)
+                or case.deciding_body_id,
                 "cell_id": case.cell_id,  # where the targets count it (a member may move later)
             },
         )

@@ -27,6 +27,7 @@ from db.repositories.case_rows import (
     CaseRow,
     case_row,
     cell_context,
+    has_grassroots_committee,
     member_from,
 )
 from db.repositories.case_writes import EffectStore, closed_on, write_case
@@ -189,6 +190,7 @@ class SqlCases:
             "votes": {row[0]: VoteFacts(*row) for row in connection.execute(_LOAD_VOTES, params)},
             "documents": documents,
             "cell_official_members": self.official_members(case.cell_id),
+            "has_grassroots_committee": has_grassroots_committee(connection, case.cell_id),
         }
 
     def prospective_facts(self, fields: dict[str, Any]) -> CaseFacts | None:

@@ -16,12 +16,32 @@ from documents.context import header as h
 from documents.context import values as v
 from documents.context.extras import EXTRA
 from documents.context.values import Context
-from documents.registry import check_data
+from documents.registry import FORMS, check_data
+from workflow import legal
 from workflow.states import VoteBody
 
 _DECISIONS = ("admission", "recognition")
+#: The stages whose forms name the bodies of the recognition's date.
+_RECOGNITION_STAGES = ("recognition", "official")
 #: The numbers the decisions print when the dossier does not carry them (domain.md).
 _RULES = {"probation_months": 12, "ceremony_working_days": 30}
+
+
+def stage_dossier(code: str, dossier: dict[str, Any]) -> dict[str, Any]:
+    """The dossier as form `code` reads it: the recognition's forms (13-16-KNĐ) name the bodies
+    of the recognition's date, the others those of the admission's (``db.read.dossier``)."""
+    spec = FORMS.get(code)
+    later = dossier.get("recognition_bodies")
+    if spec is None or spec.stage not in _RECOGNITION_STAGES or not later:
+        return dossier
+    return {**dossier, **later}
+
+
+def legal_basis(dossier: dict[str, Any], day: str) -> str | None:
+    """The bases in force on `day` (ISO), as the "Căn cứ" line cites them; a dossier kept before
+    it carried its bases cites the known ones."""
+    bases = [legal.basis_of(b) for b in dossier.get("legal_bases") or ()]
+    return legal.citation(legal.in_force(bases or legal.KNOWN_BASES, date.fromisoformat(day)))
 
 
 def form_context(
@@ -40,8 +60,8 @@ def form_context(
     record, else a blank for the signer; `issued_on` is the day it is printed (the footer).
     Raises ``UnknownForm``, or ``MissingData`` naming every datum the form needs and lacks.
     """
-    spec = check_data(code, dossier)
-    d = v.clean(v.complete(dossier))
+    spec = check_data(code, stage_dossier(code, dossier))
+    d = v.clean(v.complete(stage_dossier(code, dossier)))
     paper = v.paper(d, code)
     if number:
         paper["number"] = w.nfc(number)
@@ -104,6 +124,7 @@ def form_context(
         v.identity(d["grassroots"]) == v.identity(d["deciding"])
     )
     ctx["rules"] = {**_RULES, **(d.get("rules") or {})}
+    ctx["legal_basis"] = legal_basis(d, paper["date"]["iso"] or issued_on.isoformat())
     ctx["header"] = h.header(spec, ctx, d, paper["number"])
     extra = EXTRA.get(code)
     if extra is not None:

@@ -19,6 +19,7 @@ from workflow.ports.importing import ImportRepository
 from workflow.ports.moves import MoveRepository
 from workflow.ports.proposals import ProposalRepository
 from workflow.ports.targets import TargetRepository
+from workflow.ports.tree import TreeRepository
 from workflow.settings import Settings
 
 __all__ = [
@@ -40,6 +41,7 @@ class UnitOfWork(Protocol):
     documents: DocumentRepository
     users: UserRepository
     organisations: OrganisationRepository
+    tree: TreeRepository
     targets: TargetRepository
     enterprises: EnterpriseRepository
     proposals: ProposalRepository

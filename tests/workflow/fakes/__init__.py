@@ -21,6 +21,7 @@ from tests.workflow.fakes.documents import FakeDocuments
 from tests.workflow.fakes.importing import FakeImports
 from tests.workflow.fakes.moves import FakeMoves
 from tests.workflow.fakes.proposals import FakeProposals
+from tests.workflow.fakes.tree import FakeTree
 from workflow.ports.history import Appended, NewEvent
 from workflow.settings import RuleSettings, Settings
 
@@ -59,6 +60,7 @@ class FakeUnitOfWork:
         self.proposals = FakeProposals()
         self.organisations = FakeOrganisations()
         self.users = FakeUsers(self.organisations)
+        self.tree = FakeTree(self.organisations, self.users, self.cases)
         self.targets = FakeTargets()
         self.enterprises = FakeEnterprises()
         self.imports = FakeImports(self.cases)
