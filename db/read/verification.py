@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
@@ -80,3 +81,11 @@ def waiting_cases(session: Session, scope: Scope | None) -> list[WaitingRow]:
     )
     rows = [WaitingRow(*row) for row in session.execute(query)]
     return sorted(rows, key=lambda r: (r.waiting_since or date.max, r.name, r.case_id))
+
+
+def certification(session: Session, case_id: int) -> dict[str, Any] | None:
+    """What 2-KNĐ's certification block prints: the conclusion's date and verdict, if any."""
+    row = session.get(VerificationConclusion, case_id)
+    if row is None:
+        return None
+    return {"concluded_on": row.concluded_on.isoformat(), "favourable": row.favourable}

@@ -143,3 +143,20 @@ def test_the_committee_sees_the_case_waiting_on_answers(app, district):
     assert "Awaiting the biography verification" in sec_rows[case_id]
     deadlines = com.get("/deadlines/?lang=en").get_data(as_text=True)
     assert "Answer to the biography verification" in deadlines
+
+
+def test_the_targets_report_lists_the_cases_waiting_on_verification(app, district):
+    case_id = _case(district)
+    com = signed_in(app, "com")
+    com.post(f"/candidates/{case_id}/verification/requests", REQUEST, token_from="/")
+    html = unescape(com.get("/reports/targets?lang=en").get_data(as_text=True))
+    part = re.search(r'id="waiting-verification".*?</table>', html, re.S)
+    assert part, "no waiting verification table"
+    row = re.search(rf'<tr data-case="{case_id}">(.*?)</tr>', part.group(0), re.S)
+    assert row and "01/10/2026" in row.group(1) and "1 request unanswered" in text(row.group(1))
+    days = re.findall(r'<td class="num">(\d+)</td>', row.group(1))
+    assert days and int(days[0]) > 15
+    # An admin reads counts, not names.
+    admin = unescape(signed_in(app, "adm").get("/reports/targets?lang=en").get_data(as_text=True))
+    assert "1 case waits on its biography verification." in admin
+    assert "Nguyễn Văn An" not in admin

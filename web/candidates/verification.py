@@ -37,7 +37,20 @@ from workflow.verification import (
     VerificationAction,
 )
 
-_FIELDS = {spec.name: spec for spec in (*REQUEST_FIELDS, *ANSWER_FIELDS, *CONCLUSION_FIELDS)}
+#: Each form's fields by name ("favourable" is asked of an answer and of the conclusion).
+_FORMS = {
+    "request": {spec.name: spec for spec in REQUEST_FIELDS},
+    "answer": {spec.name: spec for spec in ANSWER_FIELDS},
+    "conclude": {spec.name: spec for spec in CONCLUSION_FIELDS},
+}
+
+
+def _label(form: str, name: str) -> str:
+    """The label of field `name` on `form` (``answer-<id>`` is an answer's form)."""
+    spec = _FORMS[form.split("-")[0]].get(name)
+    return pick(spec.vi, spec.en) if spec else name
+
+
 #: The longest text each input takes (the domain refuses longer ones, naming the field).
 MAXLENGTH = {
     "addressee": MAX_ADDRESSEE,
@@ -69,7 +82,7 @@ def panel(facts: CaseFacts, refused: Refused | None = None) -> dict[str, Any]:
         "may_answer": open_,
         "may_conclude": open_ and bool(verification.requests),
         "subjects": [(s.value, pick(*SUBJECT_LABELS[s])) for s in Subject],
-        "label": lambda name: pick(_FIELDS[name].vi, _FIELDS[name].en),
+        "label": _label,
         "maxlength": MAXLENGTH,
         "refused": refused,
         "shown": facts.state in VERIFICATION_STATES or bool(verification.requests),
@@ -84,12 +97,7 @@ def _attempt(case_id: int, form: str, action: VerificationAction, call):
     try:
         call(data)  # NotFound and NotAllowed go on to web.errors: 404 and 403 pages
     except InvalidInput as bad:
-        name = (
-            pick(_FIELDS[bad.field].vi, _FIELDS[bad.field].en)
-            if bad.field in _FIELDS
-            else bad.field
-        )
-        message = _("%(field)s: %(problem)s", field=name, problem=bad.message)
+        message = _("%(field)s: %(problem)s", field=_label(form, bad.field), problem=bad.message)
         refused = Refused(form, message, data, bad.field)
         return _page(case_id, Outcome(422, "verification", form, data), refused)
     except (InvalidTransition, Conflict):
