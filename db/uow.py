@@ -14,7 +14,7 @@ from db.repositories.classes import SqlClasses
 from db.repositories.corrections import SqlCorrections
 from db.repositories.documents import SqlDocuments
 from db.repositories.enterprises import SqlEnterprises
-from db.repositories.history import SqlHistory
+from db.repositories.history import HeadSeen, SqlHistory
 from db.repositories.importing import SqlImports
 from db.repositories.moves import SqlMoves
 from db.repositories.organisations import SqlOrganisations, SqlTree
@@ -51,8 +51,10 @@ class SqlUnitOfWork:
             self.connection.execution_options(**WRITE)
         self.connection.begin()
         self.session = self.factory(bind=self.connection, join_transaction_mode="rollback_only")
-        self.cases = SqlCases(self.session, self.settings.rules)
-        self.history = SqlHistory(self.session)
+        # The chain head a case loaded for update brings, handed to the history's append.
+        self.head = HeadSeen()
+        self.cases = SqlCases(self.session, self.settings.rules, self.head)
+        self.history = SqlHistory(self.session, self.head)
         self.users = SqlUsers(self.session)
         self.organisations = SqlOrganisations(self.session)
         self.tree = SqlTree(self.session)
@@ -91,3 +93,4 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.head.forget()

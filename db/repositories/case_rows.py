@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, case, func, literal_column, select, true
 
-from db.models import Case, Member, Organisation, Person
+from db.models import Case, ChainHead, Member, Organisation, Person
 from db.read.tree import placement_on
 from workflow.facts import MemberFacts
 from workflow.states import CLOSED_STATES, MemberStatus, OrgType, UnitKind
@@ -26,6 +26,7 @@ CASES = Case.__table__
 PEOPLE = Person.__table__
 MEMBERS = Member.__table__
 ORGS = Organisation.__table__
+_HEAD = ChainHead.__table__
 
 #: The columns of ``cases`` that an action may change; the write puts them all back at once.
 WRITTEN = (
@@ -205,32 +206,46 @@ _OTHER_OPEN_CASE = case(
     ),
 )
 
-#: The case, its person, cell, deciding body, committee size and mentor, in one row.
-LOAD_CASE = (
-    select(
-        *(CASES.c[name] for name in _CASE_COLUMNS),
-        PEOPLE.c.full_name,
-        PEOPLE.c.birth_date,
-        PEOPLE.c.is_doan_member,
-        PEOPLE.c.id_number,
-        PEOPLE.c.search_name,
-        *_CELL_CONTEXT_COLUMNS,
-        _CASE_PLACEMENT.c.committee_size,
-        *_MENTOR_COLUMNS,
-        _OTHER_OPEN_CASE,
+def _load_case(*head: Any) -> Any:
+    """The case, its person, cell, deciding body, committee size and mentor, in one row, and
+    the columns `head` of the chain head."""
+    # The head comes first in FROM: PostgreSQL then locks it before the case's row, so that a
+    # writer waits for the head holding nothing (the order every appender takes them in).
+    select_from = _HEAD.join(CASES, _HEAD.c.id == _ONE) if head else CASES
+    return (
+        select(
+            *(CASES.c[name] for name in _CASE_COLUMNS),
+            PEOPLE.c.full_name,
+            PEOPLE.c.birth_date,
+            PEOPLE.c.is_doan_member,
+            PEOPLE.c.id_number,
+            PEOPLE.c.search_name,
+            *_CELL_CONTEXT_COLUMNS,
+            _CASE_PLACEMENT.c.committee_size,
+            *_MENTOR_COLUMNS,
+            _OTHER_OPEN_CASE,
+            *head,
+        )
+        .select_from(select_from)
+        .join(PEOPLE, PEOPLE.c.id == CASES.c.person_id)
+        .join(_CELL, _CELL.c.id == CASES.c.cell_id)
+        .join(_CASE_PLACEMENT, true())
+        .join(_BODY, _BODY.c.id == _CASE_PLACEMENT.c.body_id)
+        .outerjoin(_MENTOR, _MENTOR.c.id == CASES.c.mentor_id)
+        .outerjoin(_MENTOR_PERSON, _MENTOR_PERSON.c.id == _MENTOR.c.person_id)
+        .where(CASES.c.id == bindparam("case_id"))
     )
-    .select_from(CASES)
-    .join(PEOPLE, PEOPLE.c.id == CASES.c.person_id)
-    .join(_CELL, _CELL.c.id == CASES.c.cell_id)
-    .join(_CASE_PLACEMENT, true())
-    .join(_BODY, _BODY.c.id == _CASE_PLACEMENT.c.body_id)
-    .outerjoin(_MENTOR, _MENTOR.c.id == CASES.c.mentor_id)
-    .outerjoin(_MENTOR_PERSON, _MENTOR_PERSON.c.id == _MENTOR.c.person_id)
-    .where(CASES.c.id == bindparam("case_id"))
+
+
+#: The case as a page or a read-only use case sees it.
+LOAD_CASE = _load_case()
+#: The case a use case will change and then append an event about, with the chain head's last id
+#: and digest (the history then need not read the head again). On PostgreSQL the head's row and
+#: the case's are locked until the transaction ends; SQLite's write transactions hold the
+#: database lock from BEGIN IMMEDIATE instead.
+LOAD_CASE_FOR_UPDATE = _load_case(_HEAD.c.last_id, _HEAD.c.digest).with_for_update(
+    of=[_HEAD, CASES]
 )
-#: The same, the case's row locked until the transaction ends (PostgreSQL; SQLite's write
-#: transactions hold the database lock from BEGIN IMMEDIATE instead).
-LOAD_CASE_FOR_UPDATE = LOAD_CASE.with_for_update(of=CASES)
 
 #: A cell's type and where it sits, for a case not opened yet.
 LOAD_CELL = (
@@ -251,6 +266,8 @@ LOAD_MEMBER = (
 
 _N = len(_CASE_COLUMNS)
 _N_FIXED = _N - len(WRITTEN)
+#: Where ``_OTHER_OPEN_CASE`` sits in a row of ``LOAD_CASE`` (the head's columns may follow).
+_OTHER_OPEN = _N + 18
 
 
 def member_from(values: Any) -> MemberFacts | None:
@@ -291,7 +308,7 @@ def case_row(row: Any) -> CaseRow:
         context=cell_context(case_columns[2], context),
         deciding_body_id=context[3],
         mentor=member_from(row[n + 11 :]),
-        other_open_case=bool(row[-1]),
+        other_open_case=bool(row[_OTHER_OPEN]),
         stored=case_columns[_N_FIXED:],
     )
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import Certificate, Decision, DocumentRecord, Introduction, MentorAssignment, Vote
 from db.repositories.case_rows import CASES, MEMBERS, WRITTEN, CaseRow, deciding_body_on
 from db.repositories.documents import attach_scan
+from db.repositories.prepared import Prepared
 from workflow.effects import (
     AssignMentor,
     CreateMember,
@@ -38,9 +39,9 @@ from workflow.states import MemberStatus
 
 _ASSIGNMENTS = MentorAssignment.__table__
 
-#: The columns an action changed come as parameters named after them: SQLAlchemy adds them to
-#: the SET clause (and caches one compiled form per set of columns).
-_WRITE_CASE = (
+#: The columns an action changed come as parameters named after them: they are added to the SET
+#: clause (one compiled form per set of columns).
+_WRITE_CASE = Prepared(
     update(CASES)
     .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version"))
     .values(version=CASES.c.version + literal_column("1"))
@@ -74,8 +75,9 @@ def write_case(connection: Connection, case: CaseRow) -> None:
         for name, value, was in zip(WRITTEN, now, case.stored, strict=True)
         if value != was
     }
+    keys = tuple(params)
     params["b_id"], params["b_version"] = case.id, case.version
-    if connection.execute(_WRITE_CASE, params).rowcount != 1:
+    if _WRITE_CASE.rowcount(connection, params, keys) != 1:
         raise Conflict(
             f"case {case.id} was changed by someone else meanwhile (version {case.version}); "
             "reload and try again"

@@ -31,6 +31,8 @@ from db.repositories.case_rows import (
     member_from,
 )
 from db.repositories.case_writes import EffectStore, closed_on, write_case
+from db.repositories.history import HeadSeen
+from db.repositories.prepared import Prepared
 from db.text import fold
 from workflow.effects import Effect
 from workflow.facts import Actor, CaseFacts, IntroducerFacts, MemberFacts, VoteFacts
@@ -96,6 +98,8 @@ _OFFICIAL_MEMBERS = (
     )
 )
 _OFFICIAL_MEMBERS_PRESENT = _OFFICIAL_MEMBERS.where(MEMBERS.c.excused.is_(False))
+_LOAD_CASE = Prepared(LOAD_CASE)
+_LOAD_CASE_FOR_UPDATE = Prepared(LOAD_CASE_FOR_UPDATE)
 _HEAD = ChainHead.__table__
 _LOCK_CHAIN_HEAD = select(_HEAD.c.id).where(_HEAD.c.id == 1).with_for_update()
 _OPEN_CASES = (
@@ -118,9 +122,11 @@ _OPEN_CASE_BY_NAME = _OPEN_CASES.where(
 class SqlCases:
     """Cases in one session."""
 
-    def __init__(self, session: Session, settings: RuleSettings):
+    def __init__(self, session: Session, settings: RuleSettings, head: HeadSeen | None = None):
         self.session = session
         self.settings = settings
+        #: The chain head a load for update reads and locks, for the history's append.
+        self.head = head if head is not None else HeadSeen()
         # A unit of work binds its session to its own connection: use that one directly (asking
         # the session for it costs more than the statements' parameters, on every call).
         bind = session.bind
@@ -133,10 +139,17 @@ class SqlCases:
     # --- reading ----------------------------------------------------------------------------
 
     def get(self, case_id: int, *, for_update: bool = False) -> CaseRow | None:
-        """The case with what the rules read of it (its row locked if `for_update`), or None."""
-        query = LOAD_CASE_FOR_UPDATE if for_update else LOAD_CASE
-        row = self._conn().execute(query, {"case_id": case_id}).first()
-        return case_row(row) if row is not None else None
+        """The case with what the rules read of it, or None. `for_update`: the caller will change
+        it and append an event; its row and the chain head's are locked (PostgreSQL), and the
+        head read with it is handed to the history (``HeadSeen``)."""
+        if not for_update:
+            row = _LOAD_CASE.first(self._conn(), {"case_id": case_id})
+            return case_row(row) if row is not None else None
+        row = _LOAD_CASE_FOR_UPDATE.first(self._conn(), {"case_id": case_id})
+        if row is None:
+            return None
+        self.head.saw(row[-2], row[-1])
+        return case_row(row)
 
     def official_members(self, cell_id: int) -> int:
         """All official members of the cell: the denominator of its 2/3 votes."""
@@ -216,7 +229,7 @@ class SqlCases:
         """The same person (by ID number, else by name and date of birth) has an open case
         (other than case `but`); `search_name` is the folded name, when already known."""
         connection = self._conn()
-        if connection.dialect.name != "sqlite":
+        if connection.dialect.name != "sqlite" and not self.head.locked:
             # Two identifications of one person must not both pass this check. PostgreSQL's
             # READ COMMITTED would let them, so queue them on the chain head's row lock (which
             # the append takes anyway) before looking; SQLite's BEGIN IMMEDIATE has queued them.

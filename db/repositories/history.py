@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainHead, Event
+from db.repositories.prepared import Prepared
 from workflow.history import (
     CANONICAL_COLUMNS,
     canonical_data,
@@ -23,26 +24,67 @@ _EVENTS = Event.__table__
 _HEAD = ChainHead.__table__
 _LOCK_HEAD = select(_HEAD.c.last_id, _HEAD.c.digest).where(_HEAD.c.id == 1).with_for_update()
 _INSERT_EVENT = insert(_EVENTS)
+_INSERT_ONE = Prepared(_INSERT_EVENT)
+#: The head moves only from where this unit of work saw it: no row updated means the head was
+#: not where the new events were chained onto (a bug, never a race: the head is locked).
 _MOVE_HEAD = (
     update(_HEAD)
-    .where(_HEAD.c.id == 1)
+    .where(_HEAD.c.id == 1, _HEAD.c.last_id == bindparam("old_id"))
     .values(
         last_id=bindparam("new_id"),
         digest=bindparam("new_digest"),
         count=_HEAD.c.count + bindparam("added"),
     )
 )
+_EVENT_COLUMNS = (*CANONICAL_COLUMNS, "prev_digest", "digest")
+#: PostgreSQL: one event and the head's move in one statement (one round trip), the INSERT as a
+#: data-modifying CTE. Its rowcount is the UPDATE's.
+_APPEND_ONE = Prepared(
+    _MOVE_HEAD.add_cte(
+        insert(_EVENTS).values({c: bindparam(f"e_{c}") for c in _EVENT_COLUMNS}).cte("appended")
+    )
+)
+_MOVE = Prepared(_MOVE_HEAD)
+
+
+class HeadSeen:
+    """The chain head as this unit of work last saw it while holding its lock: read with the
+    case that a write loads (``SqlCases.get(..., for_update=True)``), then kept up to date by
+    the appends. The history then need not read it again."""
+
+    __slots__ = ("last_id", "digest")
+
+    def __init__(self) -> None:
+        self.last_id: int | None = None
+        self.digest: str | None = None
+
+    @property
+    def locked(self) -> bool:
+        """The head was read under its lock in this transaction (it cannot move meanwhile)."""
+        return self.last_id is not None
+
+    def saw(self, last_id: int, digest: str) -> None:
+        """The head read, locked, in this transaction."""
+        self.last_id, self.digest = last_id, digest
+
+    def forget(self) -> None:
+        """The transaction was rolled back: the lock and what was read with it are gone."""
+        self.last_id = self.digest = None
 
 
 class SqlHistory:
     """The history of one unit of work: appends under the chain head's row lock.
 
-    Plain Core statements on the session's connection (no ORM objects): appending is on the path
-    of every use case, and it is only three statements.
+    Plain Core statements on the unit of work's connection (no ORM objects): appending is on the
+    path of every use case. When the head was read under its lock with the case (`head`), an
+    append is one INSERT and one head move, sent as one statement on PostgreSQL.
     """
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, head: HeadSeen | None = None):
         self.session = session
+        self.head = head if head is not None else HeadSeen()
+        bind = session.bind
+        self._connection = bind if isinstance(bind, Connection) else None
 
     def append(self, new: NewEvent) -> Appended:
         """Append `new` after the current head; the head row's lock serialises writers."""
@@ -53,20 +95,33 @@ class SqlHistory:
         (imports and certificate batches append hundreds at once)."""
         if not events:
             return []
-        connection = self.session.connection()
-        head = connection.execute(_LOCK_HEAD).one()
-        last_id, digest = head.last_id, head.digest
+        connection = self._connection or self.session.connection()
+        if self.head.locked:
+            old_id, digest = self.head.last_id, self.head.digest
+        else:
+            old_id, digest = connection.execute(_LOCK_HEAD).one()
+        last_id = old_id
         rows, appended = [], []
         for new in events:
             last_id += 1
             row = _row(last_id, new)
             prev, digest = digest, chain_digest(digest, [row[c] for c in CANONICAL_COLUMNS])
-            rows.append({**row, "prev_digest": prev, "digest": digest})
+            row["prev_digest"], row["digest"] = prev, digest
+            rows.append(row)
             appended.append(Appended(last_id, digest))
-        connection.execute(_INSERT_EVENT, rows)
-        connection.execute(
-            _MOVE_HEAD, {"new_id": last_id, "new_digest": digest, "added": len(rows)}
-        )
+        move = {"old_id": old_id, "new_id": last_id, "new_digest": digest, "added": len(rows)}
+        if len(rows) > 1:
+            connection.execute(_INSERT_EVENT, rows)
+            moved = _MOVE.rowcount(connection, move)
+        elif connection.dialect.name == "postgresql":
+            move.update({f"e_{c}": v for c, v in rows[0].items()})
+            moved = _APPEND_ONE.rowcount(connection, move)
+        else:
+            _INSERT_ONE.execute(connection, rows[0], _EVENT_COLUMNS).close()
+            moved = _MOVE.rowcount(connection, move)
+        if moved != 1:
+            raise RuntimeError(f"the chain head is not at event {old_id}: nothing appended")
+        self.head.saw(last_id, digest)
         return appended
 
 
