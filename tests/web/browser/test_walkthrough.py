@@ -59,6 +59,9 @@ def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     state = mentor.locator("#case-state")
     expect(state).to_have_text("Được phân công giúp đỡ")
     events = mentor.locator("#history li.event")
+    # Count only once the whole page is there (a busy machine may still be streaming it).
+    mentor.wait_for_load_state("load")
+    expect(events.first).to_be_attached()
     before = events.count()
 
     training = action(mentor, TRAINING)
