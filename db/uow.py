@@ -21,6 +21,7 @@ from db.repositories.organisations import SqlOrganisations, SqlTree
 from db.repositories.proposals import SqlProposals
 from db.repositories.targets import SqlTargets
 from db.repositories.users import SqlUsers
+from db.repositories.verification import SqlVerifications
 from db.session import WRITE
 from workflow.errors import Conflict
 from workflow.settings import Settings
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
         self.proposals = SqlProposals(self.session)
         self.imports = SqlImports(self.session, self.cases)
         self.classes = SqlClasses(self.session)
+        self.verifications = SqlVerifications(self.session)
         self.moves = SqlMoves(self.session)
         self.corrections = SqlCorrections(self.session)
         self._committed = False

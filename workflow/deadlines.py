@@ -126,7 +126,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "probation_end": ("Hết thời gian dự bị", "End of probation"),
     "recognition_vote": ("Chi bộ xét công nhận chính thức", "Cell vote on full membership"),
     "recognition_decision": ("Quyết định công nhận chính thức", "Decision on full membership"),
+    "verification_answer": ("Trả lời thẩm tra lý lịch", "Answer to the biography verification"),
 }
+
+#: The states in which a verification's requests wait for answers (``workflow.verification``).
+_VERIFYING = frozenset({State.mentored, State.trained, State.returned})
 
 
 def _deadline(name: str, due: date, basis: date) -> Deadline:
@@ -144,12 +148,14 @@ def case_deadlines(
     decision_received: date | None = None,
     ceremony_on: date | None = None,
     recognition_vote_date: date | None = None,
+    verification_sent_on: date | None = None,
 ) -> list[Deadline]:
     """The deadlines still pending for a case in `state`, earliest first.
 
     A deadline is listed while the act it governs is not recorded: the ceremony until
     `ceremony_on` is given, the recognition vote (and the end of probation it follows) until
-    `recognition_vote_date` is given.
+    `recognition_vote_date` is given; the answers to a biography verification while its oldest
+    unanswered request (`verification_sent_on`) waits.
     """
     limits = settings.deadlines
     max_extension = limits["decision_extension"]
@@ -159,6 +165,10 @@ def case_deadlines(
             f" not {extension_days}"
         )
     found: list[Deadline] = []
+    if state in _VERIFYING and verification_sent_on is not None:
+        # The oldest unanswered request of a verification under way (none once concluded).
+        due = calendar.add_working_days(verification_sent_on, limits["verification_answer"])
+        found.append(_deadline("verification_answer", due, verification_sent_on))
     if state == State.dossier_submitted and cell_vote_date is not None:
         due = calendar.add_working_days(cell_vote_date, limits["decision"] + extension_days)
         found.append(_deadline("decision", due, cell_vote_date))

@@ -140,6 +140,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
             r.dossier_forms_present,
             r.certificate_valid_on_vote,
             r.documents_fresh,
+            r.verification_favourable,
         ),
         (*VOTE, FieldSpec("resolution_number", "str", "Số nghị quyết chi bộ", "Resolution number")),
         "Trình hồ sơ đề nghị kết nạp",

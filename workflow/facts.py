@@ -69,6 +69,16 @@ class VoteFacts:
 
 
 @dataclass(frozen=True)
+class VerificationFacts:
+    """Where the biography verification (thẩm tra lý lịch) stands, as ``submit_dossier`` judges it."""
+
+    requests: int = 0
+    unanswered: int = 0
+    concluded_on: date | None = None
+    favourable: bool | None = None
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     """Everything the rules may look at for one case."""
 
@@ -101,3 +111,5 @@ class CaseFacts:
     #: day of the action (``workflow.tree.Placement``): only then are 8-KNĐ and 15-KNĐ, and the
     #: committee's vote they record, required (loaded with the dossier).
     has_grassroots_committee: bool = True
+    #: The biography verification (loaded for the actions whose rules read the dossier).
+    verification: VerificationFacts | None = None

@@ -179,3 +179,24 @@ def can_identify_in(actor: Actor, cell_path: str) -> bool:
 def visible_paths(actor: Actor, roles: Iterable[str] = READERS) -> list[str]:
     """The scope paths under which the actor reads every case (mentors' own cases aside)."""
     return sorted({g.scope_path for g in actor.grants if g.role in set(roles)})
+
+
+def _parent_path(path: str) -> str:
+    """The materialised path of the organisation directly above `path` (``/1/4/9/`` → ``/1/4/``)."""
+    return path.rstrip("/").rsplit("/", 1)[0] + "/"
+
+
+def verification_role(actor: Actor, case: CaseFacts) -> str | None:
+    """The role under which the actor runs the case's biography verification, or ``None``.
+
+    The grassroots committee verifies: a committee grant covering the case's cell (the đảng ủy
+    cơ sở above it, or the deciding body above that). Where the cell is a chi bộ cơ sở directly
+    under the deciding body there is no grassroots committee between them: the deciding body's
+    committee verifies, or the cell's own secretary (docs/verification.md).
+    """
+    if _covers(actor, Role.committee, case.cell_path):
+        return Role.committee
+    directly_under = _parent_path(case.cell_path) == case.deciding_body_path
+    if directly_under and _covers(actor, Role.secretary, case.cell_path):
+        return Role.secretary
+    return None

@@ -56,8 +56,18 @@ class RuleSettings:
             "ceremony": 30,
             "recognition_vote": 30,
             "recognition_decision": 30,
+            # Not confirmed by the client: working days an addressee of a biography verification
+            # request has to answer before the committee is reminded (docs/verification.md).
+            "verification_answer": 15,
         }
     )
+    #: Not confirmed by the client: the first cell vote date from which ``submit_dossier``
+    #: requires a concluded, favourable verification recorded in hoso even when none was started
+    #: (earlier dossiers were verified on paper). Unset: required once a verification is on file.
+    verification_required_from: date | None = None
+    #: Not confirmed by the client: whether the committee may conclude with requests unanswered,
+    #: saying why in the conclusion (``unanswered_reason``); false refuses it outright.
+    verification_conclude_unanswered: bool = True
 
     #: Corrections to the public-holiday calendar (``[calendar]`` in hoso.toml): a day off decreed
     #: late, a make-up Saturday.

@@ -89,6 +89,13 @@ CONCLUSION_FIELDS = (
     ),
 )
 
+#: The fields each step asks for, by its history action (the timeline labels the events' data).
+VERIFICATION_FIELDS = {
+    VerificationAction.request.value: REQUEST_FIELDS,
+    VerificationAction.answer.value: (REQUEST_FIELDS[0], *ANSWER_FIELDS),
+    VerificationAction.conclude.value: CONCLUSION_FIELDS,
+}
+
 
 @dataclass(frozen=True)
 class VerificationRequest:

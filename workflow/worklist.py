@@ -26,6 +26,7 @@ from workflow.facts import Actor
 from workflow.policy import Purpose, Scope, scope
 from workflow.settings import RuleSettings
 from workflow.states import OPEN_STATES, PROBATION_STATES, Role, State
+from workflow.verification import VERIFICATION_STATES
 
 #: The roles that have a work list (each list is one query, see ``db.read.worklist``).
 WORKING_ROLES = (Role.mentor, Role.secretary, Role.committee)
@@ -47,6 +48,9 @@ ACTING_ROLES: dict[str, tuple[Role, ...]] = {
     "ceremony": (Role.secretary,),
     "probation_end": (Role.secretary, Role.mentor),
     "recognition_vote": (Role.secretary, Role.mentor),
+    # The grassroots committee sent the verification's requests and chases the answers (the
+    # secretary of a chi bộ cơ sở may run it too: workflow.policy.verification_role).
+    "verification_answer": (Role.committee, Role.secretary),
 }
 
 #: How long before the end of probation the cell sees the recognition vote coming.
@@ -69,6 +73,10 @@ class CaseDates(Protocol):
     decision_extension_days: int | None
     ceremony_on: date | None
     recognition_vote_date: date | None
+    #: The biography verification under way (requests sent, no conclusion), and when its oldest
+    #: unanswered request was sent; rows without these columns have no verification under way.
+    verification_pending: bool
+    verification_sent_on: date | None
 
 
 class WaitingCase(CaseDates, Protocol):
@@ -141,8 +149,15 @@ def _mentor_step(row: CaseDates, on: date, settings: RuleSettings) -> Step | Non
     return None
 
 
+def _verifying(row: CaseDates) -> bool:
+    """The case's biography verification is under way (before the cell's vote)."""
+    return row.state in VERIFICATION_STATES and bool(getattr(row, "verification_pending", False))
+
+
 def _secretary_step(row: CaseDates, on: date, settings: RuleSettings) -> Step | None:
     state = row.state
+    if state in (State.trained, State.returned) and _verifying(row):
+        return Step("await_verification")
     if state == State.identified:
         return Step("assign_mentor")
     if state == State.trained:
@@ -158,6 +173,10 @@ def _secretary_step(row: CaseDates, on: date, settings: RuleSettings) -> Step | 
 
 
 def _committee_step(row: CaseDates, on: date, settings: RuleSettings) -> Step | None:
+    if _verifying(row):
+        if getattr(row, "verification_sent_on", None) is not None:
+            return Step("await_verification_answers", "verification_answer")
+        return Step("conclude_verification")
     if row.state == State.dossier_submitted:
         return Step("decide_admission", "decision")
     if row.state == State.admitted:
@@ -183,9 +202,12 @@ STEP_CODES: dict[Role, tuple[str, ...]] = {
     ),
     Role.secretary: (
         "assign_mentor", "submit_dossier", "resubmit_dossier", "hold_ceremony",
-        "hold_recognition_vote",
+        "hold_recognition_vote", "await_verification",
     ),
-    Role.committee: ("decide_admission", "decide_recognition", "recognition_due"),
+    Role.committee: (
+        "decide_admission", "decide_recognition", "recognition_due",
+        "await_verification_answers", "conclude_verification",
+    ),
 }  # fmt: skip
 
 
@@ -217,6 +239,7 @@ def pending_deadlines(
         decision_received=row.decision_date,
         ceremony_on=row.ceremony_on,
         recognition_vote_date=row.recognition_vote_date,
+        verification_sent_on=getattr(row, "verification_sent_on", None),
     )
 
 

@@ -24,6 +24,7 @@ from db.models.people import Member, Person
 from db.models.proposals import Proposal as Proposal
 from db.models.targets import Target
 from db.models.users import RoleGrant, User
+from db.models.verification import VerificationConclusion, VerificationRequest
 
 __all__ = [
     "Case",
@@ -43,5 +44,7 @@ __all__ = [
     "StoredFile",
     "Target",
     "User",
+    "VerificationConclusion",
+    "VerificationRequest",
     "Vote",
 ]

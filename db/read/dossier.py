@@ -27,6 +27,7 @@ from db.models import (
     Vote,
 )
 from db.read.tree import chain_on
+from db.read.verification import certification
 from workflow.dates import add_months
 from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 from workflow.states import OrgType
@@ -260,6 +261,8 @@ def dossier_data(
         "votes": votes,
         "decisions": decisions,
         "documents": documents,
+        # The committee's conclusion of the biography verification: 2-KNĐ's certification.
+        "verification": certification(session, case_id),
         # The numbers of the rules that the decisions print (hoso.toml may change them).
         "rules": {
             "probation_months": settings.probation_months,

@@ -17,14 +17,18 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, Event, Member, Organisation, Person, User, Vote
 from db.read.scope import deciding_clause, scope_clause
+from db.read.verification import PENDING, WAITING_SINCE
 from workflow.dates import add_months
 from workflow.facts import Actor
 from workflow.policy import Purpose, Scope, scope
 from workflow.settings import RuleSettings
 from workflow.states import OrgType, Role, State, VoteBody
+from workflow.verification import VERIFICATION_STATES
 from workflow.worklist import ROLE_STATES, ceremony_cutoff, role_scope
 
 _MentorPerson = aliased(Person)
+#: A verification under way in a state before the cell's vote (``db.read.verification``).
+VERIFYING = and_(Case.state.in_(sorted(VERIFICATION_STATES)), PENDING)
 _Submitter = aliased(User)
 #: Slack for the month arithmetic of the pre-filters (the exact test runs in Python).
 _SLACK = timedelta(days=3)
@@ -52,6 +56,9 @@ class CaseRow:
     submitted_by_name: str | None
     #: The UTC stamp of the case's last event: how long it has been waiting.
     last_change: str | None
+    #: A biography verification under way, and its oldest unanswered request's sending.
+    verification_pending: bool = False
+    verification_sent_on: date | None = None
 
 
 def case_rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
@@ -88,6 +95,8 @@ def case_rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
                 "submitted_by_name"
             ),
             last_change.label("last_change"),
+            VERIFYING.label("verification_pending"),
+            WAITING_SINCE.label("verification_sent_on"),
         )
         .join(Person, Person.id == Case.person_id)
         .join(Organisation, Organisation.id == Case.cell_id)
@@ -107,7 +116,9 @@ def case_rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
 def role_clause(role: str, where: Scope) -> ColumnElement[bool]:
     """The cases on which the scope `where` (``workflow.worklist.role_scope``) acts in `role`."""
     if role == Role.committee:
-        return deciding_clause(where, Organisation.path)
+        # The dossiers its deciding bodies decide, and the verifications it runs in its cells.
+        verifying = and_(VERIFYING, scope_clause(where, Organisation.path))
+        return or_(deciding_clause(where, Organisation.path), verifying)
     if role == Role.mentor:
         return scope_clause(where, Organisation.path, Case.mentor_id)
     return scope_clause(where, Organisation.path)
@@ -136,6 +147,8 @@ def work_rows(
     """
     states = ROLE_STATES[Role(role)]
     where = Case.state.in_(sorted(states))
+    if role == Role.committee:
+        where = or_(where, VERIFYING)  # the committee waits on the answers of its verifications
     cutoff = ceremony_cutoff(role, on, settings)
     if cutoff is not None and State.admitted in states:
         probation_matters = or_(
@@ -163,6 +176,7 @@ def may_fall_due(by: date, settings: RuleSettings) -> ColumnElement[bool]:
     limits = settings.deadlines
     ceremony_before = add_months(by, -settings.probation_months) + _SLACK
     return or_(
+        and_(VERIFYING, WAITING_SINCE <= by - timedelta(days=limits["verification_answer"])),
         and_(
             Case.state == State.dossier_submitted,
             Case.cell_vote_date <= by - timedelta(days=limits["decision"]),

@@ -33,6 +33,7 @@ from db.repositories.case_rows import (
 from db.repositories.case_writes import EffectStore, closed_on, write_case
 from db.repositories.history import HeadSeen
 from db.repositories.prepared import Prepared
+from db.repositories.verification import verification_facts
 from db.text import fold
 from workflow.effects import Effect
 from workflow.facts import Actor, CaseFacts, IntroducerFacts, MemberFacts, VoteFacts
@@ -203,6 +204,7 @@ class SqlCases:
             "votes": {row[0]: VoteFacts(*row) for row in connection.execute(_LOAD_VOTES, params)},
             "documents": documents,
             "cell_official_members": self.official_members(case.cell_id),
+            "verification": verification_facts(connection, case.id),
             "has_grassroots_committee": has_grassroots_committee(connection, case.cell_id),
         }
 

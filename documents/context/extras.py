@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from documents.context import header as h
-from documents.context.values import Context
+from documents.context.values import Context, date_values
 
 
 def _mass(kind: str) -> Callable[[Context, dict[str, Any]], Context]:
@@ -29,10 +29,19 @@ def _workplace(ctx: Context, dossier: dict[str, Any]) -> Context:
     return {"workplace_organisations": names}
 
 
+def _certification(ctx: Context, dossier: dict[str, Any]) -> Context:
+    """2-KNĐ: the committee certifies the biography on the day it concluded its verification,
+    favourably (a dossier stored before the verification was kept has no such key)."""
+    concluded = dossier.get("verification") or {}
+    day = concluded.get("concluded_on") if concluded.get("favourable") else None
+    return {"certified": date_values(day) if day else None}
+
+
 #: The builder of the values a form prints besides the common ones, by form code.
 EXTRA: dict[str, Callable[[Context, dict[str, Any]], Context]] = {
     "4-KNĐ": _mass("doan"),
     "4A-KNĐ": _mass("congdoan"),
     "5-KNĐ": _workplace,
     "12-KNĐ": _workplace,
+    "2-KNĐ": _certification,
 }

@@ -47,6 +47,8 @@ class Row:
     ceremony_on: date | None = None
     recognition_vote_date: date | None = None
     last_change: str | None = None
+    verification_pending: bool = False
+    verification_sent_on: date | None = None
 
 
 CELL = "Chi bộ trường THPT Thử"
@@ -72,6 +74,11 @@ SITUATIONS: dict[str, Row] = {
         1, "A", CELL, State.admitted, ceremony_on=date(2025, 6, 1),
         recognition_vote_date=date(2026, 11, 20),
     ),
+    "verification waiting": Row(
+        1, "A", CELL, State.trained, verification_pending=True,
+        verification_sent_on=date(2026, 11, 2),
+    ),
+    "verification answered": Row(1, "A", CELL, State.returned, verification_pending=True),
 }  # fmt: skip
 
 #: Situation → (mentor, secretary, committee): the step code and its deadline, or None.
@@ -87,6 +94,13 @@ STEPS: dict[str, tuple[Step | None, Step | None, Step | None]] = {
         Step("await_ceremony", "ceremony"), Step("hold_ceremony", "ceremony"), None,
     ),
     "probation running": (Step("help_probationer", "probation_end"), None, None),
+    "verification waiting": (
+        Step("prepare_dossier"), Step("await_verification"),
+        Step("await_verification_answers", "verification_answer"),
+    ),
+    "verification answered": (
+        Step("correct_dossier"), Step("await_verification"), Step("conclude_verification"),
+    ),
     "probation ends soon": (
         Step("help_probationer", "probation_end"),
         Step("hold_recognition_vote", "recognition_vote"),
@@ -113,7 +127,11 @@ def test_the_step_by_role_and_state(situation: str, index: int) -> None:
     assert step == STEPS[situation][index]
     if step is not None:
         assert step.code in STEP_CODES[role]
-        assert SITUATIONS[situation].state in ROLE_STATES[role]  # the list's query reads it
+        # The list's query reads it: by its state, or (the committee) by its verification.
+        row = SITUATIONS[situation]
+        assert row.state in ROLE_STATES[role] or (
+            role == Role.committee and row.verification_pending
+        )
 
 
 @pytest.mark.parametrize("state", sorted(CLOSED_STATES))

@@ -27,6 +27,8 @@ from web.candidates.forms import (
     raw_values,
     recorded_data,
 )
+from web.candidates.verification import Refused
+from web.candidates.verification import panel as verification_panel
 from web.context import actor, db_session, runtime
 from web.diagram import workflow_svg
 from web.i18n import format_day
@@ -174,8 +176,9 @@ def _field_name(kind: str, name: str, field_name: str) -> str:
     return field_name
 
 
-def _page(case_id: int, outcome: Outcome | None = None):
-    """Render the case page (after a refused POST: with `outcome`'s status and message)."""
+def _page(case_id: int, outcome: Outcome | None = None, refused: Refused | None = None):
+    """Render the case page (after a refused POST: with `outcome`'s status and message; a
+    refused verification form's message is `refused`, shown in the verification panel)."""
     try:
         facts = services.view_case(runtime().uow(write=False), actor(), case_id)
     except NotFound:
@@ -185,7 +188,7 @@ def _page(case_id: int, outcome: Outcome | None = None):
         abort(404)
     actions = _actions(facts, page, outcome)
     unplaced = None
-    if outcome is not None and not any(a.open for a in actions):
+    if outcome is not None and refused is None and not any(a.open for a in actions):
         # The action is no longer on offer (the state moved on): say so at the top.
         unplaced = outcome.message or "; ".join(outcome.failures)
     body = render_template(
@@ -200,6 +203,7 @@ def _page(case_id: int, outcome: Outcome | None = None):
         timeline=_timeline(page),
         choice_label=choice_label,
         document_codes=document_codes(runtime().settings.rules),
+        verification=verification_panel(facts, refused),
     )
     return body, outcome.status if outcome else 200
 

@@ -22,6 +22,7 @@ from wtforms.widgets import DateInput, NumberInput
 from web.labels import action_label, locale, pick, role_label, state_label  # noqa: F401
 from workflow.definition import FACTS, SPECS, FieldSpec
 from workflow.settings import RuleSettings
+from workflow.verification import SUBJECT_LABELS, VERIFICATION_FIELDS
 
 #: Forms the deciding bodies issue, on file besides those the rules ask for (domain.md).
 OTHER_FORMS = ("CN-NTVĐ", "7-KNĐ", "8-KNĐ", "9-KNĐ", "16-KNĐ")
@@ -145,6 +146,8 @@ def _code_order(code: str) -> tuple[int, str]:
 
 def choice_label(value: str) -> str:
     """The label of a value a choice field offers or an event recorded."""
+    if value in SUBJECT_LABELS:  # about whom a verification request asks
+        return pick(*SUBJECT_LABELS[value])
     return {
         "nam": _("Male"),
         "nữ": _("Female"),
@@ -179,6 +182,8 @@ def field_label(spec: FieldSpec) -> str:
 
 
 def _fields_of(action: str) -> tuple[FieldSpec, ...]:
+    if action in VERIFICATION_FIELDS:  # the biography verification's steps
+        return VERIFICATION_FIELDS[action]
     spec = SPECS.get(action) or FACTS.get(action.removeprefix("record_"))
     return spec.fields if spec else ()
 

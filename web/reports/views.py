@@ -9,11 +9,14 @@ from flask_babel import gettext as _
 
 from db.read.enterprises import without_party
 from db.read.reports import report_years, targets_report
+from db.read.verification import waiting_cases
 from web.context import actor, db_session, runtime
 from web.reports import bp
 from web.reports.charts import Bar, Series, bars, lines
 from web.reports.export import csv_bytes, xlsx_bytes
 from workflow.clock import Clock
+from workflow.deadlines import calendar_for
+from workflow.policy import Scope, has_case_list
 from workflow.services.targets import report_scope
 from workflow.states import OrgType, Role
 from workflow.targets import PIPELINE_STATES, Phase, Status, TargetReport
@@ -50,6 +53,17 @@ def _report() -> TargetReport:
     on = today()
     settings = runtime().settings.targets
     return targets_report(db_session(), report_scope(actor()), _year(on), on, settings)
+
+
+def _verifying(where: Scope, on: date) -> dict:
+    """The cases waiting on a biography verification, with the working days they have waited
+    (names only for those who have a case list: an admin sees the count)."""
+    calendar = calendar_for(runtime().settings.rules)
+    rows = [
+        (row, calendar.working_days_between(row.waiting_since, on) if row.waiting_since else None)
+        for row in waiting_cases(db_session(), where)
+    ]
+    return {"rows": rows, "names": has_case_list(actor())}
 
 
 def _short(name: str) -> str:
@@ -123,6 +137,7 @@ def targets():
         may_edit=Role.admin in actor().roles(),
         stuck_shown=STUCK_SHOWN,
         without_party=without_party(db_session(), scope),
+        verifying=_verifying(scope, r.today),
         **_charts(r),
     )
 

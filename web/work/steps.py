@@ -31,11 +31,14 @@ STEP_LABELS: dict[str, dict[str, object]] = {
         "resubmit_dossier": _l("Correct the dossier and submit it again"),
         "hold_ceremony": _l("Hold the admission ceremony and record it"),
         "hold_recognition_vote": _l("Hold the recognition vote"),
+        "await_verification": _l("Awaiting the biography verification"),
     },
     Role.committee: {
         "decide_admission": _l("Decide on admission"),
         "decide_recognition": _l("Decide on recognition"),
         "recognition_due": _l("Recognition due: awaiting the cell's vote"),
+        "await_verification_answers": _l("Biography verification: chase the unanswered requests"),
+        "conclude_verification": _l("Biography verification: conclude and certify 2-KNĐ"),
     },
 }
 

@@ -20,6 +20,7 @@ from workflow.ports.moves import MoveRepository
 from workflow.ports.proposals import ProposalRepository
 from workflow.ports.targets import TargetRepository
 from workflow.ports.tree import TreeRepository
+from workflow.ports.verification import VerificationRepository
 from workflow.settings import Settings
 
 __all__ = [
@@ -47,6 +48,7 @@ class UnitOfWork(Protocol):
     proposals: ProposalRepository
     imports: ImportRepository
     classes: ClassRepository
+    verifications: VerificationRepository
     moves: MoveRepository
     corrections: CorrectionRepository
 

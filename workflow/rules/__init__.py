@@ -36,6 +36,7 @@ from workflow.rules.person import (
     single_open_case,
     source_recorded,
 )
+from workflow.rules.verification import verification_favourable
 from workflow.rules.votes import (
     cell_vote_two_thirds,
     grassroots_vote_two_thirds,
@@ -69,5 +70,6 @@ __all__ = [
     "recognition_vote_two_thirds",
     "single_open_case",
     "source_recorded",
+    "verification_favourable",
     "vote_date_not_future",
 ]

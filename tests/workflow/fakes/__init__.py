@@ -22,6 +22,7 @@ from tests.workflow.fakes.importing import FakeImports
 from tests.workflow.fakes.moves import FakeMoves
 from tests.workflow.fakes.proposals import FakeProposals
 from tests.workflow.fakes.tree import FakeTree
+from tests.workflow.fakes.verification import FakeVerifications
 from workflow.ports.history import Appended, NewEvent
 from workflow.settings import RuleSettings, Settings
 
@@ -65,6 +66,7 @@ class FakeUnitOfWork:
         self.enterprises = FakeEnterprises()
         self.imports = FakeImports(self.cases)
         self.classes = FakeClasses(self.cases)
+        self.verifications = FakeVerifications(self.cases)
         self.moves = FakeMoves(self.cases)
         self.corrections = FakeCorrections(self.cases, self.documents)
         self.committed = False

@@ -21,7 +21,14 @@ from workflow.effects import (
     RecordCertificate,
     RecordIntroduction,
 )
-from workflow.facts import Actor, CaseFacts, Grant, IntroducerFacts, MemberFacts
+from workflow.facts import (
+    Actor,
+    CaseFacts,
+    Grant,
+    IntroducerFacts,
+    MemberFacts,
+    VerificationFacts,
+)
 from workflow.settings import DOSSIER_FORMS, RECOGNITION_FORMS
 from workflow.states import CLOSED_STATES, NEW, IntroducerKind, MemberStatus, State, UnitKind
 
@@ -124,6 +131,8 @@ class FakeCase:
     created_with: dict[str, Any] = field(default_factory=dict)
     #: Every effect recorded on the case, in order.
     recorded: list[Effect] = field(default_factory=list)
+    #: The biography verification as the rules read it (kept by ``FakeVerifications``).
+    verification: VerificationFacts | None = None
 
 
 def ready_case(state: str, case_id: int = 1, **overrides: Any) -> FakeCase:
@@ -182,6 +191,7 @@ class FakeCases:
             documents=dict(case.documents),
             submitted_by_user_id=case.submitted_by_user_id,
             ceremony_on=case.ceremony_on,
+            verification=case.verification,
             **self._cell_facts(self.cells[case.cell_id]),
         )
 

@@ -10,7 +10,7 @@ import pytest
 from tests.workflow.rules.attempts import VOTE_DAY, A, attempt, fails
 from workflow import rules as r
 from workflow.definition import TRANSITIONS
-from workflow.facts import Actor
+from workflow.facts import Actor, VerificationFacts
 from workflow.rules import Attempt
 
 # One failing attempt for each rule a transition uses.
@@ -37,6 +37,7 @@ FAILING: dict[str, Attempt] = {
     "probation_complete": attempt(ceremony_on=VOTE_DAY),
     "recognition_vote_two_thirds": attempt(),
     "recognition_forms_present": attempt(documents={}),
+    "verification_favourable": attempt(verification=VerificationFacts(requests=1, unanswered=1)),
 }
 RULES = {rule.__name__: rule for spec in TRANSITIONS for rule in spec.rules}
 

@@ -28,7 +28,9 @@ def test_a_favourable_conclusion_passes() -> None:
 
 
 def test_an_unfavourable_conclusion_is_refused() -> None:
-    failure = fails(r.verification_favourable, attempt(verification=verified(favourable=False)), RULE)
+    failure = fails(
+        r.verification_favourable, attempt(verification=verified(favourable=False)), RULE
+    )
     assert "không tốt" in failure.vi and "not favourable" in failure.en
 
 
