@@ -173,4 +173,3 @@ def members_in_scope(session: Session, actor: Actor) -> list[tuple[int, str, str
         .order_by(Organisation.name, Person.full_name, Member.id)
     )
     return [(r[0], r[1], r[2]) for r in session.execute(query)]
-
