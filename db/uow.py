@@ -18,6 +18,7 @@ from db.repositories.history import HeadSeen, SqlHistory
 from db.repositories.importing import SqlImports
 from db.repositories.moves import SqlMoves
 from db.repositories.organisations import SqlOrganisations, SqlTree
+from db.repositories.outside import SqlOutside
 from db.repositories.proposals import SqlProposals
 from db.repositories.targets import SqlTargets
 from db.repositories.users import SqlUsers
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
         self.organisations = SqlOrganisations(self.session)
         self.tree = SqlTree(self.session)
         self.targets = SqlTargets(self.session)
+        self.outside = SqlOutside(self.session)
         self.enterprises = SqlEnterprises(self.session)
         self.documents = SqlDocuments(self.session, self.settings.rules)
         self.proposals = SqlProposals(self.session)

@@ -78,6 +78,8 @@ ADMIN_ACTIONS = tuple(
         "delete_target",
         "create_enterprise",
         "update_enterprise",
+        "set_outside_admissions",
+        "delete_outside_admissions",
     )
 )
 ADMIN_ACTIONS += RESTRUCTURE_ACTIONS  # restructuring the tree as of a date (workflow.tree)

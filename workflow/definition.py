@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflow import rules as r
+from workflow.people import Category
 from workflow.states import NEW, Role, State, Trigger
 
 S = State
@@ -64,6 +65,10 @@ PERSON = (
     FieldSpec("id_number", "str", "Số CCCD", "ID number"),
     FieldSpec("is_doan_member", "bool", "Là đoàn viên", "Đoàn member"),
 )
+#: Who the person is for the counts (``workflow.people``): asked when they are identified.
+CATEGORY = FieldSpec(
+    "category", "choice", "Đối tượng", "Category", choices=tuple(c.value for c in Category)
+)
 MENTOR = (
     FieldSpec("mentor", "member", "Đảng viên giúp đỡ", "Mentor", required=True),
     FieldSpec("since", "date", "Từ ngày", "Since"),
@@ -80,6 +85,7 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         (r.person_valid, r.single_open_case, r.source_recorded),
         (
             *PERSON,
+            CATEGORY,
             FieldSpec("cell", "organisation", "Chi bộ", "Party cell", required=True),
             FieldSpec(
                 "source",

@@ -30,6 +30,7 @@ PERSON_FIELDS = (
     "occupation",
     "id_number",
     "is_doan_member",
+    "category",
 )
 
 

@@ -20,6 +20,7 @@ from db.models.moves import CaseHandOver as CaseHandOver
 from db.models.moves import MemberTransfer as MemberTransfer
 from db.models.organisations import Organisation
 from db.models.organisations import OrganisationVersion as OrganisationVersion
+from db.models.outside import OutsideAdmissions as OutsideAdmissions
 from db.models.people import Member, Person
 from db.models.proposals import Proposal as Proposal
 from db.models.targets import Target

@@ -36,6 +36,8 @@ class Person(Base):
     occupation: Mapped[str | None] = mapped_column(String(200))
     id_number: Mapped[str | None] = mapped_column(String(20), index=True)
     is_doan_member: Mapped[bool] = mapped_column(default=False)
+    #: ``workflow.people.Category``; ``None``: never recorded (shown so, never guessed).
+    category: Mapped[str | None] = mapped_column(String(30))
 
 
 class Member(Base):

@@ -31,3 +31,6 @@ class Target(Base):
     value: Mapped[Decimal] = mapped_column(Numeric(9, 2))
     unit_kind: Mapped[str] = mapped_column(String(20), default="all")
     note: Mapped[str | None] = mapped_column(Text)
+    #: Who an admissions target counts: ``all``, or a ``workflow.people.Category`` ("≥ 1
+    #: student": a teacher admitted by the school's cell does not count).
+    category: Mapped[str] = mapped_column(String(30), default="all", server_default="all")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Case, Decision, Event, Organisation, Person
 from db.models import Target as TargetRow
+from db.read.outside import outside_totals
 from db.read.proposals import accepted_by_cell_and_year, proposal_case_ids
 from db.read.scope import scope_clause
 from db.read.tree import tree_of_year
@@ -85,22 +86,30 @@ def _cells_in_scope(query: Select, scope: Scope | None) -> Select:
 
 
 def admission_counts(session: Session, scope: Scope | None) -> list[t.CellYearCount]:
-    """Admission decisions per cell and year of signature."""
+    """Admission decisions per cell, year of signature and category of the person admitted."""
     year = extract("year", Decision.signed_on)
     query = (
-        select(Case.cell_id, year, func.count(func.distinct(Decision.case_id)))
+        select(Case.cell_id, year, func.count(func.distinct(Decision.case_id)), Person.category)
         .select_from(Decision)
         .join(Case, Case.id == Decision.case_id)
+        .join(Person, Person.id == Case.person_id)
         .where(Decision.kind == "admission")
     )
-    query = _cells_in_scope(query, scope).group_by(Case.cell_id, year)
-    return [t.CellYearCount(c, int(y), n) for c, y, n in session.connection().execute(query).all()]
+    query = _cells_in_scope(query, scope).group_by(Case.cell_id, year, Person.category)
+    return [
+        t.CellYearCount(c, int(y), n, cat)
+        for c, y, n, cat in session.connection().execute(query).all()
+    ]
 
 
 def pipeline_counts(session: Session, scope: Scope | None) -> list[t.CellStateCount]:
-    """Open cases per cell and state, now."""
-    query = select(Case.cell_id, Case.state, func.count()).where(Case.state.in_(t.PIPELINE_STATES))
-    query = _cells_in_scope(query, scope).group_by(Case.cell_id, Case.state)
+    """Open cases per cell, state and category of the person, now."""
+    query = (
+        select(Case.cell_id, Case.state, func.count(), Person.category)
+        .join(Person, Person.id == Case.person_id)
+        .where(Case.state.in_(t.PIPELINE_STATES))
+    )
+    query = _cells_in_scope(query, scope).group_by(Case.cell_id, Case.state, Person.category)
     return [t.CellStateCount(*row) for row in session.connection().execute(query).all()]
 
 
@@ -191,6 +200,7 @@ def targets_report(
         introduction_counts(session, scope),
         open_cases(session, scope),
         settings,
+        outside_totals(session, scope, (first, year)),
     )
 
 

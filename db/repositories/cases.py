@@ -286,6 +286,7 @@ class SqlCases:
                 "residence",
                 "occupation",
                 "id_number",
+                "category",
             )
         }
         person = Person(

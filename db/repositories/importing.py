@@ -44,6 +44,7 @@ _PERSON_FIELDS = (
     "residence",
     "occupation",
     "id_number",
+    "category",
 )
 
 Key = tuple[str, Any]

@@ -19,13 +19,14 @@ COLUMNS = (
     TargetRow.value,
     TargetRow.unit_kind,
     TargetRow.note,
+    TargetRow.category,
 )
 
 
 def target_of(row) -> Target:
     """A selected row of ``COLUMNS`` as the domain's Target."""
-    i, org, year, metric, kind, value, unit, note = row
-    return Target(i, org, year, metric, kind, Decimal(value), unit, note)
+    i, org, year, metric, kind, value, unit, note, category = row
+    return Target(i, org, year, metric, kind, Decimal(value), unit, note, category)
 
 
 class SqlTargets:
@@ -56,6 +57,7 @@ class SqlTargets:
             value=target.value,
             unit_kind=target.unit_kind,
             note=target.note,
+            category=target.category,
         )
         self.session.add(row)
         self.session.flush()

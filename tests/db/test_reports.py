@@ -25,6 +25,8 @@ from workflow.targets import Metric, Status
 from workflow.targets import edits as rules
 
 TODAY = date(2026, 7, 29)  # 57.5% of 2026 gone
+#: The enterprise's people are its workers: the share counts who was admitted (workflow.people).
+WORKER = "enterprise_worker"
 
 
 class Rows:
@@ -35,9 +37,14 @@ class Rows:
         self.history = SqlHistory(session)
         self.n = 0
 
-    def case(self, cell, state, opened, *, admitted=None, source="cell_review", detail=None):
+    def case(
+        self, cell, state, opened, *, admitted=None, source="cell_review", detail=None,
+        category=None,
+    ):  # fmt: skip
         self.n += 1
-        person = Person(full_name=f"Người thứ {self.n}", search_name=f"nguoi {self.n}")
+        person = Person(
+            full_name=f"Người thứ {self.n}", search_name=f"nguoi {self.n}", category=category
+        )
         self.session.add(person)
         self.session.flush()
         case = Case(
@@ -99,10 +106,10 @@ def world(district):
         rows = Rows(session)
         for _ in range(50):
             rows.case(cell, "official", date(2023, 9, 1), admitted=date(2024, 5, 1))
-        rows.case(firm, "official", date(2023, 9, 1), admitted=date(2024, 6, 1))
+        rows.case(firm, "official", date(2023, 9, 1), admitted=date(2024, 6, 1), category=WORKER)
         for _ in range(48):
             rows.case(cell, "official", date(2024, 9, 1), admitted=date(2025, 5, 1))
-        rows.case(firm, "admitted", date(2024, 9, 1), admitted=date(2025, 12, 31))
+        rows.case(firm, "admitted", date(2024, 9, 1), admitted=date(2025, 12, 31), category=WORKER)
         rows.case(cell, "admitted", date(2025, 9, 1), admitted=date(2026, 3, 1))
         recognised = rows.case(cell, "official", date(2022, 1, 1), admitted=date(2023, 5, 1))
         session.add(
@@ -114,10 +121,10 @@ def world(district):
         rows.event(trained, date(2025, 10, 1), None, "identified")
         rows.event(trained, date(2026, 1, 10), "mentored", "trained")
         rows.event(trained, date(2026, 6, 1), "trained", "trained")  # a reassignment
-        submitted = rows.case(firm, "dossier_submitted", date(2025, 11, 1))
+        submitted = rows.case(firm, "dossier_submitted", date(2025, 11, 1), category=WORKER)
         rows.event(submitted, date(2026, 6, 15), "trained", "dossier_submitted")
-        rows.case(firm, "mentored", date(2026, 2, 1))
-        rows.case(firm, "mentored", date(2026, 3, 1))
+        rows.case(firm, "mentored", date(2026, 2, 1), category=WORKER)
+        rows.case(firm, "mentored", date(2026, 3, 1), category=WORKER)
         doan = "Đoàn trường THPT Thử"
         rows.case(cell, "identified", date(2026, 2, 1), source="mass_organisation", detail=doan)
         rows.case(

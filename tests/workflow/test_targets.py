@@ -174,17 +174,18 @@ TARGETS = [
     target(8, SCHOOL_A, 2025, Metric.admissions, "1"),
     target(9, SCHOOL_B, 2025, Metric.admissions, "1"),
 ]
+# Who was admitted: the school's are students, the firm's its workers (the share counts them).
 ADMISSIONS = [
-    CellYearCount(2, 2026, 2),
-    CellYearCount(4, 2026, 1),
+    CellYearCount(2, 2026, 2, "student"),
+    CellYearCount(4, 2026, 1, "enterprise_worker"),
     CellYearCount(8, 2026, 5),  # another district: never in this district's numbers
-    CellYearCount(2, 2025, 1),
-    CellYearCount(4, 2024, 1),
+    CellYearCount(2, 2025, 1, "student"),
+    CellYearCount(4, 2024, 1, "enterprise_worker"),
 ]
 PIPELINE = [
-    CellStateCount(2, "trained", 1),
-    CellStateCount(4, "dossier_submitted", 1),
-    CellStateCount(4, "mentored", 2),
+    CellStateCount(2, "trained", 1, "student"),
+    CellStateCount(4, "dossier_submitted", 1, "enterprise_worker"),
+    CellStateCount(4, "mentored", 2, "enterprise_worker"),
     CellStateCount(4, "admitted", 3),  # not a pipeline state
     CellStateCount(3, "withdrawn", 1),  # neither: school B has no candidate
 ]

@@ -59,6 +59,7 @@ def test_create_target(uow):
     assert event.data == {
         "target_id": target_id, "organisation": "Huyện ủy Thử", "year": 2027,
         "metric": "enterprise_share", "unit_kind": "all", "value": "2.50", "note": "Nghị quyết",
+        "category": "all",
     }  # fmt: skip
 
 
@@ -131,6 +132,7 @@ def test_delete_target_keeps_what_it_was_in_the_history(uow):
     assert event.data == {
         "target_id": 7, "organisation": "Chi bộ trường THPT Thử", "year": 2026,
         "metric": "admissions", "unit_kind": "all", "value": "2", "note": "giao đầu năm",
+        "category": "all",
     }  # fmt: skip
 
 

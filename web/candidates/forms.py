@@ -21,9 +21,11 @@ from wtforms.widgets import DateInput, NumberInput
 # The domain's names are labelled in web.labels; re-exported here for the case page's modules.
 from web.labels import action_label, locale, pick, role_label, state_label  # noqa: F401
 from workflow.definition import FACTS, SPECS, FieldSpec
+from workflow.people import CATEGORY_LABELS, Category
 from workflow.settings import RuleSettings
 from workflow.verification import SUBJECT_LABELS, VERIFICATION_FIELDS
 
+CATEGORY_VALUES = frozenset(c.value for c in Category)
 #: Forms the deciding bodies issue, on file besides those the rules ask for (domain.md).
 OTHER_FORMS = ("CN-NTVĐ", "7-KNĐ", "8-KNĐ", "9-KNĐ", "16-KNĐ")
 
@@ -146,6 +148,8 @@ def _code_order(code: str) -> tuple[int, str]:
 
 def choice_label(value: str) -> str:
     """The label of a value a choice field offers or an event recorded."""
+    if value in CATEGORY_VALUES:  # a person's category (workflow.people)
+        return pick(*CATEGORY_LABELS[Category(value)])
     if value in SUBJECT_LABELS:  # about whom a verification request asks
         return pick(*SUBJECT_LABELS[value])
     return {

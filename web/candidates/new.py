@@ -21,14 +21,14 @@ from web.candidates import bp
 from web.candidates.forms import choice_label, field_label, form_class, locale, raw_values
 from web.context import actor, db_session, runtime
 from workflow import rules, services
-from workflow.definition import PERSON, SPECS, FieldSpec
+from workflow.definition import CATEGORY, PERSON, SPECS, FieldSpec
 from workflow.errors import InvalidInput, RuleViolation
 from workflow.policy import Purpose
 from workflow.states import Role, Source, Trigger
 
 #: The identify action's fields: the person's particulars, then the cell and the source.
 FIELDS: tuple[FieldSpec, ...] = SPECS[Trigger.identify].fields
-_PERSON_NAMES = {spec.name for spec in PERSON}
+_PERSON_NAMES = {spec.name for spec in PERSON} | {CATEGORY.name}
 PERSON_FIELDS = tuple(spec for spec in FIELDS if spec.name in _PERSON_NAMES)
 LIST_FIELDS = tuple(spec for spec in FIELDS if spec.name not in _PERSON_NAMES)
 
@@ -69,6 +69,8 @@ def _form(cells: list[tuple[int, str]], formdata: Mapping[str, Any] | None = Non
         form.cell.choices.insert(0, choose)
     form.source.choices = [choose, *((s.value, source_label(s)) for s in SOURCES)]
     form.sex.choices = [("", "—"), *((v, choice_label(v)) for v in _spec("sex").choices)]
+    # Not recorded ("—") stays possible: the counts then show the person as such.
+    form.category.choices = [("", "—"), *((v, choice_label(v)) for v in CATEGORY.choices)]
     return form
 
 

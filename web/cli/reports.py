@@ -1,6 +1,8 @@
-"""``hoso report targets``: the yearly targets against results, as text or JSON.
+"""``hoso report targets`` and ``hoso report statistics``: the yearly targets against results,
+and the yearly statistics of new members, as text or JSON.
 
-The JSON object is documented in docs/targets.md ("The JSON of hoso report targets").
+The JSON objects are documented in docs/targets.md ("The JSON of hoso report targets") and
+docs/statistics.md.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import click
 from db.actors import actor_by_username
 from db.read.enterprises import WithoutParty, without_party
 from db.read.reports import targets_report
+from db.read.statistics import statistics_report
 from web.cli.common import domain_errors, echo_json, runtime
+from web.reports.statistics_export import as_json as statistics_json
 from workflow.clock import Clock
 from workflow.errors import InvalidInput, NotFound
 from workflow.fields import parse_date
 from workflow.services.targets import report_scope
+from workflow.statistics import value_label
 from workflow.targets import Status, TargetReport
 
 
@@ -41,18 +46,55 @@ def targets_command(year: int | None, as_json: bool, username: str | None, today
         raise InvalidInput("--year", "a year from 1900 to 2200")
     rt = runtime()
     with rt.sessions() as session:
-        scope = None  # without --as: everything
-        if username:
-            actor = actor_by_username(session, username)
-            if actor is None:
-                raise NotFound(f"no active user {username}")
-            scope = report_scope(actor)
+        scope = _scope_of(session, username)
         result = targets_report(session, scope, year, day, rt.settings.targets)
         spare = without_party(session, scope)
     if as_json:
         echo_json({**report_json(result), "enterprises_without_party": spare_json(spare)})
     else:
         _print(result)
+
+
+def _scope_of(session, username: str | None):
+    """Everything without ``--as``; else what the user may read (NotFound, NotAllowed)."""
+    if not username:
+        return None
+    actor = actor_by_username(session, username)
+    if actor is None:
+        raise NotFound(f"no active user {username}")
+    return report_scope(actor)
+
+
+@report.command("statistics")
+@click.option("--year", type=int, help="The year (default: this year).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object (docs/statistics.md).")
+@click.option("--as", "username", help="Only what this user may see (default: everything).")
+@domain_errors
+def statistics_command(year: int | None, as_json: bool, username: str | None):
+    """Who was admitted in the year: by category, sex, ethnicity, religion, age band,
+    education and organisation, with the admissions outside hoso."""
+    year = year or Clock.system().today.year
+    if not 1900 <= year <= 2200:
+        raise InvalidInput("--year", "a year from 1900 to 2200")
+    rt = runtime()
+    with rt.sessions() as session:
+        result = statistics_report(session, _scope_of(session, username), year, rt.settings.targets)
+    if as_json:
+        echo_json(statistics_json(result))
+        return
+    click.echo(
+        f"statistics {result.year}: {result.total} admitted "
+        f"({result.admitted} in hoso, {result.outside} outside)"
+    )
+    for dimension, b in result.breakdowns.items():
+        lines = [f"{value_label(dimension, x.key, 'en')} {x.count}" for x in b.lines]
+        if b.outside_apart:
+            lines.append(f"outside hoso, no breakdown {b.outside_apart}")
+        click.echo(f"{dimension}: " + "; ".join(lines))
+    for row in result.organisations:
+        click.echo(
+            f"{'  ' * row.depth}{row.org.name}: {row.admitted} in hoso, {row.outside} outside"
+        )
 
 
 def _number(value: Decimal | Fraction | int | None, places: int = 1) -> float | int | None:
@@ -112,6 +154,7 @@ def report_json(r: TargetReport) -> dict[str, Any]:
                         "id": c.target.id,
                         "metric": c.target.metric,
                         "unit_kind": c.target.unit_kind,
+                        "category": c.target.category,
                         "value": _number(c.target.value),
                         "admitted": c.admitted,
                         "projection": _number(c.projection),
@@ -124,6 +167,7 @@ def report_json(r: TargetReport) -> dict[str, Any]:
                     str(y): {"admitted": n, "target": _number(goal)}
                     for y, (n, goal) in row.by_year.items()
                 },
+                "outside": row.outside,
             }
             for row in r.rows
         ],
@@ -139,6 +183,8 @@ def report_json(r: TargetReport) -> dict[str, Any]:
                 "projected_percent": _number(sh.projected, 1),
                 "met": sh.exact is not None and sh.exact >= sh.target.value,
                 "rounding_hides_miss": sh.rounding_hides_miss,
+                "outside_enterprise": sh.outside_enterprise,
+                "outside_total": sh.outside_total,
                 "status": sh.status.value,
             }
             for sh in r.shares
@@ -166,6 +212,8 @@ def report_json(r: TargetReport) -> dict[str, Any]:
                 "targets_met": h.targets_met,
                 "targets_counted": h.targets_counted,
                 "introductions": h.introductions,
+                "enterprise_workers": h.enterprise_workers,
+                "outside": h.outside,
             }
             for h in r.history
         ],

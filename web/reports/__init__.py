@@ -21,4 +21,5 @@ def _readers_only():
 
 
 from web.reports import edit as _edit  # noqa: E402,F401
+from web.reports import statistics as _statistics  # noqa: E402,F401
 from web.reports import views as _views  # noqa: E402,F401

@@ -16,13 +16,15 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from db.read import reports
 from web.context import actor, db_session, runtime
+from web.labels import pick
 from web.reports import bp
 from web.reports.views import today
 from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.people import CATEGORY_LABELS, Category
 from workflow.services import targets as use_cases
 from workflow.services.admin import manage_scope
 from workflow.states import Role
-from workflow.targets import ALL_UNITS, Metric, tree_order
+from workflow.targets import ALL_CATEGORIES, ALL_UNITS, Metric, tree_order
 from workflow.targets import edits as rules
 
 METRIC_NAMES = {
@@ -58,8 +60,18 @@ class NewTargetForm(FlaskForm):
         choices=[SelectChoice(k, v) for k, v in UNIT_NAMES.items()],
         default=ALL_UNITS,
     )
+    #: Who an admissions target counts (choices in the page's language: ``_category_choices``).
+    category = SelectField(_l("Who counts"), default=ALL_CATEGORIES, validate_choice=False)
     value = StringField(_l("Value"), validators=[InputRequired(), Length(max=20)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+def _category_choices() -> list[SelectChoice]:
+    """Everyone, or one category of person (a student target is not met by a teacher)."""
+    return [
+        SelectChoice(ALL_CATEGORIES, _("everyone admitted")),
+        *(SelectChoice(c.value, pick(c.label_vi, c.label_en)) for c in Category),
+    ]
 
 
 class TargetForm(FlaskForm):
@@ -89,6 +101,7 @@ def _page(year: int, form: NewTargetForm | None = None, errors: dict | None = No
     holders = reports.target_holders(db_session(), manage_scope(actor()))
     if form is None:
         form = NewTargetForm(formdata=None, year=str(year))
+    form.category.choices = _category_choices()
     top = min((o.depth for o in holders), default=0)
     form.organisation.choices = [
         SelectChoice(str(o.id), "\u2003" * (o.depth - top) + o.name)
@@ -103,6 +116,7 @@ def _page(year: int, form: NewTargetForm | None = None, errors: dict | None = No
         errors=errors or {},
         metric_names=METRIC_NAMES,
         unit_names=UNIT_NAMES,
+        category_label=lambda value: pick(*CATEGORY_LABELS[Category(value)]),
         years=list(range(year - 3, year + 2)),
     ), status
 
@@ -137,6 +151,7 @@ def create_target():
             value=form.value.data,
             unit_kind=form.unit_kind.data,
             note=form.note.data,
+            category=form.category.data or ALL_CATEGORIES,
         )
     except NotFound:
         abort(404)

@@ -60,6 +60,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "id no",
         "national id",
     ),
+    # Without this column the people are "not recorded" (docs/import.md): never guessed.
+    "category": ("thanh phan", "doi tuong ket nap", "phan loai", "loai doi tuong"),
     "is_doan_member": ("doan vien", "doan vien tncs hcm", "is doan member", "doan member"),
     "cell": ("ten chi bo", "ma chi bo", "chi bo dang", "cell id"),
 }

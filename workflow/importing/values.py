@@ -11,6 +11,7 @@ from typing import Any
 
 from workflow.importing.fields import FIELDS, MAX_LENGTHS, REQUIRED_COLUMNS, fold
 from workflow.importing.problems import Problem, bad, missing
+from workflow.people import parse_category
 
 _EXCEL_1900 = datetime(1899, 12, 30)
 _EXCEL_1904 = datetime(1904, 1, 1)
@@ -148,6 +149,15 @@ def row_values(cells: Mapping[str, Any], mac_1904: bool) -> tuple[dict[str, Any]
                 problems.append(bad(name, vi, en))
                 continue
             values[name] = _SEX.get(fold(text)) if text else None
+        elif name == "category":
+            try:
+                found = parse_category(text)
+            except ValueError:
+                vi = f"'{text}' không phải là đối tượng nào (học sinh, giáo viên, công nhân...)."
+                en = f"'{text}' is not a category (student, teacher, worker...)."
+                problems.append(bad(name, vi, en))
+                continue
+            values[name] = found.value if found else None
         elif name == "is_doan_member":
             key = fold(text)
             if key not in _YES | _NO:

@@ -17,6 +17,7 @@ from workflow.ports.enterprises import EnterpriseRepository
 from workflow.ports.history import Appended, History, NewEvent
 from workflow.ports.importing import ImportRepository
 from workflow.ports.moves import MoveRepository
+from workflow.ports.outside import OutsideRepository
 from workflow.ports.proposals import ProposalRepository
 from workflow.ports.targets import TargetRepository
 from workflow.ports.tree import TreeRepository
@@ -44,6 +45,7 @@ class UnitOfWork(Protocol):
     organisations: OrganisationRepository
     tree: TreeRepository
     targets: TargetRepository
+    outside: OutsideRepository
     enterprises: EnterpriseRepository
     proposals: ProposalRepository
     imports: ImportRepository

@@ -16,7 +16,7 @@ from workflow.facts import Actor
 from workflow.policy import Purpose, Scope, scope
 from workflow.ports import NewEvent, UnitOfWork
 from workflow.services.admin import admin_event, manage_scope, organisation_in_scope
-from workflow.targets import ALL_UNITS, METRIC_KIND, Target
+from workflow.targets import ALL_CATEGORIES, ALL_UNITS, METRIC_KIND, Target
 from workflow.targets import edits as rules
 
 _TASK = "edit targets"
@@ -44,6 +44,7 @@ def _event(
         year=target.year,
         metric=target.metric,
         unit_kind=target.unit_kind,
+        category=target.category,
         value=str(target.value),
         note=target.note,
     )
@@ -68,11 +69,14 @@ def create_target(
     value: object,
     unit_kind: str = ALL_UNITS,
     note: str | None = None,
+    category: str = ALL_CATEGORIES,
     clock: Clock | None = None,
 ) -> int:
-    """A new target of an organisation in the admin's scope; returns its id."""
+    """A new target of an organisation in the admin's scope; returns its id. An admissions
+    target may count one `category` of person only ("≥ 1 student": a teacher does not count)."""
     within = manage_scope(actor, _TASK)
     unit = rules.check_metric(metric, unit_kind)
+    who = rules.check_category(metric, category)
     when = rules.check_year(year)
     amount = rules.parse_value(metric, value)
     text = rules.check_note(note)
@@ -81,7 +85,7 @@ def create_target(
         rules.check_holder(metric, org.type)
         if uow.targets.exists(org.id, when, metric, unit):
             raise InvalidInput("metric", rules.TARGET_EXISTS)
-        target = Target(0, org.id, when, metric, METRIC_KIND[metric], amount, unit, text)
+        target = Target(0, org.id, when, metric, METRIC_KIND[metric], amount, unit, text, who)
         target = replace(target, id=uow.targets.add(target))
         uow.history.append(_event(actor, "create_target", clock, target, org.name))
         uow.commit()

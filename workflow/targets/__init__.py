@@ -12,6 +12,7 @@ docs/targets.md; the numbers they use are ``TargetSettings``.
 """
 
 from workflow.targets.names import (
+    ALL_CATEGORIES,
     ALL_UNITS,
     METRIC_KIND,
     PIPELINE_STATES,
@@ -47,12 +48,14 @@ from workflow.targets.rows import (
     IntroducedCount,
     OpenCase,
     OrgNode,
+    OutsideTotal,
     Target,
     tree_order,
 )
 from workflow.targets.settings import DEFAULT_TARGET_SETTINGS, TargetSettings
 
 __all__ = [
+    "ALL_CATEGORIES",
     "ALL_UNITS",
     "DEFAULT_TARGET_SETTINGS",
     "METRIC_KIND",
@@ -67,6 +70,7 @@ __all__ = [
     "OpenCase",
     "OrgNode",
     "OrgRow",
+    "OutsideTotal",
     "Phase",
     "QuotaRow",
     "ShareRow",

@@ -9,8 +9,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from workflow.errors import InvalidInput
+from workflow.people import Category
 from workflow.states import OrgType, UnitKind
-from workflow.targets.names import ALL_UNITS, METRIC_KIND, Metric, TargetKind
+from workflow.targets.names import ALL_CATEGORIES, ALL_UNITS, METRIC_KIND, Metric, TargetKind
 
 # The refusals' texts (the web translates them).
 TARGET_EXISTS = "this organisation already has this target for the year"
@@ -32,6 +33,7 @@ HOLDERS: dict[str, tuple[str, ...]] = {
 #: Every kind of organisation that may hold some target.
 HOLDER_TYPES = frozenset(kind for kinds in HOLDERS.values() for kind in kinds)
 UNIT_CHOICES = (ALL_UNITS, *(k.value for k in UnitKind))
+CATEGORY_CHOICES = (ALL_CATEGORIES, *(c.value for c in Category))
 
 
 def parse_value(metric: str, raw: object) -> Decimal:
@@ -81,6 +83,14 @@ def check_metric(metric: str, unit_kind: str | None) -> str:
     if unit not in UNIT_CHOICES or (metric != Metric.admissions and unit != ALL_UNITS):
         raise InvalidInput("unit_kind", UNKNOWN_CHOICE)
     return unit
+
+
+def check_category(metric: str, category: str | None) -> str:
+    """Who the target counts: everyone, or one category of person (admissions only)."""
+    chosen = category or ALL_CATEGORIES
+    if chosen not in CATEGORY_CHOICES or (metric != Metric.admissions and chosen != ALL_CATEGORIES):
+        raise InvalidInput("category", UNKNOWN_CHOICE)
+    return chosen
 
 
 def check_holder(metric: str, org_type: str) -> None:

@@ -11,7 +11,8 @@ class Metric(StrEnum):
     """What a target counts."""
 
     admissions = "admissions"  # admission decisions signed in the year, in the subtree
-    enterprise_share = "enterprise_share"  # % of the subtree's admissions from enterprise cells
+    # % of the subtree's admissions (outside hoso's included) who are enterprise workers
+    enterprise_share = "enterprise_share"
     introductions = "introductions"  # a mass organisation's accepted introductions
 
 
@@ -28,6 +29,8 @@ METRIC_KIND: dict[str, TargetKind] = {
 }
 #: The ``unit_kind`` of a target that counts every kind of unit.
 ALL_UNITS = "all"
+#: The ``category`` of a target that counts everyone admitted, whatever their category.
+ALL_CATEGORIES = "all"
 
 
 class Status(StrEnum):

@@ -9,9 +9,18 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from workflow.people import NOT_RECORDED, Category
 from workflow.policy import Purpose, Scope
 from workflow.states import OrgType, UnitKind
-from workflow.targets.names import ALL_UNITS, PIPELINE_STATES, RIPE_STATES, Metric, Phase, Status
+from workflow.targets.names import (
+    ALL_CATEGORIES,
+    ALL_UNITS,
+    PIPELINE_STATES,
+    RIPE_STATES,
+    Metric,
+    Phase,
+    Status,
+)
 from workflow.targets.projection import (
     expected,
     judge_count,
@@ -37,6 +46,7 @@ from workflow.targets.rows import (
     IntroducedCount,
     OpenCase,
     OrgNode,
+    OutsideTotal,
     Target,
     tree_order,
 )
@@ -52,11 +62,11 @@ class _Tree:
         self._ancestors: dict[int, list[int]] = {}
 
     def ancestors(self, cell_id: int) -> list[int]:
-        """The cell and every organisation above it (by its path)."""
+        """The cell (or committee) and every organisation above it (by its path)."""
         found = self._ancestors.get(cell_id)
         if found is None:
-            cell = self.cells.get(cell_id)
-            found = [int(p) for p in cell.path.strip("/").split("/")] if cell else []
+            org = self.orgs.get(cell_id)
+            found = [int(p) for p in org.path.strip("/").split("/")] if org else []
             self._ancestors[cell_id] = found
         return found
 
@@ -69,27 +79,45 @@ class _Tree:
         return out
 
 
+def _keys(unit: str, category: str | None) -> list[tuple[str, str]]:
+    """The (unit kind, category) pairs one count adds to: its own, and "all" of each."""
+    cat = category or NOT_RECORDED
+    return [(unit, cat), (unit, ALL_CATEGORIES), (ALL_UNITS, cat), (ALL_UNITS, ALL_CATEGORIES)]
+
+
 def _by_year_unit(tree: _Tree, admissions: Iterable[CellYearCount]) -> dict:
-    """``(org_id, (year, unit_kind))`` → admitted; ``unit_kind`` "all" included."""
+    """``(org_id, (year, unit_kind, category))`` → admitted; "all" of each included."""
     rows = []
     for a in admissions:
         cell = tree.cells.get(a.cell_id)
         if cell is None:
             continue
-        rows.append((a.cell_id, (a.year, cell.unit_kind), a.count))
-        rows.append((a.cell_id, (a.year, ALL_UNITS), a.count))
+        for unit, cat in _keys(cell.unit_kind, a.category):
+            rows.append((a.cell_id, (a.year, unit, cat), a.count))
     return tree.roll_up(rows)
 
 
 def _pipelines(tree: _Tree, pipeline: Iterable[CellStateCount]) -> dict:
-    """``(org_id, (unit_kind, state))`` → open cases; ``unit_kind`` "all" included."""
+    """``(org_id, (unit_kind, category, state))`` → open cases; "all" of each included."""
     rows = []
     for p in pipeline:
         cell = tree.cells.get(p.cell_id)
         if cell is None or p.state not in PIPELINE_STATES:
             continue
-        rows.append((p.cell_id, (cell.unit_kind, p.state), p.count))
-        rows.append((p.cell_id, (ALL_UNITS, p.state), p.count))
+        for unit, cat in _keys(cell.unit_kind, p.category):
+            rows.append((p.cell_id, (unit, cat, p.state), p.count))
+    return tree.roll_up(rows)
+
+
+def _outside(tree: _Tree, outside: Iterable[OutsideTotal]) -> dict:
+    """``(org_id, (year, what))`` → admitted outside hoso, ``what`` "all" or the enterprise
+    workers, rolled up from the committee that entered them."""
+    rows = []
+    for o in outside:
+        if o.organisation_id in tree.orgs:
+            rows.append((o.organisation_id, (o.year, ALL_CATEGORIES), o.total))
+            rows.append((o.organisation_id, (o.year, Category.enterprise_worker.value),
+                         o.enterprise_workers))  # fmt: skip
     return tree.roll_up(rows)
 
 
@@ -135,17 +163,21 @@ def build_report(
     introductions: Sequence[IntroducedCount],
     open_cases: Sequence[OpenCase],
     settings: TargetSettings = DEFAULT_TARGET_SETTINGS,
+    outside: Sequence[OutsideTotal] = (),
 ) -> TargetReport:
     """The report of `year` as seen on `today`, over `orgs` (the reader's scope).
 
     `orgs` must hold every organisation on the paths of the cells it holds (so that the roll-up
-    finds them); `targets` may span several years (the comparison uses them).
+    finds them); `targets` may span several years (the comparison uses them). `outside` are
+    the admissions decided outside hoso (yearly totals per committee): they count in the
+    enterprise share and the yearly totals, never in a cell's or a category's count.
     """
     tree = _Tree(orgs)
     phase = phase_of(year, today)
     elapsed = year_elapsed(year, today)
     admitted = _by_year_unit(tree, admissions)
     open_now = _pipelines(tree, pipeline)
+    elsewhere = _outside(tree, outside)
     live = phase is not Phase.past  # the pipeline can still change this year's numbers
     years = list(range(min(settings.first_year, year), year + 1))
     indexed: dict[tuple[int, str, int], list[Target]] = defaultdict(list)
@@ -160,8 +192,11 @@ def build_report(
             stuck_count[org_id] += 1
             oldest[org_id] = max(oldest.get(org_id, 0), case.days)
 
-    def pipe(org_id: int, unit: str) -> dict[str, int]:
-        return {str(s): open_now.get((org_id, (unit, s)), 0) for s in PIPELINE_STATES}
+    def pipe(org_id: int, unit: str, cat: str = ALL_CATEGORIES) -> dict[str, int]:
+        return {str(s): open_now.get((org_id, (unit, cat, s)), 0) for s in PIPELINE_STATES}
+
+    def got_in(org_id: int, y: int, unit: str = ALL_UNITS, cat: str = ALL_CATEGORIES) -> int:
+        return admitted.get((org_id, (y, unit, cat)), 0)
 
     rows: list[OrgRow] = []
     for org in sorted(orgs, key=tree_order):
@@ -169,11 +204,12 @@ def build_report(
             continue
         everything = pipe(org.id, ALL_UNITS)
         coming = expected(everything, settings) if live else Fraction(0)
-        got = admitted.get((org.id, (year, ALL_UNITS)), 0)
+        got = got_in(org.id, year)
         checks = []
         for t in indexed[(org.id, Metric.admissions, year)]:
-            unit_pipe = pipe(org.id, t.unit_kind)
-            reached = admitted.get((org.id, (year, t.unit_kind)), 0)
+            # A target of one category counts only those people (a teacher is no student).
+            unit_pipe = pipe(org.id, t.unit_kind, t.category)
+            reached = got_in(org.id, year, t.unit_kind, t.category)
             projection = reached + (expected(unit_pipe, settings) if live else 0)
             ripe = sum(unit_pipe[s] for s in RIPE_STATES)
             status = judge_count(t.value, reached, projection, ripe, phase, elapsed, settings)
@@ -182,13 +218,14 @@ def build_report(
         for y in years:
             ts = indexed.get((org.id, Metric.admissions, y))
             unit = ts[0].unit_kind if ts else ALL_UNITS
-            by_year[y] = (admitted.get((org.id, (y, unit)), 0), ts[0].value if ts else None)
+            cat = ts[0].category if ts else ALL_CATEGORIES
+            by_year[y] = (got_in(org.id, y, unit, cat), ts[0].value if ts else None)
         rows.append(
             OrgRow(
                 org=org,
                 depth=org.depth,
                 admitted=got,
-                by_unit={k.value: admitted.get((org.id, (year, k.value)), 0) for k in UnitKind},
+                by_unit={k.value: got_in(org.id, year, k.value) for k in UnitKind},
                 pipeline=everything,
                 expected=coming,
                 projection=got + coming,
@@ -196,6 +233,7 @@ def build_report(
                 stuck=stuck_count.get(org.id, 0),
                 oldest_days=oldest.get(org.id),
                 by_year=by_year,
+                outside=elsewhere.get((org.id, (year, ALL_CATEGORIES)), 0),
             )
         )
     roots = [r for r in rows if r.org.parent_id not in {x.org.id for x in rows}]
@@ -205,7 +243,7 @@ def build_report(
     for t in (t for t in targets if t.metric == Metric.enterprise_share and t.year == year):
         org = tree.orgs.get(t.organisation_id)
         if org is not None:
-            shares.append(_share(org, t, admitted, pipe, live, phase, settings))
+            shares.append(_share(org, t, admitted, elsewhere, pipe, live, phase, settings))
 
     introduced = Introductions(tree, introductions)
     masses = sorted((o for o in orgs if o.type == OrgType.mass), key=tree_order)
@@ -222,7 +260,7 @@ def build_report(
     history = []
     for y in years:
         intro = sum(introduced.of(o, y) for o in masses)
-        history.append(_year_row(y, roots, rows, admitted, indexed, intro))
+        history.append(_year_row(y, roots, rows, admitted, elsewhere, indexed, intro))
     return TargetReport(year, today, phase, elapsed, settings, rows, shares, quotas, history, stuck)
 
 
@@ -234,34 +272,46 @@ def _relative_depth(rows: list[OrgRow]) -> None:
             row.depth -= top
 
 
-def _share(org, t, admitted, pipe, live, phase, settings) -> ShareRow:
-    enterprise = admitted.get((org.id, (t.year, UnitKind.enterprise.value)), 0)
-    total = admitted.get((org.id, (t.year, ALL_UNITS)), 0)
+_WORKER = Category.enterprise_worker.value
+
+
+def _share(org, t, admitted, elsewhere, pipe, live, phase, settings) -> ShareRow:
+    """Enterprise workers admitted (in hoso and outside it) ÷ all admitted (both), exactly."""
+    in_hoso = admitted.get((org.id, (t.year, ALL_UNITS, _WORKER)), 0)
+    all_in_hoso = admitted.get((org.id, (t.year, ALL_UNITS, ALL_CATEGORIES)), 0)
+    out_workers = elsewhere.get((org.id, (t.year, _WORKER)), 0)
+    out_total = elsewhere.get((org.id, (t.year, ALL_CATEGORIES)), 0)
+    enterprise, total = in_hoso + out_workers, all_in_hoso + out_total
     exact = percent(enterprise, total)
     projected = exact
     if live:
         projected = percent(
-            enterprise + expected(pipe(org.id, UnitKind.enterprise.value), settings),
+            enterprise + expected(pipe(org.id, ALL_UNITS, _WORKER), settings),
             total + expected(pipe(org.id, ALL_UNITS), settings),
         )
     shown = round_half_up(exact) if exact is not None else None
     status = judge_share(t.value, exact, projected, phase)
-    return ShareRow(org, t, enterprise, total, exact, shown, projected, status)
+    return ShareRow(
+        org, t, enterprise, total, exact, shown, projected, status, out_workers, out_total
+    )
 
 
-def _year_row(y, roots, rows, admitted, indexed, introductions: int) -> YearRow:
-    by_unit = {
-        k.value: sum(admitted.get((r.org.id, (y, k.value)), 0) for r in roots) for k in UnitKind
-    }
-    total = sum(admitted.get((r.org.id, (y, ALL_UNITS)), 0) for r in roots)
-    share = percent(by_unit[UnitKind.enterprise.value], total)
+def _year_row(y, roots, rows, admitted, elsewhere, indexed, introductions: int) -> YearRow:
+    def over_roots(table: dict, key: tuple) -> int:
+        return sum(table.get((r.org.id, key), 0) for r in roots)
+
+    by_unit = {k.value: over_roots(admitted, (y, k.value, ALL_CATEGORIES)) for k in UnitKind}
+    outside = over_roots(elsewhere, (y, ALL_CATEGORIES))
+    workers = over_roots(admitted, (y, ALL_UNITS, _WORKER)) + over_roots(elsewhere, (y, _WORKER))
+    total = over_roots(admitted, (y, ALL_UNITS, ALL_CATEGORIES))
+    share = percent(workers, total + outside)
     met = counted = 0
     for row in rows:
         for t in indexed.get((row.org.id, Metric.admissions, y), ()):
             counted += 1
-            met += admitted.get((row.org.id, (y, t.unit_kind)), 0) >= t.value
+            met += admitted.get((row.org.id, (y, t.unit_kind, t.category)), 0) >= t.value
     shown = round_half_up(share) if share is not None else None
-    return YearRow(y, total, by_unit, shown, met, counted, introductions)
+    return YearRow(y, total, by_unit, shown, met, counted, introductions, workers, outside)
 
 
 def _stuck(

@@ -41,6 +41,8 @@ class OrgRow:
     oldest_days: int | None
     #: admitted per year of the comparison, and the admissions target of that year (if any)
     by_year: dict[int, tuple[int, Decimal | None]]
+    #: admitted outside hoso in the year, entered by this committee or those under it
+    outside: int = 0
 
     @property
     def in_pipeline(self) -> int:
@@ -70,6 +72,9 @@ class ShareRow:
     shown: Decimal | None  # rounded half-up to one decimal, for display only
     projected: Fraction | None
     status: Status
+    #: of which admitted outside hoso (yearly totals entered by committees)
+    outside_enterprise: int = 0
+    outside_total: int = 0
 
     @property
     def rounding_hides_miss(self) -> bool:
@@ -103,6 +108,10 @@ class YearRow:
     targets_met: int
     targets_counted: int
     introductions: int
+    #: workers of non-state enterprises admitted, in hoso and outside it (the share's numerator)
+    enterprise_workers: int = 0
+    #: admitted outside hoso (not in ``admitted``, which counts hoso's decisions)
+    outside: int = 0
 
 
 @dataclass

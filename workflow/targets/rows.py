@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from workflow.targets.names import ALL_UNITS
+from workflow.targets.names import ALL_CATEGORIES, ALL_UNITS
 
 
 @dataclass(frozen=True)
@@ -38,24 +39,47 @@ class Target:
     value: Decimal
     unit_kind: str = ALL_UNITS
     note: str | None = None
+    #: ``all``, or the ``workflow.people.Category`` an admissions target counts.
+    category: str = ALL_CATEGORIES
 
 
 @dataclass(frozen=True)
 class CellYearCount:
-    """Admissions of one cell in one year (decisions signed that year)."""
+    """Admissions of one cell in one year (decisions signed that year), of one category of
+    person (``None``: not recorded)."""
 
     cell_id: int
     year: int
     count: int
+    category: str | None = None
 
 
 @dataclass(frozen=True)
 class CellStateCount:
-    """Open cases of one cell in one state, now."""
+    """Open cases of one cell in one state, now, of one category of person (``None``: not
+    recorded)."""
 
     cell_id: int
     state: str
     count: int
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class OutsideTotal:
+    """Admissions decided outside hoso, entered as a yearly total by a committee.
+
+    ``by_category`` is the whole total by ``workflow.people.Category`` when it is known (its
+    counts add up to ``total``), else ``None``.
+    """
+
+    id: int
+    organisation_id: int
+    year: int
+    total: int
+    enterprise_workers: int
+    by_category: Mapping[str, int] | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)

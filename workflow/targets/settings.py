@@ -40,6 +40,9 @@ class TargetSettings:
     )
     #: The first year the comparison with past years shows.
     first_year: int = 2020
+    #: The upper bounds of the age bands of the yearly statistics (age at admission): the
+    #: default makes ≤ 30, 31–40, 41–50 and > 50 (docs/statistics.md).
+    age_bands: tuple[int, ...] = (30, 40, 50)
 
     def __post_init__(self) -> None:
         for name in ("conversion", "stuck_days"):
@@ -48,6 +51,9 @@ class TargetSettings:
                 raise ValueError(f"{name}: not a pipeline state: {', '.join(bad)}")
         for rate in (*self.conversion.values(), self.late_in_year):
             _rate(rate)
+        bands = list(self.age_bands)
+        if not bands or bands != sorted(set(bands)) or bands[0] < 16 or bands[-1] > 120:
+            raise ValueError("age_bands: increasing ages from 16 to 120, e.g. [30, 40, 50]")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> TargetSettings:

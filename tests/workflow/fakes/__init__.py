@@ -19,6 +19,7 @@ from tests.workflow.fakes.classes import FakeClasses
 from tests.workflow.fakes.corrections import FakeCorrections
 from tests.workflow.fakes.documents import FakeDocuments
 from tests.workflow.fakes.importing import FakeImports
+from tests.workflow.fakes.outside import FakeOutside
 from tests.workflow.fakes.moves import FakeMoves
 from tests.workflow.fakes.proposals import FakeProposals
 from tests.workflow.fakes.tree import FakeTree
@@ -63,6 +64,7 @@ class FakeUnitOfWork:
         self.users = FakeUsers(self.organisations)
         self.tree = FakeTree(self.organisations, self.users, self.cases)
         self.targets = FakeTargets()
+        self.outside = FakeOutside()
         self.enterprises = FakeEnterprises()
         self.imports = FakeImports(self.cases)
         self.classes = FakeClasses(self.cases)
