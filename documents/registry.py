@@ -191,6 +191,15 @@ _FORMS = (
         (*_CELL, "decisions.admission.signed_on"),
     ),
     Form(
+        "14-KNĐ",
+        "Báo cáo thẩm định của đảng ủy bộ phận về việc đề nghị công nhận đảng viên chính thức",
+        "Appraisal report of the section party committee on recognition",
+        "recognition",
+        "14-KND.html",
+        (*_CELL, "decisions.admission.signed_on"),
+        issuer="partial",
+    ),
+    Form(
         "15-KNĐ",
         "Nghị quyết đề nghị công nhận đảng viên chính thức",
         "Resolution of the grassroots party committee proposing recognition",
@@ -279,9 +288,9 @@ def forms_for_case(
     """The forms that belong to a case in `state`, in dossier order.
 
     Trained (or returned): the certificate and the dossier up to the cell's resolution. Submitted:
-    also the grassroots committee's resolution (and 7-KNĐ where a section committee exists, which
-    the organisation tree does not model yet). Admitted: also the decision and the recognition
-    forms being prepared. Official: everything. Before training, and once withdrawn, none.
+    also the grassroots committee's resolution (and 7-KNĐ where a đảng ủy bộ phận sits above the
+    cell: ``Organisation.has_branch_committee``; 14-KNĐ likewise on recognition). Admitted: also
+    the decision and the recognition forms being prepared. Official: everything. Before training, and once withdrawn, none.
     """
     if state in _PREPARING:
         reached = ("trained", "dossier", "vote")
@@ -296,7 +305,8 @@ def forms_for_case(
     youth = youth_form(has_doan)
     skipped = {"4-KNĐ", "4A-KNĐ"} - ({youth} if is_youth else set())
     if not has_partial_committee:
-        skipped.add("7-KNĐ")
+        # The đảng ủy bộ phận's appraisals: on admission (7-KNĐ) and on recognition (14-KNĐ).
+        skipped |= {"7-KNĐ", "14-KNĐ"}
     return tuple(code for code, f in FORMS.items() if f.stage in reached and code not in skipped)
 
 

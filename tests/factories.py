@@ -43,6 +43,7 @@ class District:
             "cell": self.cell.id,
             "source": "cell_review",
             "sex": "nam",
+            "education": "12/12",
         }
         raw.update(overrides)
         return services.identify_candidate(self.runtime.uow(), self.actor("sec"), raw, clock=clock)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflow import rules as r
+from workflow.education import HARDSHIP_AREAS, EducationLevel
 from workflow.people import Category
 from workflow.states import NEW, Role, State, Trigger
 
@@ -47,6 +48,24 @@ VOTE = (
     FieldSpec("votes_for", "int", "Số tán thành", "Votes for"),
     FieldSpec("votes_against", "int", "Số không tán thành", "Votes against"),
 )
+#: The cell's vote record (Hướng dẫn 12-HD/BTCTW): the 2/3 counts against the official members
+#: on the vote date less the exempted (miễn sinh hoạt) who did not attend.
+CELL_VOTE = (
+    *VOTE,
+    FieldSpec(
+        "official_members",
+        "int",
+        "Số đảng viên chính thức của chi bộ vào ngày biểu quyết",
+        "Official members of the cell on the vote date",
+    ),
+    FieldSpec(
+        "excused_absent",
+        "int",
+        "Số đảng viên miễn sinh hoạt vắng mặt",
+        "Exempted from activity and absent",
+    ),
+    FieldSpec("present", "int", "Số đảng viên có mặt", "Members present"),
+)
 DECISION = (
     FieldSpec("decision_number", "str", "Số quyết định", "Decision number"),
     FieldSpec("decision_date", "date", "Ngày quyết định", "Decision date"),
@@ -59,7 +78,13 @@ PERSON = (
     FieldSpec("hometown", "str", "Quê quán", "Hometown"),
     FieldSpec("ethnicity", "str", "Dân tộc", "Ethnicity"),
     FieldSpec("religion", "str", "Tôn giáo", "Religion"),
-    FieldSpec("education", "str", "Trình độ học vấn", "Education"),
+    FieldSpec(
+        "education",
+        "education",
+        "Trình độ học vấn",
+        "Education",
+        choices=tuple(level.value for level in EducationLevel),
+    ),
     FieldSpec("residence", "str", "Nơi cư trú", "Residence"),
     FieldSpec("occupation", "str", "Nghề nghiệp", "Occupation"),
     FieldSpec("id_number", "str", "Số CCCD", "ID number"),
@@ -141,14 +166,19 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
         (
             r.vote_date_not_future,
             r.age_in_range,
+            r.education_floor,
             r.introducers,
+            r.cell_vote_counts,
             r.cell_vote_two_thirds,
             r.dossier_forms_present,
             r.certificate_valid_on_vote,
             r.documents_fresh,
             r.verification_favourable,
         ),
-        (*VOTE, FieldSpec("resolution_number", "str", "Số nghị quyết chi bộ", "Resolution number")),
+        (
+            *CELL_VOTE,
+            FieldSpec("resolution_number", "str", "Số nghị quyết chi bộ", "Resolution number"),
+        ),
         "Trình hồ sơ đề nghị kết nạp",
         "Submit the dossier",
     ),
@@ -194,11 +224,13 @@ TRANSITIONS: tuple[TransitionSpec, ...] = (
             r.ceremony_recorded,
             r.vote_date_not_future,
             r.probation_complete,
+            r.no_fourth_recognition_vote,
+            r.cell_vote_counts,
             r.recognition_vote_two_thirds,
             r.recognition_forms_present,
             r.decision_recorded,
         ),
-        (*VOTE, *DECISION),
+        (*CELL_VOTE, *DECISION),
         "Công nhận đảng viên chính thức",
         "Recognise as official member",
         decision=True,
@@ -249,6 +281,8 @@ class FactSpec:
     fields: tuple[FieldSpec, ...]
     vi: str
     en: str
+    #: Rules judged before the fact is recorded (a refusal names its rule, like a transition's).
+    rules: tuple[r.Rule, ...] = ()
 
 
 NOT_FINAL = (*OPEN_BEFORE_SUBMIT, S.dossier_submitted, S.admitted)
@@ -273,6 +307,15 @@ FACTS: dict[str, FactSpec] = {
                 FieldSpec("name", "str", "Tổ chức giới thiệu", "Introducing organisation"),
                 FieldSpec("known_since", "date", "Biết quần chúng từ", "Known since"),
                 FieldSpec("dated", "date", "Ngày giới thiệu", "Dated", required=True),
+                FieldSpec(
+                    "replacement",
+                    "bool",
+                    "Người giới thiệu thay thế do chi bộ phân công",
+                    "Replacement introducer named by the cell",
+                ),
+                FieldSpec(
+                    "replacement_reason", "text", "Lý do thay thế", "Why the introducer is replaced"
+                ),
             ),
             "Ghi nhận người giới thiệu",
             "Record an introduction",
@@ -306,11 +349,43 @@ FACTS: dict[str, FactSpec] = {
             (S.admitted,),
             (Role.secretary,),
             (
-                *VOTE,
+                *CELL_VOTE,
                 FieldSpec("resolution_number", "str", "Số nghị quyết chi bộ", "Resolution number"),
             ),
             "Ghi nhận chi bộ biểu quyết công nhận chính thức",
             "Record the cell's recognition vote",
+            (r.no_fourth_recognition_vote, r.cell_vote_counts),
+        ),
+        FactSpec(
+            "over_age_approval",
+            OPEN_BEFORE_SUBMIT,
+            (Role.secretary, Role.committee),
+            (
+                FieldSpec("number", "str", "Số văn bản", "Number", required=True),
+                FieldSpec("dated", "date", "Ngày", "Dated", required=True),
+                FieldSpec("issued_by", "str", "Cơ quan đồng ý", "Approved by", required=True),
+            ),
+            "Ghi nhận ý kiến đồng ý của tỉnh ủy kết nạp người trên 60 tuổi",
+            "Record the provincial committee's approval (over 60)",
+        ),
+        FactSpec(
+            "education_exception",
+            OPEN_BEFORE_SUBMIT,
+            (Role.secretary, Role.committee),
+            (
+                FieldSpec(
+                    "area",
+                    "choice",
+                    "Vùng khó khăn",
+                    "Hardship area",
+                    required=True,
+                    choices=tuple(HARDSHIP_AREAS),
+                ),
+                FieldSpec("dated", "date", "Ngày", "Dated", required=True),
+                FieldSpec("reason", "text", "Lý do", "Reason"),
+            ),
+            "Ghi nhận trường hợp ngoại lệ về trình độ học vấn",
+            "Record a hardship exception to the education floor",
         ),
         FactSpec(
             "decision_extension",

@@ -43,6 +43,10 @@ class RecordVote:
     votes_against: int
     eligible: int
     resolution_number: str | None = None
+    #: The cell's vote record: official members on the date, exempted and absent, present.
+    official_members: int | None = None
+    excused_absent: int | None = None
+    present: int | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ class RecordIntroduction:
     name: str
     member_id: int | None = None
     known_since: date | None = None
+    replacement: bool = False
+    replacement_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,25 @@ class ExtendDecision:
 
 
 @dataclass(frozen=True)
+class RecordException:
+    """An exception to a rule recorded on the case (``workflow.case_exceptions``)."""
+
+    kind: str
+    dated: date
+    number: str | None = None
+    issued_by: str | None = None
+    area: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferToHigherCommittee:
+    """The third recognition vote short of 2/3: from `on`, the higher committee decides."""
+
+    on: date
+
+
+@dataclass(frozen=True)
 class IssueForm:
     """Generate form `code` from the case's data, numbered and verifiable (9-KNĐ, 16-KNĐ)."""
 
@@ -139,6 +164,8 @@ Effect = (
     | RecordCeremony
     | ExtendDecision
     | IssueForm
+    | RecordException
+    | ReferToHigherCommittee
 )
 
 #: The forms an action produces, generated in its unit of work.
@@ -159,6 +186,9 @@ def _vote(values: dict[str, Any]) -> list[Effect]:
             vote.votes_against,
             vote.eligible,
             values.get("resolution_number"),
+            vote.official_members,
+            vote.excused_absent if vote.official_members is not None else None,
+            vote.present,
         )
     ]
 
@@ -187,7 +217,8 @@ def _recognize(v: dict[str, Any], actor: Actor, today: date) -> list[Effect]:
     return [
         *_vote(v),
         RecordDecision("recognition", v["decision_number"], v["decision_date"]),
-        MakeOfficial(v["decision_date"]),
+        # Official from the end of probation (``workflow.cell_votes``), as 16-KNĐ says.
+        MakeOfficial(v.get("official_since") or v["decision_date"]),
     ]
 
 
@@ -200,6 +231,8 @@ def _introduction(v: dict[str, Any], actor: Actor, today: date) -> list[Effect]:
             member.name if member is not None else v["name"],
             member.id if member is not None else None,
             v.get("known_since"),
+            bool(v.get("replacement")),
+            v.get("replacement_reason"),
         )
     ]
 
@@ -220,7 +253,20 @@ _EFFECTS: dict[str, Callable[[dict[str, Any], Actor, date], list[Effect]]] = {
     "record_introduction": _introduction,
     "record_document": _document,
     "record_ceremony": lambda v, actor, today: [RecordCeremony(v["ceremony_date"])],
-    "record_recognition_vote": lambda v, actor, today: _vote(v),
+    "record_recognition_vote": lambda v, actor, today: [
+        *_vote(v),
+        *(
+            [ReferToHigherCommittee(v["vote_date"])]
+            if v.get("referred_to_higher_committee")
+            else []
+        ),
+    ],
+    "record_over_age_approval": lambda v, actor, today: [
+        RecordException("over_age", v["dated"], v["number"], v["issued_by"])
+    ],
+    "record_education_exception": lambda v, actor, today: [
+        RecordException("education", v["dated"], area=v["area"], reason=v.get("reason"))
+    ],
     "record_decision_extension": lambda v, actor, today: [ExtendDecision(v["days"])],
 }
 

@@ -55,6 +55,10 @@ class IntroducerFacts:
     dated: date
     member: MemberFacts | None = None
     known_since: date | None = None
+    #: Named by the cell in place of an introducer who moved, died or was disciplined: needs no
+    #: 12 months' acquaintance (domain.md), with the cell's reason.
+    replacement: bool = False
+    replacement_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,37 @@ class VoteFacts:
     votes_for: int
     votes_against: int
     eligible: int
+    #: The cell's vote record (Hướng dẫn 12-HD/BTCTW): official members on the vote date, those
+    #: exempted from activity (miễn sinh hoạt) who did not attend, and those present. ``eligible``
+    #: is then the denominator: official members less the exempted absent.
+    official_members: int | None = None
+    excused_absent: int = 0
+    present: int | None = None
+    #: What the member register says of the cell on the vote date (``CellRoll``), when counted.
+    roll: CellRoll | None = None
+
+
+@dataclass(frozen=True)
+class CellRoll:
+    """The cell's official members on a date counted for its votes (temporary attachments at
+    their home cell only), and how many of them are exempted from activity (miễn sinh hoạt)."""
+
+    official: int
+    excused: int = 0
+
+
+@dataclass(frozen=True)
+class CaseException:
+    """An exception recorded on a case: the provincial committee's approval of a candidate over
+    60 (``over_age``: number, date, body), or a hardship-area exception to the education floor
+    (``education``: the area and the reason)."""
+
+    kind: str
+    dated: date
+    number: str | None = None
+    issued_by: str | None = None
+    area: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,9 +142,18 @@ class CaseFacts:
     has_other_open_case: bool = False
     cell_official_members: int = 0
     grassroots_committee_size: int = 0
+    #: The biography verification (loaded for the actions whose rules read the dossier).
+    verification: VerificationFacts | None = None
+    #: Issue 10's rule fixes (loaded for the actions whose rules read the dossier): the
+    #: person's education level (``workflow.education``), the exceptions recorded on the case
+    #: by kind, every recognition vote in order, whether a đảng ủy bộ phận sits above the cell
+    #: (14-KNĐ, like 7-KNĐ), and when three failed recognition votes sent the case up.
+    education: str | None = None
+    exceptions: dict[str, CaseException] = field(default_factory=dict)
+    recognition_votes: tuple[VoteFacts, ...] = ()
+    cell_has_branch_committee: bool = False
+    recognition_referred_on: date | None = None
     #: A grassroots committee (đảng ủy cơ sở) sits between the cell and its deciding body on the
     #: day of the action (``workflow.tree.Placement``): only then are 8-KNĐ and 15-KNĐ, and the
     #: committee's vote they record, required (loaded with the dossier).
     has_grassroots_committee: bool = True
-    #: The biography verification (loaded for the actions whose rules read the dossier).
-    verification: VerificationFacts | None = None

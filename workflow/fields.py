@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from workflow.definition import FieldSpec
+from workflow.education import EducationLevel, parse_education
 from workflow.errors import InvalidInput
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -84,6 +85,8 @@ def parse_fields(specs: tuple[FieldSpec, ...], raw: Mapping[str, Any]) -> dict[s
             value = _parse_int(spec.name, value)
         elif spec.kind == "bool":
             value = _parse_bool(spec.name, value)
+        elif spec.kind == "education":
+            value = _parse_education(spec.name, value)
         elif spec.kind == "choice" and value and value not in spec.choices:
             raise InvalidInput(spec.name, f"'{value}' is not one of {', '.join(spec.choices)}")
         if spec.required and value in (None, ""):
@@ -93,6 +96,16 @@ def parse_fields(specs: tuple[FieldSpec, ...], raw: Mapping[str, Any]) -> dict[s
         reason = raw["reason"]
         values["reason"] = None if reason is None else (_clean_text("reason", str(reason)) or None)
     return values
+
+
+def _parse_education(field: str, value: Any) -> str | None:
+    """A level of ``workflow.education`` from its value or the usual words ("12/12", "THPT")."""
+    try:
+        level = parse_education(None if value is None else str(value))
+    except ValueError:
+        levels = ", ".join(level.value for level in EducationLevel)
+        raise InvalidInput(field, f"'{value}' is not an education level ({levels})") from None
+    return level.value if level is not None else None
 
 
 def _clean_text(field: str, value: str) -> str:

@@ -41,9 +41,12 @@ class RuleSettings:
     certificate_valid_months: int = 60
     staleness_months: int = 12
     probation_months: int = 12
-    #: Not confirmed by the client: whether members excused from activity (miễn sinh hoạt)
-    #: count among "all official members" of the cell.
+    #: Superseded (issue 10): the vote record now says how many exempted members (miễn sinh
+    #: hoạt) did not attend, and they alone leave the denominator (Hướng dẫn 12-HD/BTCTW). Still
+    #: accepted in an old hoso.toml so that it loads; its value is ignored (docs/rules.md).
     count_excused_members: bool = True
+    #: Recognition votes short of 2/3 after which the higher committee decides (domain.md).
+    recognition_vote_attempts: int = 3
     dossier_forms: tuple[str, ...] = DOSSIER_FORMS
     youth_forms: tuple[str, ...] = YOUTH_FORMS
     recognition_forms: tuple[str, ...] = RECOGNITION_FORMS

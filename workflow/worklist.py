@@ -180,6 +180,9 @@ def _committee_step(row: CaseDates, on: date, settings: RuleSettings) -> Step | 
     if row.state == State.dossier_submitted:
         return Step("decide_admission", "decision")
     if row.state == State.admitted:
+        if getattr(row, "recognition_referred_on", None) is not None:
+            # Three recognition votes failed: the higher committee decides, no fourth vote.
+            return Step("decide_referred_recognition", "recognition_decision")
         if row.recognition_vote_date is not None:
             return Step("decide_recognition", "recognition_decision")
         if probation_ended(row, on, settings):
@@ -206,7 +209,7 @@ STEP_CODES: dict[Role, tuple[str, ...]] = {
     ),
     Role.committee: (
         "decide_admission", "decide_recognition", "recognition_due",
-        "await_verification_answers", "conclude_verification",
+        "await_verification_answers", "conclude_verification", "decide_referred_recognition",
     ),
 }  # fmt: skip
 

@@ -48,6 +48,8 @@ class Case(Base):
     #: The party member the candidate became on admission.
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     closed_on: Mapped[date | None]
+    #: The day the third recognition vote short of 2/3 sent the case to the higher committee.
+    recognition_referred_on: Mapped[date | None]
 
     person: Mapped[Person] = relationship(lazy="joined")
     cell: Mapped[Organisation] = relationship(lazy="joined")
@@ -92,8 +94,27 @@ class Introduction(Base):
     name: Mapped[str] = mapped_column(String(200))
     known_since: Mapped[date | None]
     dated: Mapped[date]
+    #: A replacement introducer named by the cell (needs no 12 months' acquaintance), and why.
+    replacement: Mapped[bool] = mapped_column(default=False)
+    replacement_reason: Mapped[str | None] = mapped_column(String(500))
 
     member: Mapped[Member | None] = relationship()
+
+
+class CaseException(Base):
+    """An exception to a rule recorded on a case (``workflow.case_exceptions``): the provincial
+    committee's approval of a candidate over 60, a hardship exception to the education floor."""
+
+    __tablename__ = "case_exceptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # over_age, education
+    dated: Mapped[date]
+    number: Mapped[str | None] = mapped_column(String(50))
+    issued_by: Mapped[str | None] = mapped_column(String(200))
+    area: Mapped[str | None] = mapped_column(String(30))  # workflow.education.HARDSHIP_AREAS
+    reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Vote(Base):
@@ -109,6 +130,11 @@ class Vote(Base):
     votes_against: Mapped[int]
     eligible: Mapped[int]
     resolution_number: Mapped[str | None] = mapped_column(String(50))
+    #: The cell's vote record: official members on the vote date, those exempted from activity
+    #: who did not attend (``eligible`` is the one less the other), and those present.
+    official_members: Mapped[int | None]
+    excused_absent: Mapped[int | None]
+    present: Mapped[int | None]
 
 
 class Decision(Base):

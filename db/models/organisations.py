@@ -36,6 +36,9 @@ class Organisation(Base):
     #: Whether the unit has a Đoàn branch (else the Công đoàn introduces youth).
     has_doan: Mapped[bool] = mapped_column(default=True)
     mass_kind: Mapped[str | None] = mapped_column(String(30))  # doan, congdoan, mattran, ...
+    #: A đảng ủy bộ phận sits between this cell and its grassroots committee: its appraisals
+    #: (7-KNĐ on admission, 14-KNĐ on recognition) belong to the dossier (migration 0015).
+    has_branch_committee: Mapped[bool] = mapped_column(default=False)
     #: The first day of the current values (an organisation created without a date: always).
     valid_from: Mapped[date] = mapped_column(
         Date, default=BEGINNING, server_default=BEGINNING.isoformat()

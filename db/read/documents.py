@@ -164,19 +164,25 @@ def _forms_now(session: Session, case_id: int, settings: RuleSettings, today: da
     """The forms that belong to the case now, each with the transition that requires it on
     file (``workflow.documents.forms_in_play``); ``None`` if there is no such case."""
     found = session.execute(
-        select(Case.state, Case.cell_vote_date, Person.birth_date, Organisation.has_doan)
+        select(
+            Case.state,
+            Case.cell_vote_date,
+            Person.birth_date,
+            Organisation.has_doan,
+            Organisation.has_branch_committee,
+        )
         .join(Person, Person.id == Case.person_id)
         .join(Organisation, Organisation.id == Case.cell_id)
         .where(Case.id == case_id)
     ).one_or_none()
     if found is None:
         return None
-    state, vote_date, born, has_doan = found
+    state, vote_date, born, has_doan, branch = found
     youth = is_youth(born, vote_date or today, settings)
     has_doan = bool(has_doan)
     return forms_in_play(
         state,
-        forms_for_case(state, has_doan, youth),
+        forms_for_case(state, has_doan, youth, has_partial_committee=bool(branch)),
         lambda trigger: required_forms(
             trigger, has_doan=has_doan, is_youth=youth, settings=settings
         ),

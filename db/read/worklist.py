@@ -59,6 +59,8 @@ class CaseRow:
     #: A biography verification under way, and its oldest unanswered request's sending.
     verification_pending: bool = False
     verification_sent_on: date | None = None
+    #: Three recognition votes failed: the higher committee decides (``workflow.worklist``).
+    recognition_referred_on: date | None = None
 
 
 def case_rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
@@ -97,6 +99,7 @@ def case_rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
             last_change.label("last_change"),
             VERIFYING.label("verification_pending"),
             WAITING_SINCE.label("verification_sent_on"),
+            Case.recognition_referred_on,
         )
         .join(Person, Person.id == Case.person_id)
         .join(Organisation, Organisation.id == Case.cell_id)

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, bindparam, insert, literal_column, update
 from sqlalchemy.orm import Session
 
 from db.models import Certificate, Decision, DocumentRecord, Introduction, MentorAssignment, Vote
+from db.models.cases import CaseException
 from db.repositories.case_rows import CASES, MEMBERS, WRITTEN, CaseRow, deciding_body_on
 from db.repositories.documents import attach_scan
 from db.repositories.prepared import Prepared
@@ -30,8 +31,10 @@ from workflow.effects import (
     RecordCeremony,
     RecordCertificate,
     RecordDecision,
+    RecordException,
     RecordIntroduction,
     RecordVote,
+    ReferToHigherCommittee,
 )
 from workflow.errors import Conflict
 from workflow.facts import Actor, MemberFacts
@@ -61,6 +64,12 @@ _MAKE_OFFICIAL = (
     update(MEMBERS)
     .where(MEMBERS.c.id == bindparam("b_id"))
     .values(status=MemberStatus.official.value, official_since=bindparam("b_since"))
+)
+_ADD_EXCEPTION = insert(CaseException.__table__)
+_REFER = (
+    update(CASES)
+    .where(CASES.c.id == bindparam("b_id"))
+    .values(recognition_referred_on=bindparam("b_on"))
 )
 _END_MEMBERSHIP = (
     update(MEMBERS).where(MEMBERS.c.id == bindparam("b_id")).values(left_on=bindparam("b_left"))
@@ -134,6 +143,9 @@ class EffectStore:
                 "votes_against": e.votes_against,
                 "eligible": e.eligible,
                 "resolution_number": e.resolution_number,
+                "official_members": e.official_members,
+                "excused_absent": e.excused_absent,
+                "present": e.present,
             },
         )
 
@@ -192,6 +204,8 @@ class EffectStore:
                 "name": e.name,
                 "known_since": e.known_since,
                 "dated": e.dated,
+                "replacement": e.replacement,
+                "replacement_reason": e.replacement_reason,
             },
         )
 
@@ -209,6 +223,24 @@ class EffectStore:
     def _extension(self, case: CaseRow, e: ExtendDecision) -> None:
         case.decision_extension_days = e.days
 
+    def _exception(self, case: CaseRow, e: RecordException) -> None:
+        self.connection.execute(
+            _ADD_EXCEPTION,
+            {
+                "case_id": case.id,
+                "kind": e.kind,
+                "dated": e.dated,
+                "number": e.number,
+                "issued_by": e.issued_by,
+                "area": e.area,
+                "reason": e.reason,
+            },
+        )
+
+    def _refer(self, case: CaseRow, e: ReferToHigherCommittee) -> None:
+        # Its own statement: the column is read by the rules and the worklist, not the write path.
+        self.connection.execute(_REFER, {"b_id": case.id, "b_on": e.on})
+
 
 _HANDLERS: dict[type, Callable[[EffectStore, CaseRow, Any], None]] = {
     AssignMentor: EffectStore._assign_mentor,
@@ -223,6 +255,8 @@ _HANDLERS: dict[type, Callable[[EffectStore, CaseRow, Any], None]] = {
     FileDocument: EffectStore._document,
     RecordCeremony: EffectStore._ceremony,
     ExtendDecision: EffectStore._extension,
+    RecordException: EffectStore._exception,
+    ReferToHigherCommittee: EffectStore._refer,
 }
 
 

@@ -33,10 +33,11 @@ from db.repositories.case_rows import (
 from db.repositories.case_writes import EffectStore, closed_on, write_case
 from db.repositories.history import HeadSeen
 from db.repositories.prepared import Prepared
+from db.repositories.rule_facts import cell_roll, rule_fix_facts
 from db.repositories.verification import verification_facts
 from db.text import fold
 from workflow.effects import Effect
-from workflow.facts import Actor, CaseFacts, IntroducerFacts, MemberFacts, VoteFacts
+from workflow.facts import Actor, CaseFacts, CellRoll, IntroducerFacts, MemberFacts, VoteFacts
 from workflow.settings import RuleSettings
 from workflow.states import CLOSED_STATES, MemberStatus, OrgType, State, Trigger
 
@@ -98,7 +99,6 @@ _OFFICIAL_MEMBERS = (
         MEMBERS.c.left_on.is_(None),
     )
 )
-_OFFICIAL_MEMBERS_PRESENT = _OFFICIAL_MEMBERS.where(MEMBERS.c.excused.is_(False))
 _LOAD_CASE = Prepared(LOAD_CASE)
 _LOAD_CASE_FOR_UPDATE = Prepared(LOAD_CASE_FOR_UPDATE)
 _HEAD = ChainHead.__table__
@@ -153,11 +153,13 @@ class SqlCases:
         return case_row(row)
 
     def official_members(self, cell_id: int) -> int:
-        """All official members of the cell: the denominator of its 2/3 votes."""
-        query = (
-            _OFFICIAL_MEMBERS if self.settings.count_excused_members else _OFFICIAL_MEMBERS_PRESENT
-        )
-        return self._conn().scalar(query, {"cell_id": cell_id}) or 0
+        """All official members of the cell as it stands (the votes count ``cell_roll``)."""
+        return self._conn().scalar(_OFFICIAL_MEMBERS, {"cell_id": cell_id}) or 0
+
+    def cell_roll(self, cell_id: int, on: date) -> CellRoll:
+        """The cell's official members on `on` counted for its votes, and the exempted among
+        them (``rule_facts.cell_roll``: the one place that count is made)."""
+        return cell_roll(self._conn(), cell_id, on)
 
     def facts(self, case: CaseRow, action: str | None = None) -> CaseFacts:
         """What the rules judge; the paperwork only for the actions whose rules read it."""
@@ -204,6 +206,7 @@ class SqlCases:
             "votes": {row[0]: VoteFacts(*row) for row in connection.execute(_LOAD_VOTES, params)},
             "documents": documents,
             "cell_official_members": self.official_members(case.cell_id),
+            **rule_fix_facts(connection, case.id),
             "verification": verification_facts(connection, case.id),
             "has_grassroots_committee": has_grassroots_committee(connection, case.cell_id),
         }

@@ -109,7 +109,7 @@ def test_a_missing_datum_is_named(trained):
 
 def test_an_unknown_form(official):
     for call in (
-        lambda: render_form("14-KNĐ", official, issued_on=ISSUED_ON),
+        lambda: render_form("17-KNĐ", official, issued_on=ISSUED_ON),
         lambda: form_context("X", official, issued_on=ISSUED_ON),
         lambda: render_html("X", {}),
         lambda: render_packet(["1-KNĐ", "X"], official, {}),

@@ -45,6 +45,7 @@ DOMAIN_CODES = [
     "11-KNĐ",
     "12-KNĐ",
     "13-KNĐ",
+    "14-KNĐ",
     "15-KNĐ",
     "16-KNĐ",
 ]
@@ -144,15 +145,19 @@ def test_forms_of_admitted_and_official_cases():
     admitted = forms_for_case("admitted", True, False)
     assert "9-KNĐ" in admitted and "13-KNĐ" in admitted and "16-KNĐ" not in admitted
     official = forms_for_case("official", True, True)
-    assert list(official) == [c for c in DOMAIN_CODES if c not in ("4A-KNĐ", "7-KNĐ")]
-    assert "7-KNĐ" in forms_for_case("official", True, True, has_partial_committee=True)
+    assert list(official) == [c for c in DOMAIN_CODES if c not in ("4A-KNĐ", "7-KNĐ", "14-KNĐ")]
+    with_branch = forms_for_case("official", True, True, has_partial_committee=True)
+    assert "7-KNĐ" in with_branch and "14-KNĐ" in with_branch
+    # 14-KNĐ exists where 7-KNĐ does: on recognition, where a đảng ủy bộ phận exists.
+    assert "14-KNĐ" in forms_for_case("admitted", True, False, has_partial_committee=True)
+    assert "14-KNĐ" not in forms_for_case("admitted", True, False)
 
 
 def test_unknown_code():
     with pytest.raises(UnknownForm, match="99-KNĐ"):
         form("99-KNĐ")
     with pytest.raises(UnknownForm):
-        missing_data("14-KNĐ", {})
+        missing_data("17-KNĐ", {})
 
 
 def test_missing_data_names_the_keys_and_their_meaning():

@@ -595,7 +595,8 @@ def test_recognize_with_the_vote_on_file_does_not_record_it_twice() -> None:
     fire_transition(uow, ACTORS["com"], 1, "recognize", raw, clock=CLOCK)
     assert uow.cases.items[1].recorded == [
         RecordDecision("recognition", "9-QĐ/HU", date(2026, 11, 10)),
-        MakeOfficial(date(2026, 11, 10)),
+        # Official from the end of probation: 12 months after the ceremony of 20/10/2025.
+        MakeOfficial(date(2026, 10, 20)),
         IssueForm("16-KNĐ"),
     ]
 

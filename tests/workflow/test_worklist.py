@@ -49,6 +49,7 @@ class Row:
     last_change: str | None = None
     verification_pending: bool = False
     verification_sent_on: date | None = None
+    recognition_referred_on: date | None = None
 
 
 CELL = "Chi bộ trường THPT Thử"
@@ -73,6 +74,10 @@ SITUATIONS: dict[str, Row] = {
     "recognition voted": Row(
         1, "A", CELL, State.admitted, ceremony_on=date(2025, 6, 1),
         recognition_vote_date=date(2026, 11, 20),
+    ),
+    "three recognition votes failed": Row(
+        1, "A", CELL, State.admitted, ceremony_on=date(2025, 6, 1),
+        recognition_vote_date=date(2026, 11, 20), recognition_referred_on=date(2026, 11, 20),
     ),
     "verification waiting": Row(
         1, "A", CELL, State.trained, verification_pending=True,
@@ -115,6 +120,11 @@ STEPS: dict[str, tuple[Step | None, Step | None, Step | None]] = {
         Step("await_recognition_decision", "recognition_decision"),
         None,
         Step("decide_recognition", "recognition_decision"),
+    ),
+    "three recognition votes failed": (
+        Step("await_recognition_decision", "recognition_decision"),
+        None,
+        Step("decide_referred_recognition", "recognition_decision"),
     ),
 }  # fmt: skip
 

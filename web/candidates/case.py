@@ -29,6 +29,7 @@ from web.candidates.forms import (
 )
 from web.candidates.verification import Refused
 from web.candidates.verification import panel as verification_panel
+from web.candidates.vote_total import VoteTotal, vote_total
 from web.context import actor, db_session, runtime
 from web.diagram import workflow_svg
 from web.i18n import format_day
@@ -63,6 +64,8 @@ class Action:
     #: What went wrong with the last try, shown in the form: rule explanations or a message.
     failures: list[str] = field(default_factory=list)
     message: str | None = None
+    #: A cell's vote: its total (denominator, votes needed), shown before submitting.
+    total: VoteTotal | None = None
 
 
 @dataclass
@@ -229,6 +232,8 @@ def _actions(facts: CaseFacts, page: CasePage, outcome: Outcome | None) -> list[
         key = name if kind == "transition" else f"record_{name}"
         needed = needed_fields(key, fields, vote_on_file=page.recognition_vote_date is not None)
         action = Action(kind, name, label, url, fields, form, needed, open=again)
+        if any(spec.name == "official_members" for spec in fields):
+            action.total = vote_total(page.cell_id, form, refill=again)
         if again:
             action.failures = outcome.failures
             action.message = outcome.message
@@ -264,7 +269,7 @@ def _person(page: CasePage) -> list[tuple[str, str | None]]:
             text = format_day(value)
         elif name == "is_doan_member":
             text = _("yes") if value else _("no")
-        elif name == "sex":
+        elif name in ("sex", "education"):
             text = choice_label(value) if value else None
         else:
             text = value

@@ -21,13 +21,16 @@ from wtforms.widgets import DateInput, NumberInput
 # The domain's names are labelled in web.labels; re-exported here for the case page's modules.
 from web.labels import action_label, locale, pick, role_label, state_label  # noqa: F401
 from workflow.definition import FACTS, SPECS, FieldSpec
+from workflow.education import EDUCATION_LABELS, HARDSHIP_AREAS, EducationLevel
 from workflow.people import CATEGORY_LABELS, Category
 from workflow.settings import RuleSettings
 from workflow.verification import SUBJECT_LABELS, VERIFICATION_FIELDS
 
 CATEGORY_VALUES = frozenset(c.value for c in Category)
+_EDUCATION_VALUES = frozenset(level.value for level in EducationLevel)
+
 #: Forms the deciding bodies issue, on file besides those the rules ask for (domain.md).
-OTHER_FORMS = ("CN-NTVĐ", "7-KNĐ", "8-KNĐ", "9-KNĐ", "16-KNĐ")
+OTHER_FORMS = ("CN-NTVĐ", "7-KNĐ", "8-KNĐ", "9-KNĐ", "14-KNĐ", "16-KNĐ")
 
 
 class Checkbox(BooleanField):
@@ -51,7 +54,7 @@ def _field(spec: FieldSpec) -> Field:
         return StringField(spec.name, widget=NumberInput(min=0, step=1))
     if spec.kind == "text":
         return TextAreaField(spec.name)
-    if spec.kind in ("choice", "member"):
+    if spec.kind in ("choice", "member", "education"):
         return SelectField(spec.name, choices=[], validate_choice=False)
     if spec.kind == "bool":
         return Checkbox(spec.name)
@@ -79,7 +82,7 @@ def build_form(
     for spec in fields:
         if spec.kind == "member":
             form[spec.name].choices = member_choices
-        elif spec.kind == "choice":
+        elif spec.kind in ("choice", "education"):
             form[spec.name].choices = [
                 ("", _("(choose)") if spec.required else "—"),
                 *((value, choice_label(value)) for value in spec.choices),
@@ -152,6 +155,10 @@ def choice_label(value: str) -> str:
         return pick(*CATEGORY_LABELS[Category(value)])
     if value in SUBJECT_LABELS:  # about whom a verification request asks
         return pick(*SUBJECT_LABELS[value])
+    if value in _EDUCATION_VALUES:  # an education level (workflow.education)
+        return pick(*EDUCATION_LABELS[EducationLevel(value)])
+    if value in HARDSHIP_AREAS:  # where an exception to the education floor applies
+        return pick(*HARDSHIP_AREAS[value])
     return {
         "nam": _("Male"),
         "nữ": _("Female"),
@@ -195,6 +202,8 @@ def _fields_of(action: str) -> tuple[FieldSpec, ...]:
 #: Data an event keeps beyond the action's form: counts, uploaded scans, generated documents.
 _EXTRA_LABELS = {
     "eligible": _l("Members entitled to vote"),
+    "official_since": _l("Official member from (end of probation)"),
+    "referred_to_higher_committee": _l("Third vote short of 2/3: sent to the higher committee"),
     "vote_on_file": _l("Vote recorded earlier"),
     "file_sha256": _l("Scan (SHA-256)"),
     "file_size": _l("Scan size (bytes)"),

@@ -39,6 +39,9 @@ STEP_LABELS: dict[str, dict[str, object]] = {
         "recognition_due": _l("Recognition due: awaiting the cell's vote"),
         "await_verification_answers": _l("Biography verification: chase the unanswered requests"),
         "conclude_verification": _l("Biography verification: conclude and certify 2-KNĐ"),
+        "decide_referred_recognition": _l(
+            "Decide on recognition: three cell votes short of 2/3 (no fourth vote)"
+        ),
     },
 }
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from workflow.effects import Effect
-from workflow.facts import Actor, CaseFacts, MemberFacts
+from workflow.facts import Actor, CaseFacts, CellRoll, MemberFacts
 
 
 class CaseRecord(Protocol):
@@ -31,6 +31,12 @@ class CaseRepository(Protocol):
     def prospective_facts(self, fields: dict[str, Any]) -> CaseFacts | None: ...
 
     def member(self, member_id: int) -> MemberFacts | None: ...
+
+    def cell_roll(self, cell_id: int, on: date) -> CellRoll:
+        """The cell's official members on `on` counted for its votes (a member on temporary
+        attachment counts at the home cell only), and how many of them are exempted from
+        activity: the one place that count is made."""
+        ...
 
     def create(self, fields: dict[str, Any], actor: Actor, today: date) -> CaseRecord: ...
 

@@ -31,6 +31,7 @@ from workflow.rules.introducers import (
 )
 from workflow.rules.person import (
     age_in_range,
+    education_floor,
     is_youth,
     person_valid,
     single_open_case,
@@ -38,8 +39,10 @@ from workflow.rules.person import (
 )
 from workflow.rules.verification import verification_favourable
 from workflow.rules.votes import (
+    cell_vote_counts,
     cell_vote_two_thirds,
     grassroots_vote_two_thirds,
+    no_fourth_recognition_vote,
     recognition_vote_two_thirds,
     vote_date_not_future,
 )
@@ -48,6 +51,7 @@ __all__ = [
     "Attempt",
     "Rule",
     "age_in_range",
+    "cell_vote_counts",
     "cell_vote_two_thirds",
     "ceremony_recorded",
     "certificate_fresh",
@@ -55,6 +59,7 @@ __all__ = [
     "certificate_valid_on_vote",
     "decision_recorded",
     "documents_fresh",
+    "education_floor",
     "dossier_forms_present",
     "evaluate",
     "four_eyes",
@@ -63,6 +68,7 @@ __all__ = [
     "is_youth",
     "mentor_not_candidate",
     "mentor_official_member_of_cell",
+    "no_fourth_recognition_vote",
     "person_valid",
     "probation_complete",
     "reason_given",

@@ -7,6 +7,9 @@ from workflow.errors import Failure
 from workflow.rules.attempt import Attempt, day_text, fail
 from workflow.rules.person import is_youth
 
+#: The đảng ủy bộ phận's appraisal on recognition (14-KNĐ), required where one exists.
+BRANCH_RECOGNITION_FORM = "14-KNĐ"
+
 
 def dossier_forms_present(a: Attempt) -> Failure | None:
     """The forms of the dossier are on file."""
@@ -29,6 +32,9 @@ def dossier_forms_present(a: Attempt) -> Failure | None:
 def recognition_forms_present(a: Attempt) -> Failure | None:
     """The recognition forms are on file."""
     missing = [c for c in a.settings.recognition_forms if c not in a.facts.documents]
+    if a.facts.cell_has_branch_committee and BRANCH_RECOGNITION_FORM not in a.facts.documents:
+        # The đảng ủy bộ phận's appraisal, where one sits above the cell (as 7-KNĐ on admission).
+        missing.append(BRANCH_RECOGNITION_FORM)
     if missing:
         return fail(
             recognition_forms_present,

@@ -52,10 +52,20 @@ def mentor_not_candidate(a: Attempt) -> Failure | None:
     return None
 
 
-def _member_introducer_problem(intro: IntroducerFacts, on: date, months: int) -> str | None:
-    member = intro.member
+def official_on(member: MemberFacts | None, on: date) -> bool:
+    """The member was an official (not probationary) member on `on`: recognised by now, and
+    official since that day or before (a register without the date: since admission)."""
     if member is None or member.status != MemberStatus.official:
+        return False
+    return (member.official_since or member.since) <= on
+
+
+def _member_introducer_problem(intro: IntroducerFacts, on: date, months: int) -> str | None:
+    # Official status on the day the member signs 3-KNĐ, not today (domain.md).
+    if not official_on(intro.member, on):
         return "official"
+    if intro.replacement:
+        return None  # named by the cell in place of another: no 12 months' acquaintance needed
     if intro.known_since is None or add_months(intro.known_since, months) > on:
         return "known"
     return None
@@ -72,8 +82,10 @@ def introducers(a: Attempt) -> Failure | None:
         if problem == "official":
             return fail(
                 introducers,
-                f"Người giới thiệu {intro.name} không phải đảng viên chính thức.",
-                f"The introducer {intro.name} is not an official member.",
+                f"Người giới thiệu {intro.name} không phải đảng viên chính thức vào ngày ký giấy "
+                f"giới thiệu {day_text(intro.dated)}.",
+                f"The introducer {intro.name} was not an official member on the day they signed "
+                f"the introduction, {day_text(intro.dated)}.",
             )
         if problem == "known":
             return fail(

@@ -9,11 +9,15 @@ from __future__ import annotations
 from datetime import date
 
 from workflow.dates import full_months, full_years
+from workflow.education import education_label, meets_floor
 from workflow.errors import Failure
 from workflow.facts import CaseFacts
 from workflow.rules.attempt import Attempt, day_text, fail
 from workflow.settings import RuleSettings
 from workflow.states import Source
+
+#: The kinds of exception a case may record (``CaseFacts.exceptions``).
+OVER_AGE, EDUCATION = "over_age", "education"
 
 
 def person_valid(a: Attempt) -> Failure | None:
@@ -79,12 +83,43 @@ def age_in_range(a: Attempt) -> Failure | None:
             f"({months // 12} years {months % 12} months).",
         )
     if months > high:
+        if OVER_AGE in a.facts.exceptions:
+            return None  # the provincial committee's approval is on file
         return fail(
             age_in_range,
-            f"Quá {high // 12} tuổi vào ngày chi bộ biểu quyết {day_text(a.vote_date)}.",
-            f"Over {high // 12} on the vote date {day_text(a.vote_date)}.",
+            f"Quá {high // 12} tuổi vào ngày chi bộ biểu quyết {day_text(a.vote_date)} "
+            f"({months // 12} tuổi {months % 12} tháng): cần ý kiến đồng ý của tỉnh ủy (cấp ủy "
+            "trực thuộc Trung ương) được ghi nhận trong hồ sơ.",
+            f"Over {high // 12} on the vote date {day_text(a.vote_date)} ({months // 12} years "
+            f"{months % 12} months): the provincial committee's approval must be on file.",
         )
     return None
+
+
+def education_floor(a: Attempt) -> Failure | None:
+    """Lower-secondary education (tốt nghiệp THCS) or above, unless a hardship-area exception
+    is recorded for the case (mountain, island, ethnic-minority area)."""
+    if meets_floor(a.facts.education):
+        return None
+    if EDUCATION in a.facts.exceptions:
+        return None
+    if a.facts.education is None:
+        return fail(
+            education_floor,
+            "Chưa ghi trình độ học vấn của quần chúng (phải từ tốt nghiệp THCS trở lên).",
+            "The candidate's education is not recorded (lower secondary or above is required).",
+        )
+    label_vi, label_en = (
+        education_label(a.facts.education, "vi"),
+        education_label(a.facts.education, "en"),
+    )
+    return fail(
+        education_floor,
+        f"Trình độ học vấn ({label_vi}) dưới tốt nghiệp THCS, và chưa ghi nhận trường hợp ngoại lệ "
+        "vùng cao, hải đảo, vùng đồng bào dân tộc thiểu số.",
+        f"Education ({label_en}) is below lower secondary, and no hardship-area exception "
+        "(mountain, island, ethnic-minority area) is recorded.",
+    )
 
 
 def is_youth(facts: CaseFacts, on: date, settings: RuleSettings) -> bool:

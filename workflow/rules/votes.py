@@ -6,8 +6,26 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from workflow.errors import Failure
-from workflow.facts import VoteFacts
+from workflow.facts import CaseFacts, VoteFacts
 from workflow.rules.attempt import Attempt, day_text, fail
+from workflow.settings import RuleSettings
+
+
+def carried(vote: VoteFacts, threshold: Fraction) -> bool:
+    """The vote reached `threshold` of those who may vote."""
+    return vote.eligible > 0 and Fraction(vote.votes_for, vote.eligible) >= threshold
+
+
+def failed_recognition_votes(facts: CaseFacts, settings: RuleSettings) -> int:
+    """How many of the cell's recognition votes fell short of the threshold."""
+    return sum(not carried(v, settings.vote_threshold) for v in facts.recognition_votes)
+
+
+def referred_up(facts: CaseFacts, settings: RuleSettings) -> bool:
+    """Three recognition votes failed: the higher committee decides, the cell votes no more."""
+    return facts.recognition_referred_on is not None or (
+        failed_recognition_votes(facts, settings) >= settings.recognition_vote_attempts
+    )
 
 
 def _vote_share_failure(
@@ -71,11 +89,83 @@ def grassroots_vote_two_thirds(a: Attempt) -> Failure | None:
 
 
 def recognition_vote_two_thirds(a: Attempt) -> Failure | None:
-    """At least 2/3 of the chi bộ's official members vote to recognise."""
+    """At least 2/3 of the chi bộ's official members vote to recognise; after three failed
+    votes the higher committee decides without a fourth (``no_fourth_recognition_vote``)."""
+    if a.fields.get("vote_on_file") and referred_up(a.facts, a.settings):
+        return None
     return _vote_share_failure(
         recognition_vote_two_thirds,
         a.fields.get("vote"),
         a.settings.vote_threshold,
         "chi bộ (công nhận chính thức)",
         "chi bộ recognition",
+    )
+
+
+def cell_vote_counts(a: Attempt) -> Failure | None:
+    """The cell's vote record adds up: the official members on the vote date as the register
+    counts them, the exempted-and-absent no more than the exempted, those present no more than
+    those who could attend, those for and against no more than those present."""
+    vote: VoteFacts | None = a.fields.get("vote")
+    if vote is None or vote.official_members is None:
+        return None  # the share rules say that the vote is missing
+    on, official, excused = day_text(vote.held_on), vote.official_members, vote.excused_absent
+    roll = vote.roll
+    if roll is not None and official != roll.official:
+        return fail(
+            cell_vote_counts,
+            f"Ngày {on} chi bộ có {roll.official} đảng viên chính thức theo danh sách đảng viên, "
+            f"không phải {official}.",
+            f"On {on} the cell had {roll.official} official members by its register, not "
+            f"{official}.",
+        )
+    if roll is not None and excused > roll.excused:
+        return fail(
+            cell_vote_counts,
+            f"Ngày {on} chi bộ chỉ có {roll.excused} đảng viên được miễn sinh hoạt, không thể có "
+            f"{excused} người miễn sinh hoạt vắng mặt.",
+            f"On {on} the cell had {roll.excused} members exempted from activity: {excused} "
+            "exempted and absent is more than that.",
+        )
+    can_attend = official - excused
+    if can_attend <= 0:
+        return fail(
+            cell_vote_counts,
+            f"Không còn đảng viên nào để biểu quyết ({official} chính thức, {excused} miễn sinh "
+            "hoạt vắng mặt).",
+            f"Nobody is left to vote ({official} official, {excused} exempted and absent).",
+        )
+    present = vote.present if vote.present is not None else can_attend
+    if present > can_attend:
+        return fail(
+            cell_vote_counts,
+            f"Số có mặt {present} nhiều hơn số đảng viên chính thức trừ người miễn sinh hoạt "
+            f"vắng mặt ({official} − {excused} = {can_attend}).",
+            f"{present} present is more than the official members less the exempted absent "
+            f"({official} − {excused} = {can_attend}).",
+        )
+    if vote.votes_for + vote.votes_against > present:
+        return fail(
+            cell_vote_counts,
+            f"{vote.votes_for} tán thành và {vote.votes_against} không tán thành nhiều hơn "
+            f"{present} đảng viên có mặt.",
+            f"{vote.votes_for} for and {vote.votes_against} against is more than the {present} "
+            "members present.",
+        )
+    return None
+
+
+def no_fourth_recognition_vote(a: Attempt) -> Failure | None:
+    """After three recognition votes short of 2/3, the case is the higher committee's: the
+    cell holds no fourth vote."""
+    if a.fields.get("vote_on_file") or not referred_up(a.facts, a.settings):
+        return None
+    attempts = a.settings.recognition_vote_attempts
+    return fail(
+        no_fourth_recognition_vote,
+        f"Chi bộ đã biểu quyết {attempts} lần không đạt 2/3 đề nghị công nhận đảng viên chính "
+        "thức: hồ sơ đã chuyển cấp ủy cấp trên xem xét, quyết định; không biểu quyết lần thứ "
+        f"{attempts + 1}.",
+        f"The cell voted {attempts} times without reaching 2/3 for recognition: the case is with "
+        f"the higher committee, and the cell holds no vote number {attempts + 1}.",
     )

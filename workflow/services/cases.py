@@ -8,17 +8,26 @@ from datetime import date
 from typing import Any
 
 from workflow import policy
+from workflow.case_exceptions import check_exception_fact
+from workflow.cell_votes import resolve_vote
 from workflow.clock import Clock
 from workflow.dates import add_months
 from workflow.definition import FACTS, SPECS
 from workflow.effects import IssueForm, effects_of
-from workflow.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
+from workflow.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    RuleViolation,
+)
 from workflow.events import new_event
-from workflow.facts import Actor, CaseFacts, VoteFacts
+from workflow.facts import Actor, CaseFacts
 from workflow.fields import parse_fields
 from workflow.machine import fire, triggers_from
 from workflow.ports import CaseRecord, UnitOfWork
-from workflow.rules import Attempt
+from workflow.rules import Attempt, evaluate
 from workflow.settings import RuleSettings
 from workflow.states import NEW, Trigger, VoteBody
 from workflow.uploads import DEFAULT_MAX_BYTES, BlobStore, Upload, check_upload
@@ -69,30 +78,7 @@ def _resolve(
                 raise InvalidInput(name, f"no party member with id {values[name]}")
             values[name] = member
     body = _VOTE_OF.get(trigger)
-    if body == VoteBody.recognition and values.get("votes_for") is None:
-        # The cell may have voted before (13-KNĐ, recorded as a fact): that vote is judged.
-        recorded = facts.votes.get(VoteBody.recognition)
-        if recorded is not None:
-            values.update(vote=recorded, vote_date=recorded.held_on, vote_on_file=True)
-            return values
-    if (
-        body is not None
-        and values.get("vote_date") is not None
-        and values.get("votes_for") is not None
-    ):
-        eligible = (
-            facts.grassroots_committee_size
-            if body == VoteBody.grassroots
-            else facts.cell_official_members
-        )
-        values["vote"] = VoteFacts(
-            body,
-            values["vote_date"],
-            values["votes_for"],
-            values.get("votes_against") or 0,
-            eligible,
-        )
-    return values
+    return resolve_vote(values, facts, body, uow.cases.cell_roll, uow.settings.rules, trigger)
 
 
 def _event_data(values: dict[str, Any]) -> dict[str, Any]:
@@ -282,6 +268,10 @@ def _record(
             raise NotAllowed(f"{actor.username} may not record {kind} on case {case_id}")
         values = _resolve(uow, parse_fields(spec.fields, raw), facts, kind)
         _check_fact(kind, values, clock.today, settings, facts)
+        check_exception_fact(kind, values, clock.today)
+        failures = evaluate(spec.rules, Attempt(facts, actor, clock.today, settings, values))
+        if failures:
+            raise RuleViolation(failures)
         if attach is not None:
             attach(values)
         action = f"record_{kind}"
@@ -331,6 +321,7 @@ def _check_fact(
             "CN-NTVĐ",
             "7-KNĐ",
             "8-KNĐ",
+            "14-KNĐ",
             "9-KNĐ",
             "16-KNĐ",
         }

@@ -19,18 +19,32 @@ from workflow.effects import (
     MarkSubmitted,
     RecordCeremony,
     RecordCertificate,
+    RecordException,
     RecordIntroduction,
+    RecordVote,
+    ReferToHigherCommittee,
 )
 from workflow.facts import (
     Actor,
+    CaseException,
     CaseFacts,
+    CellRoll,
     Grant,
     IntroducerFacts,
     MemberFacts,
     VerificationFacts,
+    VoteFacts,
 )
 from workflow.settings import DOSSIER_FORMS, RECOGNITION_FORMS
-from workflow.states import CLOSED_STATES, NEW, IntroducerKind, MemberStatus, State, UnitKind
+from workflow.states import (
+    CLOSED_STATES,
+    NEW,
+    IntroducerKind,
+    MemberStatus,
+    State,
+    UnitKind,
+    VoteBody,
+)
 
 TODAY = date(2026, 11, 27)
 CLOCK = Clock(datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
@@ -51,6 +65,9 @@ class FakeCell:
     has_doan: bool = True
     official_members: int = 6
     committee_size: int = 15
+    #: Of the official members, those exempted from activity (miễn sinh hoạt).
+    excused: int = 0
+    has_branch_committee: bool = False
 
 
 CELLS = (
@@ -133,6 +150,11 @@ class FakeCase:
     recorded: list[Effect] = field(default_factory=list)
     #: The biography verification as the rules read it (kept by ``FakeVerifications``).
     verification: VerificationFacts | None = None
+    #: The rule fixes of issue 10: education level, exceptions, recognition votes, referral.
+    education: str | None = "upper_secondary"
+    exceptions: dict[str, CaseException] = field(default_factory=dict)
+    recognition_votes: tuple[VoteFacts, ...] = ()
+    recognition_referred_on: date | None = None
 
 
 def ready_case(state: str, case_id: int = 1, **overrides: Any) -> FakeCase:
@@ -160,6 +182,8 @@ class FakeCases:
         self.items: dict[int, FakeCase] = {c.id: c for c in cases}
         self.cells: dict[int, FakeCell] = {c.id: c for c in cells}
         self.members: dict[int, MemberFacts] = {m.id: m for m in members}
+        #: The roll of a cell on a given day, where a test sets one (``cell_roll``).
+        self.rolls: dict[tuple[int, date], CellRoll] = {}
 
     def get(self, case_id: int, *, for_update: bool = False) -> FakeCase | None:
         return self.items.get(case_id)
@@ -192,6 +216,14 @@ class FakeCases:
             submitted_by_user_id=case.submitted_by_user_id,
             ceremony_on=case.ceremony_on,
             verification=case.verification,
+            education=case.education,
+            exceptions=dict(case.exceptions),
+            recognition_votes=case.recognition_votes,
+            votes={VoteBody.recognition: case.recognition_votes[-1]}
+            if case.recognition_votes
+            else {},
+            cell_has_branch_committee=self.cells[case.cell_id].has_branch_committee,
+            recognition_referred_on=case.recognition_referred_on,
             **self._cell_facts(self.cells[case.cell_id]),
         )
 
@@ -225,6 +257,11 @@ class FakeCases:
     def member(self, member_id: int) -> MemberFacts | None:
         return self.members.get(member_id)
 
+    def cell_roll(self, cell_id: int, on: date) -> CellRoll:
+        """The cell's roll: as set for that day in ``rolls``, else the cell's numbers."""
+        cell = self.cells[cell_id]
+        return self.rolls.get((cell_id, on), CellRoll(cell.official_members, cell.excused))
+
     def create(self, fields: dict[str, Any], actor: Actor, today: date) -> FakeCase:
         case_id = max(self.items, default=0) + 1
         case = FakeCase(
@@ -254,8 +291,21 @@ class FakeCases:
                 case.submitted_by_user_id = e.user_id
             elif isinstance(e, RecordIntroduction):
                 by = self.members.get(e.member_id) if e.member_id is not None else None
-                intro = IntroducerFacts(e.kind, e.name, e.dated, by, e.known_since)
+                intro = IntroducerFacts(
+                    e.kind, e.name, e.dated, by, e.known_since, e.replacement, e.replacement_reason
+                )
                 case.introductions = (*case.introductions, intro)
+            elif isinstance(e, RecordVote) and e.body == VoteBody.recognition:
+                vote = VoteFacts(
+                    VoteBody.recognition, e.held_on, e.votes_for, e.votes_against, e.eligible
+                )
+                case.recognition_votes = (*case.recognition_votes, vote)
+            elif isinstance(e, RecordException):
+                case.exceptions[e.kind] = CaseException(
+                    e.kind, e.dated, e.number, e.issued_by, e.area, e.reason
+                )
+            elif isinstance(e, ReferToHigherCommittee):
+                case.recognition_referred_on = e.on
             elif isinstance(e, FileDocument):
                 case.documents[e.code] = e.dated
             elif isinstance(e, RecordCeremony):

@@ -47,6 +47,7 @@ BASE = CaseFacts(
     ceremony_on=date(2025, 3, 10),
     cell_official_members=9,
     grassroots_committee_size=9,
+    education="upper_secondary",
 )
 
 

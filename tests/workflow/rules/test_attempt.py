@@ -10,8 +10,9 @@ import pytest
 from tests.workflow.rules.attempts import VOTE_DAY, A, attempt, fails
 from workflow import rules as r
 from workflow.definition import TRANSITIONS
-from workflow.facts import Actor, VerificationFacts
+from workflow.facts import Actor, VerificationFacts, VoteFacts
 from workflow.rules import Attempt
+from workflow.states import VoteBody
 
 # One failing attempt for each rule a transition uses.
 FAILING: dict[str, Attempt] = {
@@ -37,6 +38,11 @@ FAILING: dict[str, Attempt] = {
     "probation_complete": attempt(ceremony_on=VOTE_DAY),
     "recognition_vote_two_thirds": attempt(),
     "recognition_forms_present": attempt(documents={}),
+    "education_floor": attempt(education=None),
+    "cell_vote_counts": attempt(
+        fields={"vote": VoteFacts(VoteBody.cell, VOTE_DAY, 5, 0, 0, official_members=0)}
+    ),
+    "no_fourth_recognition_vote": attempt(recognition_referred_on=VOTE_DAY),
     "verification_favourable": attempt(verification=VerificationFacts(requests=1, unanswered=1)),
 }
 RULES = {rule.__name__: rule for spec in TRANSITIONS for rule in spec.rules}
