@@ -11,14 +11,18 @@ import os
 import select
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from db.repositories.prepared import Prepared
 
 DEFAULT_INSTANCE = "instance"
 WRITE = {"hoso_write": True}
 #: Seconds after which a pooled PostgreSQL connection is replaced rather than reused (before a
 #: server's or a firewall's idle timeout ends it silently).
 RECYCLE_SECONDS = 1800
+_BEGIN = Prepared(text("BEGIN"))
+_BEGIN_IMMEDIATE = Prepared(text("BEGIN IMMEDIATE"))
 
 
 def instance_path() -> Path:
@@ -85,7 +89,8 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         write = connection.get_execution_options().get("hoso_write")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # Sent as a prepared statement (on the driver's cursor): every unit of work begins here.
+        (_BEGIN_IMMEDIATE if write else _BEGIN).execute(connection, {}).close()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

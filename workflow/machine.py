@@ -64,6 +64,14 @@ def fire(case: HasState, trigger: str, attempt: Attempt) -> None:
         raise InvalidTransition(f"{trigger} cannot fire from state {case.state!r}") from err
 
 
-def triggers_from(state: str) -> list[str]:
+def triggers_from(state: str) -> tuple[str, ...]:
     """The triggers the machine knows from a state, in definition order."""
-    return [t for t in MACHINE.get_triggers(state) if t in SPECS]
+    found = _TRIGGERS_FROM.get(state)
+    if found is None:
+        found = _TRIGGERS_FROM[state] = tuple(t for t in MACHINE.get_triggers(state) if t in SPECS)
+    return found
+
+
+#: ``triggers_from`` per state: the machine is built once and never changes, and every use case
+#: asks (it walked every transition each time).
+_TRIGGERS_FROM: dict[str, tuple[str, ...]] = {}

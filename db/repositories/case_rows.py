@@ -206,6 +206,7 @@ _OTHER_OPEN_CASE = case(
     ),
 )
 
+
 def _load_case(*head: Any) -> Any:
     """The case, its person, cell, deciding body, committee size and mentor, in one row, and
     the columns `head` of the chain head."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, ChainHead, DocumentRecord, Introduction, Organisation, Person, Vote
@@ -107,16 +107,22 @@ _OPEN_CASES = (
     select(CASES.c.id)
     .join(PEOPLE, PEOPLE.c.id == CASES.c.person_id)
     # Case ids start at 1: ``but`` = 0 leaves out no case.
-    .where(CASES.c.state.not_in(_CLOSED), CASES.c.id != bindparam("but"))
+    # The closed states written into the SQL: a prepared statement takes no list parameter.
+    .where(
+        CASES.c.state.not_in([literal_column(f"'{s}'") for s in _CLOSED]),
+        CASES.c.id != bindparam("but"),
+    )
     .limit(1)
 )
-_OPEN_CASE_BY_ID_NUMBER = _OPEN_CASES.where(PEOPLE.c.id_number == bindparam("id_number"))
-_OPEN_CASE_BY_NAME = _OPEN_CASES.where(
-    PEOPLE.c.search_name == bindparam("search_name"),
-    # As ``birth_date == None`` would: a person without a date matches one without.
-    PEOPLE.c.birth_date.is_not_distinct_from(
-        bindparam("birth_date", type_=PEOPLE.c.birth_date.type)
-    ),
+_OPEN_CASE_BY_ID_NUMBER = Prepared(_OPEN_CASES.where(PEOPLE.c.id_number == bindparam("id_number")))
+_OPEN_CASE_BY_NAME = Prepared(
+    _OPEN_CASES.where(
+        PEOPLE.c.search_name == bindparam("search_name"),
+        # As ``birth_date == None`` would: a person without a date matches one without.
+        PEOPLE.c.birth_date.is_not_distinct_from(
+            bindparam("birth_date", type_=PEOPLE.c.birth_date.type)
+        ),
+    )
 )
 
 
@@ -249,7 +255,7 @@ class SqlCases:
                 "birth_date": fields.get("birth_date"),
                 "but": but or 0,
             }
-        return connection.scalar(query, params) is not None
+        return query.first(connection, params) is not None
 
     def _other_open_case(self, case: CaseRow) -> bool:
         """Another case of the same person is open (a reinstated case would make two)."""

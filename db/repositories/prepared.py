@@ -29,6 +29,8 @@ class _Form:
 
     def __init__(self, statement: ClauseElement, dialect: Dialect, keys: Sequence[str] | None):
         compiled = statement.compile(dialect=dialect, column_keys=keys)
+        if any(bind.expanding for bind in compiled.binds.values()):
+            raise ValueError("a prepared statement takes no list (expanding IN) parameter")
         self.sql = compiled.string
         #: Positional drivers (SQLite's ``?``): the parameters' names in order; else None.
         self.order: tuple[str, ...] | None = (

@@ -1,0 +1,140 @@
+"""The lean write path: what a transition sends, the chain head read with the case, prepared
+statements that behave like SQLAlchemy's, and pooled PostgreSQL connections without a ping."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event, func, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from db.models import Case, ChainHead, Event
+from db.repositories.case_rows import LOAD_CASE, LOAD_CASE_FOR_UPDATE
+from db.repositories.prepared import Prepared
+from db.session import make_engine
+from tests.db.history_support import assert_intact
+from workflow.clock import Clock
+from workflow.events import new_event
+
+NOW = Clock.at(date(2026, 3, 2))
+
+
+def statements_of(engine, fn) -> list[str]:
+    """The SQL `fn` sends (BEGIN included; COMMIT is not a cursor statement)."""
+    seen: list[str] = []
+
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split())[:40])
+
+    event.listen(engine, "before_cursor_execute", _before)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", _before)
+    return seen
+
+
+def test_a_transition_is_one_load_one_update_and_one_append(district):
+    case = district.identify()
+    engine = district.runtime.engine
+    sent = statements_of(engine, lambda: district.fire(case.id, "withdraw", reason="chuyển"))
+    if engine.dialect.name == "sqlite":
+        # BEGIN IMMEDIATE, the load (with the chain head), the case, the event, the head.
+        assert [s.split()[0] for s in sent] == ["BEGIN", "WITH", "UPDATE", "INSERT", "UPDATE"]
+    else:
+        # The load locks the head with the case; the event and the head's move are one statement.
+        assert [s.split()[0] for s in sent] == ["WITH", "UPDATE", "WITH"]
+    assert sum("chain_head" in s and s.startswith("SELECT") for s in sent) == 0
+    sent = statements_of(engine, lambda: district.fire(case.id, "reinstate", reason="quay lại"))
+    # PostgreSQL looks again for another open case, under the head's lock it already holds.
+    assert len(sent) == (5 if engine.dialect.name == "sqlite" else 4)
+    assert_intact(engine, 3)
+
+
+def test_the_load_for_update_hands_the_head_to_the_history(district):
+    case = district.identify()
+    with district.runtime.uow() as uow:
+        uow.cases.get(case.id, for_update=True)
+        assert uow.head.locked
+        head = uow.session.execute(select(ChainHead.last_id, ChainHead.digest)).one()
+        assert (uow.head.last_id, uow.head.digest) == tuple(head)
+
+
+def test_a_head_that_moved_meanwhile_appends_nothing(district):
+    """The head moves only from where this unit of work read it: a stale one is refused."""
+    case = district.identify()
+    event_ = new_event(
+        district.actor("sec"), "secretary", "record_note", NOW, "v1", case_id=case.id
+    )
+    with district.runtime.uow() as uow:
+        uow.cases.get(case.id, for_update=True)
+        uow.head.saw(uow.head.last_id - 1, uow.head.digest)  # as if read before the last event
+        with pytest.raises((RuntimeError, IntegrityError)):
+            uow.history.append(event_)
+    with district.runtime.uow() as uow:
+        uow.cases.get(case.id, for_update=True)
+        uow.head.saw(uow.head.last_id + 1, uow.head.digest)  # an event this head never had
+        with pytest.raises(RuntimeError, match="chain head"):
+            uow.history.append(event_)
+    assert_intact(district.runtime.engine, 1)
+
+
+def test_two_appends_in_one_unit_of_work_follow_each_other(district):
+    case = district.identify()
+    sec = district.actor("sec")
+    with district.runtime.uow() as uow:
+        uow.cases.get(case.id, for_update=True)
+        first = uow.history.append(new_event(sec, "secretary", "a", NOW, "v1", case_id=case.id))
+        second = uow.history.append(new_event(sec, "secretary", "b", NOW, "v1", case_id=case.id))
+        uow.commit()
+    assert (first.id, second.id) == (2, 3)
+    assert_intact(district.runtime.engine, 3)
+
+
+def test_prepared_rows_are_what_sqlalchemy_returns(district):
+    """Dates, booleans and NULLs come back converted as Core converts them."""
+    case = district.to_mentored()
+    engine = district.runtime.engine
+    with engine.connect() as conn:
+        conn.execute(update(Case).where(Case.id == case.id).values(ceremony_on=date(2026, 2, 1)))
+        for statement in (LOAD_CASE, LOAD_CASE_FOR_UPDATE):
+            core = list(conn.execute(statement, {"case_id": case.id}).one())
+            prepared = Prepared(statement).first(conn, {"case_id": case.id})
+            assert prepared == core
+            assert [type(v) for v in prepared] == [type(v) for v in core]
+        assert Prepared(LOAD_CASE).first(conn, {"case_id": case.id + 1000}) is None
+        conn.rollback()
+
+
+def test_prepared_statements_raise_sqlalchemys_errors(district):
+    district.identify()
+    engine = district.runtime.engine
+    with engine.connect() as conn:
+        row = dict(conn.execute(select(Event)).mappings().one())
+        with pytest.raises(IntegrityError):
+            Prepared(Event.__table__.insert()).execute(conn, row, tuple(row))
+        conn.rollback()
+
+
+def test_a_pooled_connection_the_server_closed_is_replaced(postgres_admin):
+    """No ping per checkout: a connection whose server side has gone is dropped at checkout."""
+    engine = make_engine(postgres_admin.url.render_as_string(hide_password=False))
+    try:
+        with engine.connect() as conn:
+            pid = conn.scalar(text("SELECT pg_backend_pid()"))
+        with postgres_admin.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            admin.execute(text("SELECT pg_sleep(0.1)"))
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT pg_backend_pid()")) != pid
+            assert conn.scalar(select(func.count()).select_from(text("pg_stat_activity"))) > 0
+    finally:
+        engine.dispose()
+
+
+def test_a_list_parameter_is_refused_when_prepared(district):
+    """An expanding IN is rendered per call by SQLAlchemy: not something to compile once."""
+    statement = select(Case.id).where(Case.state.in_(["identified", "mentored"]))
+    with district.runtime.engine.connect() as conn, pytest.raises(ValueError, match="list"):
+        Prepared(statement).first(conn, {})
