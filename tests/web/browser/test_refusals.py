@@ -45,7 +45,7 @@ def test_too_few_votes_is_refused_with_the_rule(page, live_server, login, screen
     events = page.locator("#history li.event").count()
 
     block = open_action(page, SUBMIT)
-    block.get_by_label("Ngày biểu quyết").fill("2026-11-25")
+    block.get_by_label(re.compile(r"^Ngày biểu quyết")).fill("2026-11-25")
     block.get_by_label("Số tán thành").fill("5")
     block.get_by_label("Số không tán thành").fill("0")
     block.get_by_label("Số nghị quyết chi bộ").fill("05-NQ/CB")
@@ -60,7 +60,7 @@ def test_too_few_votes_is_refused_with_the_rule(page, live_server, login, screen
     expect(refusal).to_contain_text("chưa đạt 2/3")
     expect(refusal).to_contain_text("5/11")
     # ...and what was typed.
-    expect(block.get_by_label("Ngày biểu quyết")).to_have_value("2026-11-25")
+    expect(block.get_by_label(re.compile(r"^Ngày biểu quyết"))).to_have_value("2026-11-25")
     expect(block.get_by_label("Số tán thành")).to_have_value("5")
     expect(block.get_by_label("Số không tán thành")).to_have_value("0")
     expect(block.get_by_label("Số nghị quyết chi bộ")).to_have_value("05-NQ/CB")
@@ -83,7 +83,7 @@ def test_a_dossier_not_ready_lists_every_rule_that_fails(page, live_server, logi
     login(page, "bithu.chuvanan")
     open_case(page, name)
     block = open_action(page, SUBMIT)
-    block.get_by_label("Ngày biểu quyết").fill("2026-11-25")
+    block.get_by_label(re.compile(r"^Ngày biểu quyết")).fill("2026-11-25")
     block.get_by_label("Số tán thành").fill("11")
     block.get_by_label("Số không tán thành").fill("0")
     answer = refused_submission(page, block)

@@ -97,7 +97,7 @@ def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     expect(state).to_have_text("Đã học lớp nhận thức về Đảng")
     submit = action(secretary, SUBMIT)
     submit.locator("summary").click()
-    submit.get_by_label("Ngày biểu quyết").fill(CELL_VOTE.isoformat())
+    submit.get_by_label(re.compile(r"^Ngày biểu quyết")).fill(CELL_VOTE.isoformat())
     submit.get_by_label("Số tán thành").fill("10")
     submit.get_by_label("Số không tán thành").fill("0")
     confirm(secretary, submit)
