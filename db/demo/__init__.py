@@ -89,6 +89,17 @@ def load_demo(runtime: Runtime, data: Path = DATA) -> DemoSummary:
     return summarise(runtime, accounts)
 
 
+def _scopes_now(session: Any, accounts: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The demo accounts with the organisation their role is held on now (the 2025 reform moved
+    the district's roles to the province)."""
+    found = []
+    for username, role, scope in accounts:
+        user = session.scalar(select(User).where(User.username == username))
+        grant = next((g for g in user.grants if g.role == role), None) if user else None
+        found.append((username, role, grant.organisation.name if grant else scope))
+    return found
+
+
 def summarise(runtime: Runtime, accounts: list[tuple[str, str, str]]) -> DemoSummary:
     """Count what the database holds."""
     with runtime.sessions() as session:
@@ -105,5 +116,5 @@ def summarise(runtime: Runtime, accounts: list[tuple[str, str, str]]) -> DemoSum
             users=count(User),
             cases={state.value: by_state.get(state.value, 0) for state in State},
             events=count(Event),
-            accounts=accounts,
+            accounts=_scopes_now(session, accounts),
         )

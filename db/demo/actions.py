@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from db.actors import actor_by_username, actor_of
 from db.models import User
 from db.read.classes import class_view
+from db.read.tree import grants_on_dissolved, placement_on
 from db.runtime import Runtime
-from workflow.facts import Actor
+from workflow.facts import Actor, CellRoll
 from workflow.services import Clock, fire_transition, identify_candidate, record_fact
 from workflow.services.admin import (
     add_member,
@@ -31,9 +32,23 @@ from workflow.services.admin import (
     set_deciding_body,
 )
 from workflow.services.classes import enrol_candidate, record_attendance, schedule_class
+from workflow.services.corrections import approve_correction, propose_correction
 from workflow.services.enterprises import create_enterprise
+from workflow.services.moves import accept_hand_over, hand_over_case
 from workflow.services.proposals import decline_proposal, propose_candidate
+from workflow.services.restructure import (
+    dissolve_organisation,
+    move_grant,
+    move_organisation,
+    split_organisation,
+)
+from workflow.services.statistics import set_outside_admissions
 from workflow.services.targets import create_target
+from workflow.services.verification import (
+    conclude_verification,
+    record_verification_answer,
+    request_verification,
+)
 
 #: The admin use cases of the setting up (``db.demo.district``).
 SETUP_USE_CASES = (
@@ -126,6 +141,117 @@ def attend(runtime: Runtime, call: Call) -> None:
     record_attendance(runtime.uow(), call.actor, call.target, meeting.id, form, clock=call.clock)
 
 
+# --- a case's biography verification, hand-over and correction ---------------------------------
+
+
+def verify(runtime: Runtime, call: Call) -> int:
+    """A biography verification request of the case (``name`` is its key in the story)."""
+    return request_verification(
+        runtime.uow(), call.actor, call.target, call.fields, clock=call.clock
+    ).id
+
+
+def answer(runtime: Runtime, call: Call) -> None:
+    """The answer to the request ``fields["request"]`` (its id, resolved from the key)."""
+    fields = dict(call.fields)
+    request_id = int(fields.pop("request"))
+    record_verification_answer(
+        runtime.uow(), call.actor, call.target, request_id, fields, clock=call.clock
+    )
+
+
+def conclude(runtime: Runtime, call: Call) -> None:
+    """The committee's conclusion of the biography verification."""
+    conclude_verification(runtime.uow(), call.actor, call.target, call.fields, clock=call.clock)
+
+
+def hand_over(runtime: Runtime, call: Call) -> int:
+    """Hand the case over to the cell ``fields["to"]``; returns the hand-over's id."""
+    made = hand_over_case(
+        runtime.uow(),
+        call.actor,
+        call.target,
+        int(call.fields["to"]),
+        call.fields.get("reason"),
+        clock=call.clock,
+    )
+    return made.id
+
+
+def accept(runtime: Runtime, call: Call) -> None:
+    """The receiving cell accepts the hand-over ``fields["hand_over"]``, naming the mentor."""
+    accept_hand_over(
+        runtime.uow(),
+        call.actor,
+        int(call.fields["hand_over"]),
+        int(call.fields["mentor"]),
+        clock=call.clock,
+    )
+
+
+def correct(runtime: Runtime, call: Call) -> int:
+    """Propose a correction of the person's data (``fields["changes"]``); returns its id."""
+    made = propose_correction(
+        runtime.uow(),
+        call.actor,
+        call.target,
+        dict(call.fields["changes"]),
+        call.fields.get("reason"),
+        evidence_text=call.fields.get("evidence_text"),
+        clock=call.clock,
+    )
+    return made.id
+
+
+def approve(runtime: Runtime, call: Call) -> None:
+    """The committee approves the correction ``fields["correction"]``."""
+    approve_correction(
+        runtime.uow(),
+        call.actor,
+        int(call.fields["correction"]),
+        note=call.fields.get("note"),
+        clock=call.clock,
+    )
+
+
+# --- the admin's dated steps: admissions outside hoso, the 2025 reform ------------------------
+
+
+def outside(runtime: Runtime, call: Call) -> int:
+    """A committee's (the target) yearly admissions outside hoso."""
+    return set_outside_admissions(
+        runtime.uow(), call.actor, organisation_id=call.target, clock=call.clock, **call.fields
+    )
+
+
+def split(runtime: Runtime, call: Call) -> int:
+    """A new committee takes over some cells of the target; returns its id."""
+    fields = dict(call.fields)
+    return split_organisation(runtime.uow(), call.actor, call.target, clock=call.clock, **fields)
+
+
+def move(runtime: Runtime, call: Call) -> None:
+    """The target sits under ``fields["parent_id"]`` from ``fields["as_of"]``."""
+    move_organisation(runtime.uow(), call.actor, call.target, clock=call.clock, **call.fields)
+
+
+def dissolve(runtime: Runtime, call: Call) -> None:
+    """The target ceases to exist on ``fields["as_of"]``."""
+    dissolve_organisation(runtime.uow(), call.actor, call.target, clock=call.clock, **call.fields)
+
+
+def regrant(runtime: Runtime, call: Call) -> None:
+    """Move the role the target grant holds to ``fields["organisation_id"]``."""
+    move_grant(runtime.uow(), call.actor, call.target, clock=call.clock, **call.fields)
+
+
+def target(runtime: Runtime, call: Call) -> int:
+    """A yearly target of the organisation (the target), set after the reform created it."""
+    return create_target(
+        runtime.uow(), call.actor, organisation_id=call.target, clock=call.clock, **call.fields
+    )
+
+
 #: Step kind → action. A case's steps are ``fire`` and ``fact``; the others stand alone.
 STEP_KINDS: dict[str, Action] = {
     "fire": fire,
@@ -135,8 +261,25 @@ STEP_KINDS: dict[str, Action] = {
     "schedule": schedule,
     "enrol": enrol,
     "attend": attend,
+    "verify": verify,
+    "answer": answer,
+    "conclude": conclude,
+    "hand_over": hand_over,
+    "accept": accept,
+    "correct": correct,
+    "approve": approve,
+    "outside": outside,
+    "split": split,
+    "move": move,
+    "dissolve": dissolve,
+    "move_grant": regrant,
+    "target": target,
 }
-CASE_STEP_KINDS = frozenset({"fire", "fact"})
+CASE_STEP_KINDS = frozenset(
+    {"fire", "fact", "verify", "answer", "conclude", "hand_over", "accept", "correct", "approve"}
+)
+#: The admin's dated steps, played among the cases' by their moment (reform.toml).
+ADMIN_STEP_KINDS = frozenset({"outside", "split", "move", "dissolve", "move_grant", "target"})
 
 
 # --- what the timeline reads -------------------------------------------------------------------
@@ -151,7 +294,27 @@ def actors(session: Session) -> dict[str, Actor]:
     return found
 
 
-def official_members(runtime: Runtime, cell_id: int) -> int:
-    """The cell's official members today: the denominator of its 2/3 vote."""
+def cell_roll(runtime: Runtime, cell_id: int, on: date) -> CellRoll:
+    """The cell's official members on the vote date `on` (and the exempted among them)."""
     with runtime.uow(write=False) as uow:
-        return uow.cases.official_members(cell_id)
+        return uow.cases.cell_roll(cell_id, on)
+
+
+def deciding_committee(runtime: Runtime, cell_id: int, on: date) -> int:
+    """The size of the committee that decided for the cell on `on` (the tree of that day)."""
+    with runtime.sessions() as session:
+        placed = placement_on(session.connection(), cell_id, on)
+    return placed.deciding.committee_size if placed is not None else 0
+
+
+def grant_on_dissolved(runtime: Runtime, username: str) -> int | None:
+    """The id of the user's grant on a dissolved organisation, if any."""
+    with runtime.sessions() as session:
+        found = grants_on_dissolved(session, None)
+    return next((g.grant_id for g in found if g.username == username), None)
+
+
+def organisation(runtime: Runtime, org_id: int) -> Any:
+    """The organisation's record as it stands."""
+    with runtime.uow(write=False) as uow:
+        return uow.organisations.get(org_id)

@@ -50,6 +50,8 @@ class Ids:
     case_members: dict[str, int] = field(default_factory=dict)
     proposals: dict[str, int] = field(default_factory=dict)
     classes: dict[str, int] = field(default_factory=dict)
+    #: What a case's step made that a later one names: (case label, kind, key) → id.
+    made: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
 
 class Setup:
@@ -158,6 +160,7 @@ class Setup:
                 value=t.value,
                 unit_kind=ALL_UNITS,
                 note=t.note,
+                category=t.category,
             )
 
     def enterprises(self) -> None:

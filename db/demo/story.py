@@ -12,10 +12,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from db.demo.actions import ADMIN_STEP_KINDS
 from db.demo.files import DataError, Entry, entries, read_csv, read_toml
 from db.demo.steps import CaseStory, Step, read_cases, read_steps
+from workflow.people import Category
 from workflow.states import MemberStatus, OrgType, Role, UnitKind
-from workflow.targets import Metric
+from workflow.targets import ALL_CATEGORIES, Metric
 
 #: The folder of the data files shipped with the package.
 DATA = Path(__file__).parent / "data"
@@ -86,6 +88,7 @@ class TargetSpec:
     metric: str
     value: Decimal
     note: str
+    category: str = ALL_CATEGORIES  # an admissions target may count one category of person
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,9 @@ class Story:
     cases: list[CaseStory] = field(default_factory=list)
     #: The steps after the cases' (proposals, then classes), each at its own time.
     later: list[Step] = field(default_factory=list)
+    #: The admin's steps among the cases' (reform.toml: admissions outside hoso, the 2025
+    #: reform of the tree), each at its own moment.
+    dated: list[Step] = field(default_factory=list)
 
     @property
     def first_day(self) -> date:
@@ -146,10 +152,31 @@ def read_story(folder: Path = DATA) -> Story:
     _check_references(story, keys, {m.key for m in members}, labels)
     proposals = read_toml(folder, "proposals.toml")
     story.papers = _papers(proposals, keys, usernames, labels)
+    story.dated = read_steps("reform.toml", read_toml(folder, "reform.toml"), usernames)
+    _check_dated(story.dated, keys)
     story.later = read_steps("proposals.toml", proposals, usernames) + read_steps(
         "classes.toml", read_toml(folder, "classes.toml"), usernames
     )
     return story
+
+
+def _check_dated(steps: list[Step], orgs: set[str]) -> None:
+    """The dated steps are the admin's kinds and name organisations that exist by then."""
+    known = set(orgs)
+    for step in steps:
+        if step.kind not in ADMIN_STEP_KINDS:
+            raise DataError(
+                step.file, step.label, f"a dated step is one of {sorted(ADMIN_STEP_KINDS)}"
+            )
+        if step.kind == "split":
+            known.add(step.name)
+        names = [step.fields.get(k) for k in ("organisation", "parent_id", "organisation_id", "to")]
+        names += list(step.fields.get("children", []))
+        if step.kind not in ("split", "move_grant"):
+            names.append(step.name)
+        for name in names:
+            if name is not None and name not in known:
+                raise DataError(step.file, step.label, f"no organisation {name!r}")
 
 
 def _check_references(story: Story, orgs: set[str], members: set[str], cases: set[str]) -> None:
@@ -300,7 +327,7 @@ def _targets(folder: Path, orgs: set[str]) -> list[TargetSpec]:
     plan, plan_year = frame.text("plan"), frame.number("plan_year")
     found: list[TargetSpec] = []
     for entry in entries("targets.toml", data.get("target"), "target"):
-        entry.only("organisations", "years", "metric", "value", "note")
+        entry.only("organisations", "years", "metric", "value", "note", "category")
         years = entry.values.get("years")
         if not (isinstance(years, list) and len(years) == 2 and all(type(y) is int for y in years)):
             raise entry.fail("`years` must be [first, last]")
@@ -309,13 +336,16 @@ def _targets(folder: Path, orgs: set[str]) -> list[TargetSpec]:
         except InvalidOperation as err:
             raise entry.fail("`value` must be a number in quotes") from err
         metric, note = entry.choice("metric", set(Metric)), entry.text("note")
+        category = ALL_CATEGORIES
+        if entry.values.get("category") is not None:
+            category = entry.choice("category", {c.value for c in Category})
         for key in entry.texts("organisations"):
             if key not in orgs:
                 raise entry.fail(f"no organisation {key!r}")
             for year in range(years[0], years[1] + 1):
                 # Before the plan existed, its targets are a yardstick for comparison only.
                 when = f"{plan}; áp dụng để so sánh" if year < plan_year else plan
-                found.append(TargetSpec(key, year, metric, value, f"{note} ({when})"))
+                found.append(TargetSpec(key, year, metric, value, f"{note} ({when})", category))
     return found
 
 

@@ -14,7 +14,15 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from db.demo.actions import STEP_KINDS, Call, official_members
+from db.demo.actions import (
+    STEP_KINDS,
+    Call,
+    actors,
+    cell_roll,
+    deciding_committee,
+    grant_on_dissolved,
+    organisation,
+)
 from db.demo.district import Ids
 from db.demo.files import DataError
 from db.demo.steps import CaseStory, Step
@@ -29,15 +37,16 @@ from workflow.facts import Actor
 class Timeline:
     """Runs the steps; `ids` grows with what they create (cases, members, proposals, classes)."""
 
-    def __init__(self, runtime: Runtime, story: Story, ids: Ids, actors: dict[str, Actor]):
+    def __init__(self, runtime: Runtime, story: Story, ids: Ids, by_name: dict[str, Actor]):
         self.runtime = runtime
         self.story = story
         self.ids = ids
-        self.actors = actors
+        self.actors = by_name
         self.last: datetime | None = None
 
     def run_cases(self) -> None:
-        """Every case's steps, in date order."""
+        """Every case's steps, in date order, and among them the admin's dated steps (the
+        admissions outside hoso, the 2025 reform) at their moments."""
         frame = self.story.frame
         order = sorted(
             (
@@ -48,10 +57,15 @@ class Timeline:
             key=lambda item: item[:3],
         )
         per_day: Counter[date] = Counter()
-        for day, _, _, case, step in order:
+        played: list[tuple[datetime, int, Step, CaseStory | None]] = []
+        for n, (day, _, _, case, step) in enumerate(order):
             start = datetime.combine(day, frame.first_step, tzinfo=LOCAL_ZONE)
             moment = start + timedelta(minutes=frame.step_minutes * per_day[day])
             per_day[day] += 1
+            played.append((moment, n, step, case))
+        for n, step in enumerate(self.story.dated, len(played)):
+            played.append((step.at, n, step, None))  # type: ignore[arg-type]
+        for moment, _, step, case in sorted(played, key=lambda item: item[:2]):
             self._play(step, moment, case)
 
     def run_later(self) -> None:
@@ -74,11 +88,19 @@ class Timeline:
                 f"{step.day} was refused: {err}"
             ) from err
         self._remember(step, case, made)
+        if step.kind in _RESHAPES:
+            # The actors' scopes are paths of the tree: read them again after it changed.
+            with self.runtime.sessions() as session:
+                self.actors = actors(session)
 
     def _remember(self, step: Step, case: CaseStory | None, made: int | None) -> None:
         if made is None:
             return
-        if case is not None and step.name == "identify":
+        if case is not None and step.kind in _CASE_MADE:
+            self.ids.made[(case.label, step.kind, step.name)] = made
+        elif step.kind == "split":
+            self.ids.orgs[step.name] = organisation(self.runtime, made)
+        elif case is not None and step.name == "identify":
             self.ids.cases[case.label] = made
         elif case is not None and step.name == "admit":
             self.ids.case_members[case.label] = made
@@ -99,7 +121,10 @@ class Timeline:
                 "schedule": self._schedule,
                 "enrol": self._enrol,
                 "attend": self._attend,
+                "move_grant": self._grant,
             }
+            if step.kind in _ADMIN_RESOLVED:
+                return self._admin(step, fields)
             if step.kind not in resolvers:
                 raise DataError(step.file, step.label, f"a {step.kind} step needs a case")
             return resolvers[step.kind](step, fields)
@@ -107,7 +132,36 @@ class Timeline:
         if step.name == "identify":
             person = self._values(step, case.person, cell.id)
             return None, {**person, "cell": str(cell.id), **self._values(step, fields, cell.id)}
+        if step.kind in _CASE_REFERS:
+            # An answer names its request, an acceptance its hand-over, an approval its
+            # correction: by the key the earlier step of the same case was given.
+            kind, field = _CASE_REFERS[step.kind]
+            made = (case.label, kind, step.name)
+            fields[field] = self._key(step, self.ids.made, made, f"earlier {kind} step")
+        if step.kind == "hand_over":
+            fields["to"] = self._key(step, self.ids.orgs, step.name, "organisation").id
         return self.ids.cases[case.label], self._values(step, fields, cell.id)
+
+    def _admin(self, step: Step, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """An admin's restructuring, target or outside total: organisation keys become ids."""
+        name = fields.pop("organisation", None) if step.kind == "split" else step.name
+        org = self._key(step, self.ids.orgs, name, "organisation")
+        for key in ("parent_id", "organisation_id"):
+            if key in fields:
+                fields[key] = self._key(step, self.ids.orgs, fields[key], "organisation").id
+        if "children" in fields:
+            fields["children"] = [
+                self._key(step, self.ids.orgs, key, "organisation").id for key in fields["children"]
+            ]
+        return org.id, fields
+
+    def _grant(self, step: Step, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The grant the user ``name`` holds on a dissolved organisation."""
+        grant = grant_on_dissolved(self.runtime, step.name)
+        if grant is None:
+            raise DataError(step.file, step.label, f"{step.name} holds no role to move")
+        org = self._key(step, self.ids.orgs, fields.pop("to", None), "organisation")
+        return grant, {"organisation_id": org.id}
 
     # What a step outside a case acts on, by kind (a new kind adds its method, and its line in
     # `resolve`).
@@ -148,12 +202,15 @@ class Timeline:
         values: dict[str, Any] = {}
         for key, value in fields.items():
             if key == "votes":
-                values.update(self._votes(step, value, cell_id))
+                held = fields.get("vote_date", step.day)
+                values.update(self._votes(step, value, cell_id, held))
             else:
                 values[key] = self._value(step, value)
         return values
 
     def _value(self, step: Step, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: self._value(step, item) for key, item in value.items()}
         if isinstance(value, str) and value.startswith("@case:"):
             label = value.removeprefix("@case:")
             return str(self._key(step, self.ids.case_members, label, "member from case"))
@@ -169,26 +226,42 @@ class Timeline:
             return [self._value(step, item) for item in value]
         return value
 
-    def _votes(self, step: Step, votes: Any, cell_id: int | None) -> dict[str, str]:
-        """All eligible members of the body voting, less the absent and those against."""
+    def _votes(self, step: Step, votes: Any, cell_id: int | None, held: date) -> dict[str, str]:
+        """All eligible members of the body on the vote date `held` voting, less the absent and
+        those against; a cell's vote also names its official members that day, the exempted
+        among the absent and those present (the vote record of Hướng dẫn 12-HD/BTCTW)."""
         if not isinstance(votes, dict) or set(votes) != {"of", "against", "absent"}:
             raise DataError(step.file, step.label, "`votes` is { of, against, absent }")
-        if votes["of"] == "committee":
-            eligible = self._deciding_committee(cell_id)
-        elif votes["of"] == "cell" and cell_id is not None:
-            eligible = official_members(self.runtime, cell_id)
-        else:
+        against, absent = int(votes["against"]), int(votes["absent"])
+        if votes["of"] == "committee" and cell_id is not None:
+            eligible = deciding_committee(self.runtime, cell_id, held)
+            return {
+                "votes_for": str(eligible - absent - against),
+                "votes_against": str(against),
+            }
+        if votes["of"] != "cell" or cell_id is None:
             raise DataError(step.file, step.label, "`votes.of` is cell or committee")
-        against = int(votes["against"])
+        roll = cell_roll(self.runtime, cell_id, held)
+        # The absent are first the members exempted from activity (miễn sinh hoạt).
+        excused = min(absent, roll.excused)
         return {
-            "votes_for": str(eligible - int(votes["absent"]) - against),
+            "votes_for": str(roll.official - absent - against),
             "votes_against": str(against),
+            "official_members": str(roll.official),
+            "excused_absent": str(excused),
+            "present": str(roll.official - absent),
         }
 
-    def _deciding_committee(self, cell_id: int | None) -> int:
-        """The members of the committee that decides for the cell (its nearest such ancestor)."""
-        by_id = {org.id: org for org in self.ids.orgs.values()}
-        org = by_id.get(cell_id)  # type: ignore[arg-type]
-        while org is not None and not org.decides_admissions:
-            org = by_id.get(org.parent_id)  # type: ignore[arg-type]
-        return org.committee_size if org else 0
+
+#: The case steps whose id a later step names: (case label, kind, key) → id.
+_CASE_MADE = frozenset({"verify", "hand_over", "correct"})
+#: A case step naming an earlier one's id: its kind → (the earlier kind, the field).
+_CASE_REFERS = {
+    "answer": ("verify", "request"),
+    "accept": ("hand_over", "hand_over"),
+    "approve": ("correct", "correction"),
+}
+#: The admin's steps that change the tree or a grant (the actors' scopes).
+_RESHAPES = frozenset({"split", "move", "dissolve", "move_grant"})
+#: The admin's steps whose ``name`` (or ``organisation``, for a split) is an organisation key.
+_ADMIN_RESOLVED = frozenset({"outside", "split", "move", "dissolve", "target"})

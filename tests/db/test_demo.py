@@ -17,6 +17,7 @@ from db.demo import LAST_DAY, DemoSummary, load_demo
 from db.migrate import upgrade
 from db.models import Case, Decision, DocumentRecord, Event, Member, Organisation, Person, User
 from db.read.history import verify
+from db.read.tree import tree_at
 from db.repositories.cases import SqlCases
 from db.runtime import Runtime
 from db.session import make_engine, session_factory
@@ -26,9 +27,10 @@ from workflow.settings import Settings
 from workflow.states import FINAL_STATES, State
 
 DEMO_ACCOUNTS = {
-    "admin": ("admin", "Đảng bộ huyện Đức Trọng"),
-    "bantochuc": ("committee", "Đảng bộ huyện Đức Trọng"),
-    "kiemtra": ("auditor", "Đảng bộ huyện Đức Trọng"),
+    # The district was dissolved on 01/07/2025: its roles were moved to the province.
+    "admin": ("admin", "Tỉnh ủy Lâm Đồng"),
+    "bantochuc": ("committee", "Tỉnh ủy Lâm Đồng"),
+    "kiemtra": ("auditor", "Tỉnh ủy Lâm Đồng"),
     "bithu.chuvanan": ("secretary", "Chi bộ trường THPT Chu Văn An"),
     "giupdo.chuvanan": ("mentor", "Chi bộ trường THPT Chu Văn An"),
     "bithu.dongthuy": ("secretary", "Chi bộ Công ty TNHH Đồng Thúy"),
@@ -124,11 +126,13 @@ def test_summary_matches_the_database(rt, summary):
 def test_the_district_tree(rt):
     with rt.sessions() as session:
         orgs = {o.name: o for o in session.scalars(select(Organisation))}
+        before = tree_at(session, date(2025, 6, 30))  # the district before the reform
     district = orgs["Đảng bộ huyện Đức Trọng"]
     assert orgs["Tỉnh ủy Lâm Đồng"].parent_id is None
-    assert district.decides_admissions and district.committee_size == 15
+    was = before.nodes[district.id]
+    assert was.decides_admissions and was.committee_size == 15
     cells = [o for o in orgs.values() if o.type == "cell"]
-    assert all(o.parent_id == district.id for o in cells)
+    assert all(before.nodes[o.id].parent_id == district.id for o in cells)
     assert Counter(cell.unit_kind for cell in cells) == {"school": 6, "enterprise": 3}
     for name in (
         "Chi bộ trường THPT Chu Văn An",

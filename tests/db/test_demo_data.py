@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from db.demo import DATA, DataError, load_demo
-from db.demo.actions import CASE_STEP_KINDS, STEP_KINDS
+from db.demo.actions import ADMIN_STEP_KINDS, CASE_STEP_KINDS, STEP_KINDS
 from db.demo.story import read_story
 from db.migrate import upgrade
 from db.runtime import Runtime
@@ -34,11 +34,12 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
 
 def test_the_shipped_data_reads():
     story = read_story()
-    assert len(story.cases) == 36
+    assert len(story.cases) == 38  # HO1 and RV1 (the 2025 reform) included
     assert [c.label for c in story.cases][:3] == ["H1", "H2", "H3"]
     assert sum(len(c.steps) for c in story.cases) > 400
     assert {s.kind for c in story.cases for s in c.steps} == CASE_STEP_KINDS
-    assert {s.kind for s in story.later} == set(STEP_KINDS) - CASE_STEP_KINDS
+    assert {s.kind for s in story.later} == set(STEP_KINDS) - CASE_STEP_KINDS - ADMIN_STEP_KINDS
+    assert {s.kind for s in story.dated} == ADMIN_STEP_KINDS
     assert len(story.members) == 64 and len(story.users) == 25
 
 
@@ -71,7 +72,7 @@ def test_the_shipped_data_reads():
             'fire = "assign_mentor"',
             'fyre = "assign_mentor"',
             "case H1, step 2",
-            "a step names exactly one of fact, fire",
+            "a step names exactly one of accept, answer, approve, conclude, correct, fact, fire,",
         ),
         (
             "enterprises.toml",
@@ -89,7 +90,7 @@ def test_the_shipped_data_reads():
             "line 5",
             "parent",
         ),
-        ("targets.toml", "years = [2020, 2026]", "years = 2020", "target #1", "`years`"),
+        ("targets.toml", "years = [2020, 2024]", "years = 2020", "target #1", "`years`"),
         ("classes.toml", 'enrol = "M1"', "enrol = 1", "step #4", "`enrol` must be a text"),
         ("proposals.toml", 'case = "H6"', 'case = "H66"', "paper #1", "no case 'H66'"),
         ("district.toml", "last_day = 2026-11-27", "last_day = 27/11/2026", "syntax", ""),
@@ -109,9 +110,11 @@ def test_the_shipped_data_reads():
         ),
         (
             "organisations.csv",
-            ",centre,district,",
-            ",centre,province,",
-            "organisation centre",
+            # The admin's scope is the province (the reform of 2025 needs it): another root
+            # lies outside it.
+            "province,Tỉnh ủy Lâm Đồng,committee,,,,,,\n",
+            "province,Tỉnh ủy Lâm Đồng,committee,,,,,,\nkh,Tỉnh ủy Khánh Hòa,committee,,,,,,\n",
+            "organisation kh",
             "outside admin's scope",
         ),
     ],
