@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from documents.errors import MissingData, UnknownForm
 from documents.keys import missing_keys
 from workflow.documents import PRODUCES as DOMAIN_PRODUCES
+from workflow.rules.dossier import GRASSROOTS_FORMS
 from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 from workflow.states import State, Trigger
 
@@ -266,12 +267,21 @@ def youth_form(has_doan: bool, settings: RuleSettings = DEFAULT_SETTINGS) -> str
 
 
 def required_forms(
-    trigger: str, *, has_doan: bool, is_youth: bool, settings: RuleSettings = DEFAULT_SETTINGS
+    trigger: str,
+    *,
+    has_doan: bool,
+    is_youth: bool,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+    has_grassroots_committee: bool = True,
 ) -> tuple[str, ...]:
-    """The forms `trigger` requires on file for this case, in dossier order."""
+    """The forms `trigger` requires on file for this case, in dossier order (the grassroots
+    committee's resolutions only where one sits between the cell and the deciding body, as
+    ``dossier_forms_present`` and ``recognition_forms_present`` judge)."""
     codes = set(_requires(settings).get(trigger, ()))
     if is_youth and trigger == Trigger.submit_dossier:
         codes.add(youth_form(has_doan, settings))
+    if not has_grassroots_committee:
+        codes -= set(GRASSROOTS_FORMS)
     return tuple(code for code in PACKET_ORDER if code in codes) + tuple(
         sorted(codes - set(PACKET_ORDER))
     )
@@ -283,14 +293,21 @@ _ADMITTED = (State.admitted, State.removed)
 
 
 def forms_for_case(
-    state: str, has_doan: bool, is_youth: bool, *, has_partial_committee: bool = False
+    state: str,
+    has_doan: bool,
+    is_youth: bool,
+    *,
+    has_partial_committee: bool = False,
+    has_grassroots_committee: bool = True,
 ) -> tuple[str, ...]:
     """The forms that belong to a case in `state`, in dossier order.
 
     Trained (or returned): the certificate and the dossier up to the cell's resolution. Submitted:
     also the grassroots committee's resolution (and 7-KNĐ where a đảng ủy bộ phận sits above the
-    cell: ``Organisation.has_branch_committee``; 14-KNĐ likewise on recognition). Admitted: also
-    the decision and the recognition forms being prepared. Official: everything. Before training, and once withdrawn, none.
+    cell: ``Organisation.has_branch_committee``; 14-KNĐ likewise on recognition; 8-KNĐ and 15-KNĐ
+    only where a đảng ủy cơ sở sits between the cell and the deciding body). Admitted: also
+    the decision and the recognition forms being prepared. Official: everything. Before
+    training, and once withdrawn, none.
     """
     if state in _PREPARING:
         reached = ("trained", "dossier", "vote")
@@ -307,6 +324,9 @@ def forms_for_case(
     if not has_partial_committee:
         # The đảng ủy bộ phận's appraisals: on admission (7-KNĐ) and on recognition (14-KNĐ).
         skipped |= {"7-KNĐ", "14-KNĐ"}
+    if not has_grassroots_committee:
+        # A chi bộ cơ sở sends its resolution straight to the deciding body.
+        skipped |= set(GRASSROOTS_FORMS)
     return tuple(code for code, f in FORMS.items() if f.stage in reached and code not in skipped)
 
 

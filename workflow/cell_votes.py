@@ -45,6 +45,11 @@ def resolve_vote(
         if recorded is not None:
             values.update(vote=recorded, vote_date=recorded.held_on, vote_on_file=True)
             return values
+    if body == VoteBody.grassroots and not facts.has_grassroots_committee:
+        # A chi bộ cơ sở sends its resolution straight up: no committee between votes on it.
+        for name in ("vote_date", "votes_for", "votes_against"):
+            values.pop(name, None)
+        return values
     if body is None or values.get("vote_date") is None or values.get("votes_for") is None:
         return values
     held, votes_for = values["vote_date"], values["votes_for"]

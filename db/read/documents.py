@@ -23,6 +23,7 @@ from db.models import (
     Person,
     StoredFile,
 )
+from db.repositories.case_rows import has_grassroots_committee
 from documents.registry import FORMS, PACKET_ORDER, forms_for_case, required_forms
 from workflow.documents import forms_in_play, is_youth, load_data
 from workflow.settings import RuleSettings
@@ -170,6 +171,7 @@ def _forms_now(session: Session, case_id: int, settings: RuleSettings, today: da
             Person.birth_date,
             Organisation.has_doan,
             Organisation.has_branch_committee,
+            Case.cell_id,
         )
         .join(Person, Person.id == Case.person_id)
         .join(Organisation, Organisation.id == Case.cell_id)
@@ -177,14 +179,26 @@ def _forms_now(session: Session, case_id: int, settings: RuleSettings, today: da
     ).one_or_none()
     if found is None:
         return None
-    state, vote_date, born, has_doan, branch = found
+    state, vote_date, born, has_doan, branch, cell_id = found
     youth = is_youth(born, vote_date or today, settings)
     has_doan = bool(has_doan)
+    # 8-KNĐ and 15-KNĐ only where a đảng ủy cơ sở sits between the cell and the deciding body.
+    grassroots = has_grassroots_committee(session.connection(), cell_id)
     return forms_in_play(
         state,
-        forms_for_case(state, has_doan, youth, has_partial_committee=bool(branch)),
+        forms_for_case(
+            state,
+            has_doan,
+            youth,
+            has_partial_committee=bool(branch),
+            has_grassroots_committee=grassroots,
+        ),
         lambda trigger: required_forms(
-            trigger, has_doan=has_doan, is_youth=youth, settings=settings
+            trigger,
+            has_doan=has_doan,
+            is_youth=youth,
+            settings=settings,
+            has_grassroots_committee=grassroots,
         ),
     )
 

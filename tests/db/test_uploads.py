@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,10 @@ from db.read.history import verify
 from db.repositories.blobs import FileStore
 from db.repositories.history import SqlHistory
 from tests.factories import NOW, TODAY
+from tests.grassroots_support import under_grassroots_committee
 from workflow import services
 from workflow.errors import InvalidInput, NotFound, RuleViolation
-from workflow.settings import DOSSIER_FORMS, RECOGNITION_FORMS
+from workflow.settings import DEFAULT_SETTINGS, DOSSIER_FORMS, RECOGNITION_FORMS
 from workflow.uploads import Upload
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -195,6 +197,9 @@ def test_a_youth_submission_waits_for_the_doan_resolution(district, store):
 
 @pytest.mark.parametrize("missing", RECOGNITION_FORMS)
 def test_recognition_waits_for_each_recognition_form(district, store, missing):
+    # 15-KNĐ, the đảng ủy cơ sở's resolution, only where one sits between the cell and the
+    # deciding body: the test district's cell is put under one (see below for a chi bộ cơ sở).
+    under_grassroots_committee(district)
     case = district.to_state("admitted")
     for code in RECOGNITION_FORMS:
         if code != missing:
@@ -212,6 +217,25 @@ def test_recognition_waits_for_each_recognition_form(district, store, missing):
 
     upload(district, store, case.id, missing, dated="2025-06-10")
     assert district.fire(case.id, "recognize", "com", **recognise).state == "official"
+
+
+def test_a_chi_bo_co_so_is_recognised_without_15_knd(district, store):
+    """The test district's cell sits directly under the deciding committee: its resolution goes
+    straight up, and nobody waits for a grassroots committee's 15-KNĐ."""
+    case = district.to_state("admitted")
+    for code in RECOGNITION_FORMS:
+        if code != "15-KNĐ":
+            district.record(case.id, "document", code=code, dated="2025-06-10")
+    recognise = dict(
+        vote_date="2025-06-10",
+        votes_for=len(district.members),
+        decision_number="77-QĐ/HU",
+        decision_date="2025-06-20",
+    )
+    assert district.fire(case.id, "recognize", "com", **recognise).state == "official"
+    with district.runtime.sessions() as session:
+        rows = case_documents(session, case.id, DEFAULT_SETTINGS, date(2025, 6, 20))
+    assert {"8-KNĐ", "15-KNĐ"}.isdisjoint(r.code for r in rows)
 
 
 def test_the_case_page_lists_the_forms_with_their_status(district, store):

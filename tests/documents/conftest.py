@@ -60,18 +60,25 @@ def dossiers(demo) -> dict[int, dict]:
         return {case_id: dossier_data(session, case_id) for case_id in ids}
 
 
-def _first(dossiers: dict[int, dict], state: str, intro_kind: str | None = None) -> dict:
+def _first(
+    dossiers: dict[int, dict], state: str, intro_kind: str | None = None, vote: str | None = None
+) -> dict:
     for dossier in dossiers.values():
         kinds = {i["kind"] for i in dossier["introductions"]}
-        if dossier["case"]["state"] == state and (intro_kind is None or intro_kind in kinds):
+        if (
+            dossier["case"]["state"] == state
+            and (intro_kind is None or intro_kind in kinds)
+            and (vote is None or vote in dossier["votes"])
+        ):
             return dossier
-    raise LookupError(f"the demo has no {state} case introduced by {intro_kind}")
+    raise LookupError(f"the demo has no {state} case introduced by {intro_kind} ({vote} vote)")
 
 
 @pytest.fixture(scope="session")
 def official(dossiers) -> dict:
-    """An official member's dossier (every form's data), introduced by the Đoàn."""
-    return _first(dossiers, "official", "doan")
+    """An official member's dossier (every form's data), introduced by the Đoàn, in a cell under
+    a đảng ủy cơ sở (whose vote 8-KNĐ records; a chi bộ cơ sở has none)."""
+    return _first(dossiers, "official", "doan", vote="grassroots")
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from tests.web.case_page_support import action_block, events_on, small_runtime, span, town_in
+from tests.grassroots_support import under_grassroots_committee
+from tests.web.case_page_support import (
+    action_block,
+    events_on,
+    small_runtime,
+    span,
+    stored,
+    town_in,
+)
 
 
 @pytest.fixture
@@ -96,12 +104,30 @@ def test_the_certificate_is_marked_as_required(town, login):
 
 
 def test_the_committee_vote_decision_and_reasons_are_marked_as_required(town, login):
+    under_grassroots_committee(town)  # a đảng ủy cơ sở between the cell and the deciding body
     case = town.to_submitted()
     page = login("com").get(f"/candidates/{case.id}").get_data(as_text=True)
     admit = marked(action_block(page, "transition", "admit"))
     assert admit == {"vote_date", "votes_for", "decision_number", "decision_date"}
     assert marked(action_block(page, "transition", "return_dossier")) == {"reason"}
     assert marked(action_block(page, "transition", "reject")) == {"reason"}
+
+
+def test_a_chi_bo_co_so_is_admitted_without_a_grassroots_vote(town, login):
+    """The test district's cell sits directly under the deciding committee: the admission form
+    asks for the decision only, the documents list no 8-KNĐ, and the committee admits."""
+    case = town.to_submitted()
+    browser = login("com")
+    page = browser.get(f"/candidates/{case.id}").get_data(as_text=True)
+    admit = action_block(page, "transition", "admit")
+    assert marked(admit) == {"decision_number", "decision_date"}
+    assert 'name="votes_for"' not in admit and 'name="vote_date"' not in admit
+    assert "8-KNĐ" not in page.split('id="documents"')[-1].split("</section>")[0]
+    data = {"version": str(case.version), "decision_number": "5-QĐ", "decision_date": "2026-11-20"}
+    token = f"/candidates/{case.id}"
+    response = browser.post(f"/candidates/{case.id}/actions/admit", data, token_from=token)
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    assert stored(town, case.id)[0] == "admitted"
 
 
 def test_the_cell_vote_and_a_withdrawal_reason_are_marked_as_required(town, login):

@@ -16,6 +16,7 @@ from db.models import Case, Event, Person, RoleGrant, User, Vote
 from db.read.worklist import dossiers_to_decide
 from db.repositories.organisations import add_organisation
 from tests.factories import District
+from tests.grassroots_support import under_grassroots_committee
 from tests.web.test_work import make_app, signed_in, submit_on
 from workflow import policy
 
@@ -81,6 +82,7 @@ def test_queue_lists_dossiers_oldest_first_with_vote_and_deadline(app, district)
 
 
 def test_a_meeting_decides_each_dossier_by_its_own_rules(app, district):
+    under_grassroots_committee(district)  # the meeting's vote is the đảng ủy cơ sở's
     first = district.to_submitted(full_name="Lê Thị Mai")
     second = district.to_submitted(full_name="Trần Văn Bình")
     third = district.to_submitted(full_name="Phạm Thu Hà")
@@ -117,6 +119,7 @@ def test_a_meeting_decides_each_dossier_by_its_own_rules(app, district):
 
 
 def test_a_case_may_override_the_meetings_vote(app, district):
+    under_grassroots_committee(district)
     case = district.to_submitted(full_name="Lê Thị Mai")
     form = admit_form(
         case,

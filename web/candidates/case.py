@@ -26,6 +26,7 @@ from web.candidates.forms import (
     needed_fields,
     raw_values,
     recorded_data,
+    shown_fields,
 )
 from web.candidates.verification import Refused
 from web.candidates.verification import panel as verification_panel
@@ -218,7 +219,8 @@ def _actions(facts: CaseFacts, page: CasePage, outcome: Outcome | None) -> list[
     for trigger in policy.allowed_triggers(who, facts):
         spec = SPECS[trigger]
         url = url_for("candidates.fire", case_id=page.id, trigger=trigger)
-        offered.append(("transition", trigger, pick(spec.vi, spec.en), spec.fields, url))
+        fields = shown_fields(trigger, spec.fields, facts.has_grassroots_committee)
+        offered.append(("transition", trigger, pick(spec.vi, spec.en), fields, url))
     for kind, spec in FACTS.items():
         if policy.fact_role(who, facts, kind) is not None:
             url = url_for("candidates.record", case_id=page.id, kind=kind)

@@ -121,7 +121,21 @@ def needed_fields(
     needed = {spec.name for spec in fields if spec.required} | NEEDED.get(action, frozenset())
     if action == "recognize" and vote_on_file:
         needed -= _VOTE
-    return frozenset(needed)
+    return frozenset(needed) & {spec.name for spec in fields}
+
+
+def shown_fields(
+    action: str, fields: tuple[FieldSpec, ...], has_grassroots_committee: bool = True
+) -> tuple[FieldSpec, ...]:
+    """The fields the form of `action` shows: ``admit`` asks for the grassroots committee's vote
+    only where one sits between the cell and the deciding body (a chi bộ cơ sở's resolution goes
+    straight up, and the rules judge no such vote)."""
+    if action == "admit" and not has_grassroots_committee:
+        return tuple(spec for spec in fields if spec.name not in _GRASSROOTS_VOTE)
+    return fields
+
+
+_GRASSROOTS_VOTE = frozenset({"vote_date", "votes_for", "votes_against"})
 
 
 def raw_values(fields: tuple[FieldSpec, ...], posted: Mapping[str, str]) -> dict[str, str]:

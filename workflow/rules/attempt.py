@@ -25,6 +25,9 @@ class Attempt:
     today: date
     settings: RuleSettings
     fields: Mapping[str, Any]
+    #: The transition or fact tried (``admit``, ``record_introduction``); empty when a rule is
+    #: judged on its own.
+    trigger: str = ""
 
     @property
     def vote_date(self) -> date:

@@ -9,11 +9,22 @@ from workflow.rules.person import is_youth
 
 #: The đảng ủy bộ phận's appraisal on recognition (14-KNĐ), required where one exists.
 BRANCH_RECOGNITION_FORM = "14-KNĐ"
+#: The đảng ủy cơ sở's resolutions (admission, recognition): required only where a grassroots
+#: committee sits between the cell and the deciding body (``CaseFacts.has_grassroots_committee``).
+GRASSROOTS_FORMS = ("8-KNĐ", "15-KNĐ")
+
+
+def _expected(codes: tuple[str, ...], a: Attempt) -> list[str]:
+    """`codes` less the grassroots committee's resolutions where no such committee sits between."""
+    if a.facts.has_grassroots_committee:
+        return list(codes)
+    return [c for c in codes if c not in GRASSROOTS_FORMS]
 
 
 def dossier_forms_present(a: Attempt) -> Failure | None:
-    """The forms of the dossier are on file."""
-    missing = [c for c in a.settings.dossier_forms if c not in a.facts.documents]
+    """The forms of the dossier are on file (8-KNĐ only where a grassroots committee sits
+    between the cell and the deciding body, should an instance require it)."""
+    missing = [c for c in _expected(a.settings.dossier_forms, a) if c not in a.facts.documents]
     if is_youth(a.facts, a.vote_date, a.settings):
         # The Đoàn's resolution (4-KNĐ), or the Công đoàn's (4A-KNĐ) where the unit has no Đoàn.
         doan_form, union_form = a.settings.youth_forms
@@ -30,8 +41,10 @@ def dossier_forms_present(a: Attempt) -> Failure | None:
 
 
 def recognition_forms_present(a: Attempt) -> Failure | None:
-    """The recognition forms are on file."""
-    missing = [c for c in a.settings.recognition_forms if c not in a.facts.documents]
+    """The recognition forms are on file (15-KNĐ only where a grassroots committee sits between
+    the cell and the deciding body)."""
+    expected = _expected(a.settings.recognition_forms, a)
+    missing = [c for c in expected if c not in a.facts.documents]
     if a.facts.cell_has_branch_committee and BRANCH_RECOGNITION_FORM not in a.facts.documents:
         # The đảng ủy bộ phận's appraisal, where one sits above the cell (as 7-KNĐ on admission).
         missing.append(BRANCH_RECOGNITION_FORM)

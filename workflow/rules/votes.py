@@ -9,6 +9,7 @@ from workflow.errors import Failure
 from workflow.facts import CaseFacts, VoteFacts
 from workflow.rules.attempt import Attempt, day_text, fail
 from workflow.settings import RuleSettings
+from workflow.states import Trigger
 
 
 def carried(vote: VoteFacts, threshold: Fraction) -> bool:
@@ -56,9 +57,18 @@ def _vote_share_failure(
     return None
 
 
+def grassroots_vote_needed(facts: CaseFacts) -> bool:
+    """A đảng ủy cơ sở sits between the cell and the deciding body on the day of the action:
+    only then does it vote (8-KNĐ, 15-KNĐ); a chi bộ cơ sở sends its resolution straight up."""
+    return facts.has_grassroots_committee
+
+
 def vote_date_not_future(a: Attempt) -> Failure | None:
-    """A vote cannot be recorded before it is held."""
+    """A vote cannot be recorded before it is held (``admit`` without a grassroots committee
+    records no vote)."""
     held = a.fields.get("vote_date")
+    if held is None and a.trigger == Trigger.admit and not grassroots_vote_needed(a.facts):
+        return None
     if held is None:
         return fail(vote_date_not_future, "Chưa ghi ngày biểu quyết.", "The vote date is missing.")
     if held > a.today:
@@ -78,7 +88,10 @@ def cell_vote_two_thirds(a: Attempt) -> Failure | None:
 
 
 def grassroots_vote_two_thirds(a: Attempt) -> Failure | None:
-    """At least 2/3 of the grassroots committee's members vote for admission."""
+    """At least 2/3 of the grassroots committee's members vote for admission, where a
+    grassroots committee sits between the cell and the deciding body."""
+    if not grassroots_vote_needed(a.facts):
+        return None
     return _vote_share_failure(
         grassroots_vote_two_thirds,
         a.fields.get("vote"),

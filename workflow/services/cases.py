@@ -146,7 +146,7 @@ def fire_in(
         raise InvalidTransition(f"{trigger} cannot fire from state {case.state!r}")
     values = _resolve(uow, parse_fields(spec.fields, raw or {}), facts, trigger)
     from_state = case.state
-    fire(case, trigger, Attempt(facts, actor, clock.today, settings, values))
+    fire(case, trigger, Attempt(facts, actor, clock.today, settings, values, trigger))
     _store(uow, case, trigger, values, actor, clock)
     append_event(uow, case, actor, role, trigger, from_state, values, clock, settings)
     return case
@@ -198,7 +198,8 @@ def identify_in(uow: UnitOfWork, actor: Actor, raw: dict[str, Any], clock: Clock
         raise InvalidInput("cell", f"no party cell with id {values['cell']}")
     if not policy.can_identify_in(actor, facts.cell_path):
         raise NotAllowed(f"{actor.username} may not add candidates to cell {values['cell']}")
-    fire(NewCase(), Trigger.identify, Attempt(facts, actor, clock.today, settings, values))
+    attempt = Attempt(facts, actor, clock.today, settings, values, Trigger.identify.value)
+    fire(NewCase(), Trigger.identify, attempt)
     case = uow.cases.create(values, actor, clock.today)
     append_event(uow, case, actor, "secretary", Trigger.identify, None, values, clock, settings)
     return case
@@ -269,7 +270,8 @@ def _record(
         values = _resolve(uow, parse_fields(spec.fields, raw), facts, kind)
         _check_fact(kind, values, clock.today, settings, facts)
         check_exception_fact(kind, values, clock.today)
-        failures = evaluate(spec.rules, Attempt(facts, actor, clock.today, settings, values))
+        attempt = Attempt(facts, actor, clock.today, settings, values, f"record_{kind}")
+        failures = evaluate(spec.rules, attempt)
         if failures:
             raise RuleViolation(failures)
         if attach is not None:

@@ -35,6 +35,7 @@ from workflow.facts import (
     VerificationFacts,
     VoteFacts,
 )
+from workflow.moves import TransferKind
 from workflow.settings import DOSSIER_FORMS, RECOGNITION_FORMS
 from workflow.states import (
     CLOSED_STATES,
@@ -68,6 +69,8 @@ class FakeCell:
     #: Of the official members, those exempted from activity (miễn sinh hoạt).
     excused: int = 0
     has_branch_committee: bool = False
+    #: A đảng ủy cơ sở sits between the cell and its deciding body (8-KNĐ, 15-KNĐ, its vote).
+    has_grassroots_committee: bool = True
 
 
 CELLS = (
@@ -184,6 +187,8 @@ class FakeCases:
         self.members: dict[int, MemberFacts] = {m.id: m for m in members}
         #: The roll of a cell on a given day, where a test sets one (``cell_roll``).
         self.rolls: dict[tuple[int, date], CellRoll] = {}
+        #: The fake moves repository, which records the transfers (set by ``FakeMoves``).
+        self.moves: Any = None
 
     def get(self, case_id: int, *, for_update: bool = False) -> FakeCase | None:
         return self.items.get(case_id)
@@ -197,6 +202,7 @@ class FakeCases:
             "unit_has_doan": cell.has_doan,
             "cell_official_members": cell.official_members,
             "grassroots_committee_size": cell.committee_size,
+            "has_grassroots_committee": cell.has_grassroots_committee,
         }
 
     def facts(self, case: FakeCase, action: str | None = None) -> CaseFacts:
@@ -258,9 +264,19 @@ class FakeCases:
         return self.members.get(member_id)
 
     def cell_roll(self, cell_id: int, on: date) -> CellRoll:
-        """The cell's roll: as set for that day in ``rolls``, else the cell's numbers."""
+        """The cell's roll: as set for that day in ``rolls``, else the cell's numbers moved by
+        the official transfers of official members that began by `on`. A temporary attachment
+        moves nobody: the member counts at home, never at the host (as ``rule_facts.cell_roll``)."""
+        if (cell_id, on) in self.rolls:
+            return self.rolls[(cell_id, on)]
         cell = self.cells[cell_id]
-        return self.rolls.get((cell_id, on), CellRoll(cell.official_members, cell.excused))
+        official = cell.official_members
+        for t in self.moves.transfers if self.moves is not None else ():
+            member = self.members.get(t.member_id)
+            counted = member is not None and member.status == MemberStatus.official
+            if t.kind == TransferKind.official and t.starts_on <= on and counted:
+                official += (t.to_cell_id == cell_id) - (t.from_cell_id == cell_id)
+        return CellRoll(official, cell.excused)
 
     def create(self, fields: dict[str, Any], actor: Actor, today: date) -> FakeCase:
         case_id = max(self.items, default=0) + 1
