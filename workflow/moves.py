@@ -184,14 +184,3 @@ def check_transfer(
     if starts_on.year < 1930 or (starts_on - today).days > 366:
         raise InvalidInput("starts_on", "is not plausible")
     return kind
-
-
-def home_cell_on(current_cell_id: int, official: list[Transfer], on: date) -> int:
-    """The member's cell on `on`, from today's cell and their official transfers: the cell they
-    left by the first official transfer after `on`, else today's cell. Temporary attachments
-    never change it (a member attached elsewhere still counts at home)."""
-    later = sorted(
-        (t for t in official if t.kind == TransferKind.official and t.starts_on > on),
-        key=lambda t: (t.starts_on, t.id),
-    )
-    return later[0].from_cell_id if later else current_cell_id

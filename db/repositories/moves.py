@@ -1,13 +1,13 @@
-"""The moves repository: hand-overs of a case's file, transfers of a member's party activity, and
-who counts in a cell's votes on a date. No permission check, no event, no commit: the use cases
-(``workflow.services.moves``) do those.
+"""The moves repository: hand-overs of a case's file and transfers of a member's party activity.
+No permission check, no event, no commit: the use cases (``workflow.services.moves``) do those.
+Who counts in a cell's votes on a date is ``db.repositories.rule_facts.cell_roll``.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -23,47 +23,6 @@ from workflow.errors import Conflict
 from workflow.facts import Actor, MemberFacts
 from workflow.moves import CellRef, HandOver, HandOverStatus, Transfer, TransferKind
 from workflow.states import MemberStatus, OrgType, State
-
-
-def cell_on(on: date):
-    """The member's cell on `on` as a column expression: the cell they left by their first
-    official transfer after `on`, else their cell today. Temporary attachments never move it."""
-    later = (
-        select(MemberTransfer.from_cell_id)
-        .where(
-            MemberTransfer.member_id == Member.id,
-            MemberTransfer.kind == TransferKind.official.value,
-            MemberTransfer.starts_on > on,
-        )
-        .order_by(MemberTransfer.starts_on, MemberTransfer.id)
-        .limit(1)
-        .correlate(Member)
-        .scalar_subquery()
-    )
-    return func.coalesce(later, Member.cell_id)
-
-
-def counted_members(cell_id: int, on: date) -> Select[tuple[int]]:
-    """The ids of the official members of cell `cell_id` on `on`, as the cell's votes count
-    them: members of the cell on that date (official transfers after it undone), official by
-    then (``official_since``, else admitted, on or before it), not gone by then. A member on a
-    temporary attachment counts at their home cell, never at the host. Whether the exempted who
-    did not attend are left out is the vote's question (``Member.excused``), not this one."""
-    return (
-        select(Member.id)
-        .where(
-            cell_on(on) == cell_id,
-            Member.status == MemberStatus.official.value,
-            func.coalesce(Member.official_since, Member.admitted_on) <= on,
-            or_(Member.left_on.is_(None), Member.left_on > on),
-        )
-        .order_by(Member.id)
-    )
-
-
-def official_members_on(session: Session, cell_id: int, on: date) -> tuple[int, ...]:
-    """The official members of the cell on `on` counted for its votes (``counted_members``)."""
-    return tuple(session.scalars(counted_members(cell_id, on)))
 
 
 def _hand_over(row: CaseHandOver) -> HandOver:
@@ -247,7 +206,3 @@ class SqlMoves:
             row.ends_on,
             row.reason,
         )
-
-    def official_members_on(self, cell_id: int, on: date) -> tuple[int, ...]:
-        """The official members of the cell on `on` counted for its votes (``counted_members``)."""
-        return official_members_on(self.session, cell_id, on)

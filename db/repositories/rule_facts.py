@@ -11,10 +11,11 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, case, func, literal_column, or_, select
 
-from db.models import Case, Member, Organisation, Person, Vote
+from db.models import Case, Member, MemberTransfer, Organisation, Person, Vote
 from db.models.cases import CaseException
 from workflow.facts import CaseException as CaseExceptionFacts
 from workflow.facts import CellRoll, VoteFacts
+from workflow.moves import TransferKind
 from workflow.states import MemberStatus, VoteBody
 
 _MEMBERS = Member.__table__
@@ -23,10 +24,27 @@ _PEOPLE = Person.__table__
 _ORGS = Organisation.__table__
 _VOTES = Vote.__table__
 _EXCEPTIONS = CaseException.__table__
+_TRANSFERS = MemberTransfer.__table__
 _ON = bindparam("on", type_=_MEMBERS.c.admitted_on.type)
 
+#: The member's cell on the day: the cell they left by their first official transfer after it,
+#: else their cell today. A temporary attachment never moves a member (``Member.cell_id`` stays
+#: the home cell): they count at home, never at the host.
+_LEFT_LATER = (
+    select(_TRANSFERS.c.from_cell_id)
+    .where(
+        _TRANSFERS.c.member_id == _MEMBERS.c.id,
+        _TRANSFERS.c.kind == TransferKind.official.value,
+        _TRANSFERS.c.starts_on > _ON,
+    )
+    .order_by(_TRANSFERS.c.starts_on, _TRANSFERS.c.id)
+    .limit(1)
+    .correlate(_MEMBERS)
+    .scalar_subquery()
+)
+_CELL_ON = func.coalesce(_LEFT_LATER, _MEMBERS.c.cell_id)
 #: Official on the day: recognised (a register without the date: since admission), admitted by
-#: then, not gone. Members on temporary attachment elsewhere stay in their home cell's rows.
+#: then, not gone.
 _OFFICIAL_ON = and_(
     _MEMBERS.c.status == MemberStatus.official.value,
     _MEMBERS.c.admitted_on <= _ON,
@@ -36,7 +54,7 @@ _OFFICIAL_ON = and_(
 _CELL_ROLL = select(
     func.count(),
     func.coalesce(func.sum(case((_MEMBERS.c.excused, literal_column("1")), else_=0)), 0),
-).where(_MEMBERS.c.cell_id == bindparam("cell_id"), _OFFICIAL_ON)
+).where(bindparam("cell_id") == _CELL_ON, _OFFICIAL_ON)
 
 _CASE_EXTRAS = (
     select(_PEOPLE.c.education, _ORGS.c.has_branch_committee, _CASES.c.recognition_referred_on)
@@ -75,7 +93,11 @@ _RECOGNITION_VOTES = (
 
 def cell_roll(connection: Connection, cell_id: int, on: date) -> CellRoll:
     """The cell's official members on `on` counted for its votes, and how many of them are
-    exempted from activity (the ``excused`` flag as it stands: the register keeps no dates)."""
+    exempted from activity (the ``excused`` flag as it stands: the register keeps no dates).
+
+    The one vote roll: members of the cell on that date (an official transfer after it undone:
+    they count at the cell they left), official by then, not gone; a member temporarily attached
+    elsewhere counts at home, never at the host."""
     official, excused = connection.execute(_CELL_ROLL, {"cell_id": cell_id, "on": on}).one()
     return CellRoll(int(official or 0), int(excused or 0))
 

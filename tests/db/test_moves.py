@@ -8,13 +8,24 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from db.models import Case, Decision, Event, Member, MemberTransfer, MentorAssignment
+from db.models import (
+    Case,
+    Decision,
+    Event,
+    Member,
+    MemberTransfer,
+    MentorAssignment,
+    Organisation,
+)
 from db.read import moves as read_moves
 from db.read.history import verify
-from db.repositories.moves import official_members_on
+from db.read.reports import admission_counts, targets_report
+from db.read.statistics import admitted_people
+from db.repositories.rule_facts import cell_roll
 from tests.factories import NOW
 from workflow.errors import InvalidInput, NotFound
 from workflow.moves import HandOverStatus
+from workflow.policy import Purpose, Scope
 from workflow.services import moves as s
 from workflow.services import view_case
 
@@ -156,7 +167,7 @@ def test_the_admission_is_counted_where_it_was_decided(district):
     assert verify(district.runtime.engine).intact
 
 
-def test_official_members_counted_on_a_date(district):
+def test_the_vote_roll_counts_attachments_at_home_and_transfers_from_their_day(district):
     cell, other = district.cell.id, district.other_cell.id
     uow, com = district.runtime.uow, district.actor("com")
     attached, moved = district.members[4], district.members[5]
@@ -175,17 +186,50 @@ def test_official_members_counted_on_a_date(district):
         uow(), com, moved.id, "official", other, "2026-10-01", reason="Chuyển công tác", clock=NOW
     )
     with district.runtime.sessions() as session:
-        here_july = official_members_on(session, cell, date(2026, 7, 1))
-        there_july = official_members_on(session, other, date(2026, 7, 1))
-        here_oct = official_members_on(session, cell, date(2026, 10, 1))
-        there_oct = official_members_on(session, other, date(2026, 10, 1))
-        early = official_members_on(session, cell, date(2010, 6, 1))
+        conn = session.connection()
+
+        def official(cell_id: int, on: date) -> int:
+            return cell_roll(conn, cell_id, on).official
+
+        here_july, there_july = official(cell, date(2026, 7, 1)), official(other, date(2026, 7, 1))
+        here_oct, there_oct = official(cell, date(2026, 10, 1)), official(other, date(2026, 10, 1))
+        early = official(cell, date(2010, 6, 1))
         kinds = session.scalars(select(MemberTransfer.kind).order_by(MemberTransfer.id)).all()
-    everyone = {m.id for m in district.members}
-    others = {m.id for m in district.other_members}
-    assert set(here_july) == everyone  # the attached member counts at home
-    assert set(there_july) == others
-    assert set(here_oct) == everyone - {moved.id}
-    assert set(there_oct) == others | {moved.id}
-    assert early == ()  # official only from official_since (2011): not yet
+    everyone, others = len(district.members), len(district.other_members)
+    assert here_july == everyone  # the attached member counts at home
+    assert there_july == others  # and not at the host
+    assert here_oct == everyone - 1
+    assert there_oct == others + 1
+    assert early == 0  # official only from official_since (2011): not yet
     assert kinds == ["temporary", "official"]
+
+
+def test_a_member_transferred_after_admission_counts_at_the_admitting_cell(district):
+    """The targets report and the statistics count an admission at the cell that admitted
+    (``decisions.cell_id``), not at the cell the member was transferred to since."""
+    case = district.to_admitted()
+    with district.runtime.sessions() as session:
+        signed = session.scalar(select(Decision.signed_on).where(Decision.case_id == case.id))
+        member_id = session.get(Case, case.id).member_id
+    s.transfer_member(
+        district.runtime.uow(),
+        district.actor("com"),
+        member_id,
+        "official",
+        district.other_cell.id,
+        "2026-11-20",
+        reason="Chuyển công tác",
+        clock=NOW,
+    )
+    cell, other = district.cell.id, district.other_cell.id
+    with district.runtime.sessions() as session:
+        counts = admission_counts(session, None)
+        report = targets_report(session, None, signed.year, NOW.today)
+        people = admitted_people(session, None, signed.year)
+        other_path = session.get(Organisation, other).path
+        in_other = admission_counts(session, Scope(Purpose.reports, (other_path,)))
+    assert [(c.cell_id, c.count) for c in counts] == [(cell, 1)]
+    admitted = {row.org.id: row.admitted for row in report.rows}
+    assert (admitted[cell], admitted[other]) == (1, 0)
+    assert [p.cell_id for p in people] == [cell]
+    assert in_other == []  # the receiving cell's own view counts none of it

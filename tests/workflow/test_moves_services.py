@@ -249,11 +249,13 @@ def test_only_the_committee_transfers_a_member():
         )
 
 
-def test_the_count_of_official_members_on_a_date():
+def test_the_vote_roll_on_a_date_follows_official_transfers_not_attachments():
+    """The one vote roll (``cell_roll``, which the rules use): a member temporarily attached
+    elsewhere counts at home and not at the host; one transferred officially counts at the old
+    cell before the day and at the new one from it."""
     uow = FakeUnitOfWork()
-    moves = uow.moves
-    official_here = {m.id for m in uow.cases.members.values() if m.status == "official"} - {200}
-    assert set(moves.official_members_on(CELL_ID, date(2026, 1, 1))) == official_here
+    roll = uow.cases.cell_roll
+    here, there = roll(CELL_ID, date(2026, 1, 1)).official, roll(OTHER_CELL_ID, date(2026, 1, 1))
     transfer_member(
         uow,
         COM,
@@ -269,13 +271,13 @@ def test_the_count_of_official_members_on_a_date():
         uow, COM, 104, "official", OTHER_CELL_ID, "2026-10-01", reason="Chuyển", clock=CLOCK
     )
     # The attached member still counts at home, never at the host.
-    assert MENTOR.id in moves.official_members_on(CELL_ID, date(2026, 7, 1))
-    assert MENTOR.id not in moves.official_members_on(OTHER_CELL_ID, date(2026, 7, 1))
+    assert roll(CELL_ID, date(2026, 7, 1)).official == here
+    assert roll(OTHER_CELL_ID, date(2026, 7, 1)) == there
     # The transferred member counted at the old cell before, at the new one from the day.
-    assert 104 in moves.official_members_on(CELL_ID, date(2026, 9, 30))
-    assert 104 not in moves.official_members_on(OTHER_CELL_ID, date(2026, 9, 30))
-    assert 104 in moves.official_members_on(OTHER_CELL_ID, date(2026, 10, 1))
-    assert 104 not in moves.official_members_on(CELL_ID, date(2026, 10, 1))
+    assert roll(CELL_ID, date(2026, 9, 30)).official == here
+    assert roll(OTHER_CELL_ID, date(2026, 9, 30)).official == there.official
+    assert roll(OTHER_CELL_ID, date(2026, 10, 1)).official == there.official + 1
+    assert roll(CELL_ID, date(2026, 10, 1)).official == here - 1
 
 
 def test_a_member_of_no_scope_is_not_found():

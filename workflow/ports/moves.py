@@ -63,9 +63,3 @@ class MoveRepository(Protocol):
     ) -> Transfer:
         """Record the transfer; an official one also changes the member's cell."""
         ...
-
-    def official_members_on(self, cell_id: int, on: date) -> tuple[int, ...]:
-        """The official members of the cell on `on` counted for its votes: members of the cell
-        on that date (official transfers undone after it), official by then, not left; those on a
-        temporary attachment elsewhere count here, those attached here count at home."""
-        ...

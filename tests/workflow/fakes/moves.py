@@ -10,8 +10,7 @@ from typing import Any
 from tests.workflow.fakes.cases import DISTRICT, GRASSROOTS, FakeCases
 from workflow.errors import Conflict
 from workflow.facts import Actor, MemberFacts
-from workflow.moves import CellRef, HandOver, HandOverStatus, Transfer, TransferKind, home_cell_on
-from workflow.states import MemberStatus
+from workflow.moves import CellRef, HandOver, HandOverStatus, Transfer, TransferKind
 
 #: The committees of the fake district: organisations that are not party cells.
 COMMITTEES = {1: DISTRICT, 2: GRASSROOTS}
@@ -22,6 +21,7 @@ class FakeMoves:
 
     def __init__(self, cases: FakeCases) -> None:
         self.cases = cases
+        cases.moves = self  # the cell's vote roll follows the transfers (``FakeCases.cell_roll``)
         self.hand_overs: dict[int, HandOver] = {}
         self.transfers: list[Transfer] = []
         #: Member id → the case whose probation they serve (tests set it).
@@ -125,13 +125,3 @@ class FakeMoves:
         if kind == TransferKind.official:
             self.cases.members[member.id] = replace(member, cell_id=to_cell_id)
         return t
-
-    def official_members_on(self, cell_id: int, on: date) -> tuple[int, ...]:
-        counted = []
-        for m in self.cases.members.values():
-            mine = [t for t in self.transfers if t.member_id == m.id]
-            official = m.status == MemberStatus.official and (m.official_since or m.since) <= on
-            gone = m.id in self.left and self.left[m.id] <= on
-            if official and not gone and home_cell_on(m.cell_id, mine, on) == cell_id:
-                counted.append(m.id)
-        return tuple(sorted(counted))
