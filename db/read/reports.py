@@ -12,6 +12,7 @@ Each read takes the reader's scope (``workflow.services.targets.report_scope``, 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, and_, extract, func, or_, select
 from sqlalchemy.orm import Session
@@ -78,24 +79,32 @@ def year_organisations(
     return sorted(nodes, key=t.tree_order)
 
 
-def _cells_in_scope(query: Select, scope: Scope | None) -> Select:
-    """Restrict a query over cases to the cells in scope (no join when everything is)."""
+#: The cell an admission counts at: the cell that admitted (``decisions.cell_id``, kept when the
+#: member later moves), else the case's cell (decisions recorded before moves existed).
+ADMITTING_CELL = func.coalesce(Decision.cell_id, Case.cell_id)
+
+
+def _cells_in_scope(query: Select, scope: Scope | None, cell: Any = Case.cell_id) -> Select:
+    """Restrict a query over cases to the cells in scope, `cell` being the column that names the
+    cell (no join when everything is in scope)."""
     if scope is None:
         return query
-    return query.join(Organisation, Organisation.id == Case.cell_id).where(_in(scope))
+    return query.join(Organisation, Organisation.id == cell).where(_in(scope))
 
 
 def admission_counts(session: Session, scope: Scope | None) -> list[t.CellYearCount]:
-    """Admission decisions per cell, year of signature and category of the person admitted."""
+    """Admission decisions per admitting cell, year of signature and category of the person
+    admitted (a member transferred after admission still counts where they were admitted)."""
     year = extract("year", Decision.signed_on)
+    cell = ADMITTING_CELL
     query = (
-        select(Case.cell_id, year, func.count(func.distinct(Decision.case_id)), Person.category)
+        select(cell, year, func.count(func.distinct(Decision.case_id)), Person.category)
         .select_from(Decision)
         .join(Case, Case.id == Decision.case_id)
         .join(Person, Person.id == Case.person_id)
         .where(Decision.kind == "admission")
     )
-    query = _cells_in_scope(query, scope).group_by(Case.cell_id, year, Person.category)
+    query = _cells_in_scope(query, scope, cell).group_by(cell, year, Person.category)
     return [
         t.CellYearCount(c, int(y), n, cat)
         for c, y, n, cat in session.connection().execute(query).all()

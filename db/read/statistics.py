@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Case, Decision, Organisation, Person
 from db.read.outside import outside_totals
-from db.read.reports import organisations
+from db.read.reports import ADMITTING_CELL, organisations
 from db.read.scope import scope_clause
 from workflow.policy import Scope
 from workflow.statistics import (
@@ -27,11 +27,13 @@ from workflow.targets import DEFAULT_TARGET_SETTINGS, TargetSettings
 
 
 def admitted_people(session: Session, scope: Scope | None, year: int) -> list[AdmittedPerson]:
-    """Everyone whose admission decision was signed in `year`, in cells within `scope`."""
+    """Everyone whose admission decision was signed in `year`, at the cell that admitted them
+    (``reports.ADMITTING_CELL``), in cells within `scope`."""
     signed = func.min(Decision.signed_on)
+    cell = ADMITTING_CELL  # where they were admitted, also if they moved since
     query = (
         select(
-            Case.cell_id,
+            cell,
             signed,
             Person.category,
             Person.sex,
@@ -47,10 +49,10 @@ def admitted_people(session: Session, scope: Scope | None, year: int) -> list[Ad
             Decision.kind == "admission",
             Decision.signed_on.between(date(year, 1, 1), date(year, 12, 31)),
         )
-        .group_by(Case.id, Case.cell_id, Person.id)
+        .group_by(Case.id, cell, Person.id)
     )
     if scope is not None:
-        query = query.join(Organisation, Organisation.id == Case.cell_id).where(
+        query = query.join(Organisation, Organisation.id == cell).where(
             scope_clause(scope, Organisation.path)
         )
     return [AdmittedPerson(*row) for row in session.connection().execute(query).all()]
