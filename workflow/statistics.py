@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from workflow.education import EDUCATION_LABELS, LEVELS
 from workflow.people import NOT_RECORDED, NOT_RECORDED_LABELS, Category, category_label
 from workflow.states import OrgType
 from workflow.targets.rows import OrgNode, OutsideTotal, tree_order
@@ -25,11 +26,13 @@ DIMENSIONS = ("category", "sex", "ethnicity", "religion", "age_band", "education
 #: The default upper bounds of the age bands (≤ 30, 31–40, 41–50, > 50): ``[targets] age_bands``.
 DEFAULT_AGE_BANDS: tuple[int, ...] = (30, 40, 50)
 _WORKER = Category.enterprise_worker.value
-#: The education levels in their order, and their labels (vi, en), once ``people.education``
-#: holds a level of ``workflow.education`` (migration 0015); until then the values are shown as
-#: written, by count.
-EDUCATION_VALUES: list[str] = []
-EDUCATION_NAMES: dict[str, tuple[str, str]] = {}
+#: The education levels (``workflow.education``: ``people.education`` holds one since migration
+#: 0015), lowest first, and their labels (vi, en): the report lists every level in this order;
+#: a value that is no level (none should be) follows by count, as written.
+EDUCATION_VALUES: tuple[str, ...] = tuple(level.value for level in LEVELS)
+EDUCATION_NAMES: dict[str, tuple[str, str]] = {
+    level.value: labels for level, labels in EDUCATION_LABELS.items()
+}
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,7 @@ def build_statistics(
     people: Iterable[AdmittedPerson],
     outside: Iterable[OutsideTotal],
     age_bands: Sequence[int] = DEFAULT_AGE_BANDS,
-    education_order: Sequence[str] | None = None,
+    education_order: Sequence[str] | None = EDUCATION_VALUES,
 ) -> StatisticsReport:
     """The statistics of `year` over `orgs` (the reader's scope, with every organisation on the
     paths of its cells). `people` and `outside` outside `orgs` are ignored."""

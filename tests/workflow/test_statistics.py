@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
+from workflow.education import EDUCATION_LABELS, LEVELS, EducationLevel
 from workflow.statistics import (
+    EDUCATION_VALUES,
     AdmittedPerson,
     age_on,
     band_keys,
@@ -113,6 +115,18 @@ def test_free_text_dimensions_by_count_then_name():
     assert _lines(r, "religion") == {"Không": 3, "Công giáo": 1, "not_recorded": 4}
     education = _lines(r, "education")
     assert education["university"] == 1 and education["not_recorded"] == 7
+
+
+def test_education_lists_every_level_in_order_with_its_label():
+    """The levels of ``workflow.education``, lowest first, each line named by its label; a
+    level nobody reached is listed with 0; not recorded last."""
+    lines = _report().breakdowns["education"].lines
+    assert [x.key for x in lines] == [level.value for level in LEVELS] + ["not_recorded"]
+    assert [x.count for x in lines if x.key == "university"] == [1]
+    assert EDUCATION_VALUES[:2] == ("primary", "lower_secondary")
+    assert value_label("education", "lower_secondary") == "Trung học cơ sở (THCS)"
+    assert value_label("education", "upper_secondary", "en") == "Upper secondary"
+    assert value_label("education", "university") == EDUCATION_LABELS[EducationLevel.university][0]
 
 
 def test_per_organisation_rolled_up_the_tree():
