@@ -1,0 +1,105 @@
+"""The demo crosses the reform of 01/07/2025 (on SQLite and PostgreSQL): Huyện ủy Đức Trọng
+decides until 30/06/2025, the commune committees from 01/07/2025; the admissions outside hoso
+make the district's 2% share missed in 2020–2023; a verification in progress, a hand-over, an
+approved correction and a case referred after three failed recognition votes; the chain verifies."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from db.demo import load_demo
+from db.models import Case, Decision, Organisation, Person, RoleGrant, User
+from db.models.corrections import DocumentSupersession, PersonCorrection
+from db.models.moves import CaseHandOver
+from db.models.verification import VerificationConclusion, VerificationRequest
+from db.read.history import verify
+from db.read.reports import targets_report
+from db.read.tree import tree_at
+
+DISTRICT = "Đảng bộ huyện Đức Trọng"
+PROVINCE = "Tỉnh ủy Lâm Đồng"
+COMMUNES = {
+    "Đảng ủy xã Đức Trọng",
+    "Đảng ủy xã Hiệp Thạnh",
+    "Đảng ủy xã Tân Hội",
+    "Đảng ủy xã Ninh Gia",
+}
+
+
+def _body_of(session, year: int) -> set[str]:
+    """The bodies named by the admission decisions signed in `year`."""
+    rows = session.execute(
+        select(Organisation.name)
+        .join(Decision, Decision.body_id == Organisation.id)
+        .where(Decision.kind == "admission", func.extract("year", Decision.signed_on) == year)
+    )
+    return {name for (name,) in rows}
+
+
+def test_the_demo_crosses_the_reform(runtime):
+    load_demo(runtime)
+    with runtime.sessions() as session:
+        orgs = {o.name: o for o in session.scalars(select(Organisation))}
+        district = orgs[DISTRICT]
+        # The district decided until 30/06/2025 and was dissolved on 01/07/2025.
+        assert district.dissolved_on == date(2025, 7, 1)
+        before, after = tree_at(session, date(2025, 6, 30)), tree_at(session, date(2025, 7, 1))
+        assert before.nodes[district.id].decides_admissions
+        assert district.id not in after.nodes
+        cells = [o for o in orgs.values() if o.type == "cell"]
+        assert all(before.nodes[c.id].parent_id == district.id for c in cells)
+        communes = {after.nodes[c.id].parent_id for c in cells}
+        assert {after.nodes[i].name for i in communes} == COMMUNES
+        assert all(after.nodes[i].decides_admissions for i in communes)
+        # A 2022 decision names Huyện ủy Đức Trọng; a 2026 one a commune committee.
+        assert _body_of(session, 2022) == {DISTRICT}
+        assert _body_of(session, 2026) and _body_of(session, 2026) <= COMMUNES
+        # The district's roles moved to the province: bantochuc and kiemtra keep their scope.
+        grants = dict(
+            session.execute(
+                select(User.username, Organisation.name)
+                .join(RoleGrant, RoleGrant.user_id == User.id)
+                .join(Organisation, Organisation.id == RoleGrant.organisation_id)
+                .where(User.username.in_(("admin", "bantochuc", "kiemtra")))
+            ).all()
+        )
+        assert grants == {"admin": PROVINCE, "bantochuc": PROVINCE, "kiemtra": PROVINCE}
+        # One verification in progress (requests unanswered, no conclusion) and one concluded.
+        unanswered = session.scalars(
+            select(VerificationRequest.case_id).where(VerificationRequest.answered_on.is_(None))
+        ).all()
+        concluded = set(session.scalars(select(VerificationConclusion.case_id)))
+        assert len(set(unanswered)) == 1 and not set(unanswered) & concluded
+        assert len(concluded) == 1
+        # One hand-over, accepted: the case now lives at the receiving cell.
+        (hand_over,) = session.scalars(select(CaseHandOver)).all()
+        assert hand_over.status == "accepted"
+        moved = session.get(Case, hand_over.case_id)
+        assert moved.cell_id == hand_over.to_cell_id != hand_over.from_cell_id
+        # One correction approved; the old 9-KNĐ's code answers "superseded".
+        (correction,) = session.scalars(select(PersonCorrection)).all()
+        assert correction.status == "approved"
+        assert session.scalar(
+            select(func.count()).where(DocumentSupersession.correction_id == correction.id)
+        )
+        # One case referred to the higher committee after three failed recognition votes.
+        (referred,) = session.scalars(
+            select(Case).where(Case.recognition_referred_on.is_not(None))
+        ).all()
+        assert referred.recognition_referred_on == date(2026, 11, 11)
+        assert referred.state == "admitted"
+        assert session.get(Person, referred.person_id).full_name == "Phạm Thị Thanh Xuân"
+        # The 2% share of the district, with the admissions outside hoso: missed 2020–2023.
+        for year, workers, total in (
+            (2020, 2, 200),
+            (2021, 2, 200),
+            (2022, 3, 210),
+            (2023, 2, 200),
+        ):
+            report = targets_report(session, None, year, date(2026, 11, 27))
+            (share,) = [s for s in report.shares if s.org.name == DISTRICT]
+            assert (share.enterprise, share.total, share.status) == (workers, total, "missed")
+    report = verify(runtime.engine)
+    assert report.intact, report.problem
