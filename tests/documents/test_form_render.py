@@ -53,7 +53,6 @@ def _day(iso: str) -> str:
     ("code", "number", "day"),
     [
         ("6-KNĐ", ("votes", "cell", "resolution_number"), ("votes", "cell", "held_on")),
-        ("8-KNĐ", ("documents", "8-KNĐ", "number"), ("votes", "grassroots", "held_on")),
         ("9-KNĐ", ("decisions", "admission", "number"), ("decisions", "admission", "signed_on")),
         (
             "16-KNĐ",
@@ -72,6 +71,15 @@ def test_resolutions_and_decisions_carry_number_and_date(code, number, day, rend
     text = pdf_text(rendered[code])
     assert f"Số {at(number)}" in text
     assert _day(at(day)) in text
+
+
+def test_the_grassroots_resolution_carries_its_number_and_date(official_grassroots):
+    """8-KNĐ exists where a đảng ủy cơ sở sits between the cell and the deciding body: the demo
+    must have such a cell (``official_grassroots``)."""
+    d = official_grassroots
+    text = pdf_text(render_form("8-KNĐ", d, issued_on=ISSUED_ON, verify_code=VERIFY_CODE))
+    assert f"Số {d['documents']['8-KNĐ']['number']}" in text
+    assert _day(d["votes"]["grassroots"]["held_on"]) in text
 
 
 def test_decision_states_the_vote_and_the_bodies(rendered, official):
