@@ -49,12 +49,13 @@ _WRITE_CASE = Prepared(
     .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version"))
     .values(version=CASES.c.version + literal_column("1"))
 )
-_END_ASSIGNMENT = (
+_END_ASSIGNMENT = Prepared(
     update(_ASSIGNMENTS)
     .where(_ASSIGNMENTS.c.case_id == bindparam("b_case"), _ASSIGNMENTS.c.until.is_(None))
     .values(until=bindparam("b_until"))
 )
-_ADD_ASSIGNMENT = insert(_ASSIGNMENTS)
+_ADD_ASSIGNMENT = Prepared(insert(_ASSIGNMENTS))
+_ASSIGNMENT_COLUMNS = ("case_id", "member_id", "since")
 _ADD_CERTIFICATE = insert(Certificate.__table__)
 _ADD_VOTE = insert(Vote.__table__)
 _ADD_DECISION = insert(Decision.__table__)
@@ -117,9 +118,11 @@ class EffectStore:
             handler(self, case, effect)
 
     def _assign_mentor(self, case: CaseRow, e: AssignMentor) -> None:
-        self.connection.execute(_END_ASSIGNMENT, {"b_case": case.id, "b_until": e.since})
-        self.connection.execute(
-            _ADD_ASSIGNMENT, {"case_id": case.id, "member_id": e.member_id, "since": e.since}
+        _END_ASSIGNMENT.rowcount(self.connection, {"b_case": case.id, "b_until": e.since})
+        _ADD_ASSIGNMENT.rowcount(
+            self.connection,
+            {"case_id": case.id, "member_id": e.member_id, "since": e.since},
+            _ASSIGNMENT_COLUMNS,
         )
         case.mentor_id = e.member_id
         case.mentor = self.member(e.member_id)

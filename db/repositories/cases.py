@@ -101,6 +101,7 @@ _OFFICIAL_MEMBERS = (
 )
 _LOAD_CASE = Prepared(LOAD_CASE)
 _LOAD_CASE_FOR_UPDATE = Prepared(LOAD_CASE_FOR_UPDATE)
+_LOAD_MEMBER = Prepared(LOAD_MEMBER)
 _HEAD = ChainHead.__table__
 _LOCK_CHAIN_HEAD = select(_HEAD.c.id).where(_HEAD.c.id == 1).with_for_update()
 _OPEN_CASES = (
@@ -272,7 +273,7 @@ class SqlCases:
     def member(self, member_id: int) -> MemberFacts | None:
         """The party member `member_id` as the rules see them; None if unknown or gone."""
         if member_id not in self._members:
-            row = self._conn().execute(LOAD_MEMBER, {"member_id": member_id}).first()
+            row = _LOAD_MEMBER.first(self._conn(), {"member_id": member_id})
             left = row is None or row[7] is not None
             self._members[member_id] = None if left else member_from(row)
         return self._members[member_id]

@@ -36,7 +36,13 @@ class _Form:
         self.order: tuple[str, ...] | None = (
             tuple(compiled.positiontup) if compiled.positional else None
         )
-        self.defaults = compiled.construct_params(_check=False)
+        # The values written into the statement (constants of its WHERE, a LIMIT); a required
+        # parameter has none, and a call that omits it fails on its name.
+        self.defaults = {
+            name: value
+            for name, value in compiled.construct_params(_check=False).items()
+            if not compiled.binds[name].required
+        }
         processors = compiled._bind_processors
         self.binds = {name: p for name, p in processors.items() if p is not None}
         self.results = [
