@@ -18,9 +18,10 @@ DONG_THUY = "Chi bộ Công ty TNHH Đồng Thúy"
 
 #: product.md's demo accounts: (role, scope).
 ACCOUNTS: dict[str, tuple[str, str]] = {
-    "admin": ("admin", DISTRICT),
-    "bantochuc": ("committee", DISTRICT),
-    "kiemtra": ("auditor", DISTRICT),
+    # The demo's district was dissolved on 01/07/2025: these roles are held on the province.
+    "admin": ("admin", PROVINCE),
+    "bantochuc": ("committee", PROVINCE),
+    "kiemtra": ("auditor", PROVINCE),
     "bithu.chuvanan": ("secretary", CHU_VAN_AN),
     "giupdo.chuvanan": ("mentor", CHU_VAN_AN),
     "bithu.dongthuy": ("secretary", DONG_THUY),
