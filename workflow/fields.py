@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -114,6 +115,12 @@ def _clean_text(field: str, value: str) -> str:
     The history hashes columns joined by a control character, so none may come from input.
     """
     text = unicodedata.normalize("NFC", value.strip())
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text):
+    if _CONTROL.search(text):
         raise InvalidInput(field, "contains control characters")
     return text
+
+
+#: Unicode's control characters (category Cc: U+0000–U+001F and U+007F–U+009F) but line breaks
+#: and tabs. One regular expression instead of a category look-up per character: every text
+#: field of every action passes here.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
