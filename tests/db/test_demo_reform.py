@@ -90,7 +90,7 @@ def test_the_demo_crosses_the_reform(runtime):
         ).all()
         assert referred.recognition_referred_on == date(2026, 11, 11)
         assert referred.state == "admitted"
-        assert session.get(Person, referred.person_id).full_name == "Phạm Thị Thanh Xuân"
+        assert session.get(Person, referred.person_id).full_name == "Phạm Thị Thu Sương"
         # The 2% share of the district, with the admissions outside hoso: missed 2020–2023.
         for year, workers, total in (
             (2020, 2, 200),
