@@ -11,8 +11,8 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from workflow.definition import FACTS, SPECS
 from workflow.corrections import ACTION_LABELS as CORRECTION_ACTIONS
+from workflow.definition import FACTS, SPECS
 from workflow.moves import ACTION_LABELS as MOVE_ACTIONS
 from workflow.proposals import ACTION_LABELS as PROPOSAL_ACTIONS
 from workflow.states import STATE_LABELS, Role, State
@@ -65,6 +65,9 @@ OTHER_ACTIONS = {
     **PROPOSAL_ACTIONS,
     **MOVE_ACTIONS,
     **CORRECTION_ACTIONS,
+    "request_verification": ("Gửi yêu cầu thẩm tra lý lịch", "Send a verification request"),
+    "record_verification_answer": ("Ghi kết quả thẩm tra", "Record a verification answer"),
+    "conclude_verification": ("Kết luận thẩm tra lý lịch", "Conclude the biography verification"),
     "class_schedule": ("Mở lớp bồi dưỡng nhận thức về Đảng", "Schedule an awareness class"),
     "class_enrol": ("Ghi danh vào lớp", "Enrol in a class"),
     "class_cancel_enrolment": ("Rút tên khỏi lớp", "Cancel an enrolment"),

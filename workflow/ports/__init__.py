@@ -50,9 +50,9 @@ class UnitOfWork(Protocol):
     proposals: ProposalRepository
     imports: ImportRepository
     classes: ClassRepository
-    verifications: VerificationRepository
     moves: MoveRepository
     corrections: CorrectionRepository
+    verifications: VerificationRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -19,8 +19,8 @@ from tests.workflow.fakes.classes import FakeClasses
 from tests.workflow.fakes.corrections import FakeCorrections
 from tests.workflow.fakes.documents import FakeDocuments
 from tests.workflow.fakes.importing import FakeImports
-from tests.workflow.fakes.outside import FakeOutside
 from tests.workflow.fakes.moves import FakeMoves
+from tests.workflow.fakes.outside import FakeOutside
 from tests.workflow.fakes.proposals import FakeProposals
 from tests.workflow.fakes.tree import FakeTree
 from tests.workflow.fakes.verification import FakeVerifications
@@ -68,9 +68,9 @@ class FakeUnitOfWork:
         self.enterprises = FakeEnterprises()
         self.imports = FakeImports(self.cases)
         self.classes = FakeClasses(self.cases)
-        self.verifications = FakeVerifications(self.cases)
         self.moves = FakeMoves(self.cases)
         self.corrections = FakeCorrections(self.cases, self.documents)
+        self.verifications = FakeVerifications(self.cases)
         self.committed = False
 
     def __enter__(self) -> FakeUnitOfWork:
