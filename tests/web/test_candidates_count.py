@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import db.read.search
-from tests.web.test_candidates_list import case_ids, listing
+from tests.web.candidates.support import case_ids, listing
 
 
 def test_past_the_cap_the_list_says_more_than(login, app, monkeypatch):

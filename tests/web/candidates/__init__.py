@@ -1,0 +1,1 @@
+"""The case list (/candidates): scope by role, search, filters, sorting, pages, escaping, scale."""
