@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 
 from db.actors import actor_by_username
 from db.models import Case, Organisation, RoleGrant, User
+from db.repositories.organisations import add_organisation
 from tests.web.conftest import Browser
 from workflow import admin as admin_rules
 from workflow.errors import InvalidInput, NotAllowed, NotFound
@@ -26,6 +27,9 @@ def _english(browser):
 CHU_VAN_AN = "Chi bộ trường THPT Chu Văn An"
 DISTRICT = "Đảng bộ huyện Đức Trọng"
 PROVINCE = "Tỉnh ủy Lâm Đồng"
+#: A second province, outside the demo admin's scope (their grant is on Lâm Đồng since the
+#: demo's reform of 2025, so nothing of the demo itself lies outside it).
+OTHER_PROVINCE = "Tỉnh ủy Khánh Hòa"
 
 
 def _org_id(runtime, name: str) -> int:
@@ -39,6 +43,14 @@ def _user(runtime, username: str) -> User | None:
         if user is not None:
             _ = [g.organisation for g in user.grants]  # loaded before the session closes
         return user
+
+
+def other_province(runtime) -> int:
+    """A second root of the tree, beside the demo's province: outside the admin's scope."""
+    with runtime.sessions() as session:
+        org = add_organisation(session, OTHER_PROVINCE, "committee", committee_size=15)
+        session.commit()
+        return org.id
 
 
 def _snapshot(runtime) -> list:
@@ -241,10 +253,11 @@ def test_an_admin_cannot_remove_their_own_admin_role(login, demo_runtime):
 
 def test_a_grant_outside_the_admins_scope_is_refused(login, demo_runtime):
     target = _user(demo_runtime, "giupdo.chuvanan")
+    elsewhere = other_province(demo_runtime)
     before = _snapshot(demo_runtime)
     response = login("admin").post(
         f"/admin/users/{target.id}/grants",
-        {"role": "committee", "organisation": str(_org_id(demo_runtime, PROVINCE))},
+        {"role": "committee", "organisation": str(elsewhere)},
     )
     assert response.status_code == 422
     assert any("scope" in e for e in _errors(response.get_data(as_text=True)))
@@ -266,12 +279,11 @@ def test_a_grant_held_twice_is_refused(login, demo_runtime):
 
 @pytest.fixture
 def provincial_user(demo_runtime) -> int:
-    """A user whose role lies above the demo admin's district."""
+    """A user whose role lies in another province, outside the demo admin's scope."""
+    elsewhere = other_province(demo_runtime)
     with demo_runtime.sessions() as session:
         user = User(username="tinhuy", full_name="Tỉnh ủy", password_hash="")
-        user.grants.append(
-            RoleGrant(role="committee", organisation_id=_org_id(demo_runtime, PROVINCE))
-        )
+        user.grants.append(RoleGrant(role="committee", organisation_id=elsewhere))
         session.add(user)
         session.commit()
         return user.id
@@ -279,10 +291,11 @@ def provincial_user(demo_runtime) -> int:
 
 def test_users_and_organisations_outside_scope_do_not_exist(login, demo_runtime, provincial_user):
     before = _snapshot(demo_runtime)
-    province = _org_id(demo_runtime, PROVINCE)
+    province = _org_id(demo_runtime, OTHER_PROVINCE)
     browser = login("admin")
     assert "tinhuy" not in browser.get("/admin/users").get_data(as_text=True)
-    assert PROVINCE not in browser.get("/admin/organisations").get_data(as_text=True)
+    tree = browser.get("/admin/organisations").get_data(as_text=True)
+    assert OTHER_PROVINCE not in tree and PROVINCE in tree
     for path in (f"/admin/users/{provincial_user}", f"/admin/organisations/{province}"):
         assert browser.get(path).status_code == 404
     for path, data in [
@@ -301,7 +314,7 @@ def test_use_cases_check_scope_themselves(demo_runtime, provincial_user):
         boss = actor_by_username(session, "admin")
         secretary = actor_by_username(session, "bithu.chuvanan")
     uow = demo_runtime.uow
-    province = _org_id(demo_runtime, PROVINCE)
+    province = _org_id(demo_runtime, OTHER_PROVINCE)
     target = _user(demo_runtime, "giupdo.chuvanan").id
     with pytest.raises(NotFound):
         admin.grant_role(uow(), boss, target, "committee", province)

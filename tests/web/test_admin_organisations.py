@@ -8,7 +8,18 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Organisation, User
-from tests.web.test_admin import CHU_VAN_AN, DISTRICT, PROVINCE, _errors, _org_id, _snapshot
+from tests.web.test_admin import (
+    CHU_VAN_AN,
+    DISTRICT,
+    PROVINCE,
+    _errors,
+    _org_id,
+    _snapshot,
+    other_province,
+)
+
+#: Chu Văn An's committee since the demo's reform of 01/07/2025 (the district is dissolved then).
+DUC_TRONG = "Đảng ủy xã Đức Trọng"
 
 
 @pytest.fixture(autouse=True)
@@ -23,18 +34,19 @@ def _english(browser):
 def test_the_tree_is_indented(login, demo_runtime):
     page = login("admin").get("/admin/organisations").get_data(as_text=True)
     depth = dict(re.findall(r'<tr data-org="(\d+)" class="depth-(\d+)', page))
-    assert depth[str(_org_id(demo_runtime, DISTRICT))] == "0"
-    assert depth[str(_org_id(demo_runtime, CHU_VAN_AN))] == "1"
-    assert depth[str(_org_id(demo_runtime, "Đoàn trường THPT Chu Văn An"))] == "2"
+    assert depth[str(_org_id(demo_runtime, PROVINCE))] == "0"
+    assert depth[str(_org_id(demo_runtime, DUC_TRONG))] == "1"
+    assert depth[str(_org_id(demo_runtime, CHU_VAN_AN))] == "2"
+    assert depth[str(_org_id(demo_runtime, "Đoàn trường THPT Chu Văn An"))] == "3"
 
 
 def test_create_and_edit_an_organisation(login, demo_runtime):
     browser = login("admin")
-    district = _org_id(demo_runtime, DISTRICT)
+    province = _org_id(demo_runtime, PROVINCE)
     response = browser.post(
         "/admin/organisations/new",
         {
-            "parent": str(district),
+            "parent": str(province),
             "type": "committee",
             "name": "Đảng ủy xã Hiệp An",
             "unit_kind": "other",
@@ -86,10 +98,10 @@ def test_create_and_edit_an_organisation(login, demo_runtime):
 def test_bad_organisation_input_gets_a_message(login, demo_runtime, data, message):
     ids = {
         "CELL": str(_org_id(demo_runtime, CHU_VAN_AN)),
-        "PROVINCE": str(_org_id(demo_runtime, PROVINCE)),
+        "PROVINCE": str(other_province(demo_runtime)),  # outside the admin's scope
     }
     form = {
-        "parent": str(_org_id(demo_runtime, DISTRICT)),
+        "parent": str(_org_id(demo_runtime, DUC_TRONG)),
         "type": "cell",
         "name": "Chi bộ mới",
         "unit_kind": "school",
@@ -111,11 +123,11 @@ def _deciding(page: str) -> dict[str, str]:
 
 def test_set_the_deciding_body(login, demo_runtime):
     browser = login("admin")
-    district = _org_id(demo_runtime, DISTRICT)
+    district = _org_id(demo_runtime, DUC_TRONG)  # the deciding body since the reform
     cva = str(_org_id(demo_runtime, CHU_VAN_AN))
     assert _deciding(browser.get("/admin/").get_data(as_text=True))[cva] == str(district)
 
-    # A grassroots committee between the district and a new cell, made the deciding body.
+    # A grassroots committee between the commune's and a new cell, made the deciding body.
     browser.post(
         "/admin/organisations/new",
         {
@@ -144,6 +156,35 @@ def test_set_the_deciding_body(login, demo_runtime):
 
     browser.post(f"/admin/organisations/{commune}/deciding", {"decides": "0"})
     assert _deciding(browser.get("/admin/").get_data(as_text=True))[cell] == str(district)
+
+
+def test_the_dissolved_district_takes_no_change(login, demo_runtime):
+    """Dissolved on 01/07/2025, the district keeps its past but takes no new role, child, name
+    or deciding flag: each is refused with its reason and changes nothing."""
+    district = _org_id(demo_runtime, DISTRICT)
+    giupdo = _user_id(demo_runtime, "giupdo.chuvanan")
+    browser = login("admin")
+    before = _snapshot(demo_runtime)
+    refusals = [
+        (f"/admin/users/{giupdo}/grants", {"role": "auditor", "organisation": str(district)},
+         "A role cannot be granted on a dissolved organisation."),
+        ("/admin/organisations/new", {"parent": str(district), "type": "cell",
+         "name": "Chi bộ mới", "unit_kind": "school"}, "This organisation is dissolved."),
+        (f"/admin/organisations/{district}", {"name": "Huyện ủy Đức Trọng", "unit_kind": "other"},
+         "This organisation is dissolved."),
+        (f"/admin/organisations/{district}/deciding", {"decides": "0"},
+         "This organisation is dissolved."),
+    ]  # fmt: skip
+    for path, data, reason in refusals:
+        response = browser.post(path, data)
+        assert response.status_code == 422, path
+        assert reason in response.get_data(as_text=True), path
+    assert _snapshot(demo_runtime) == before
+
+
+def _user_id(runtime, username: str) -> int:
+    with runtime.sessions() as session:
+        return session.scalar(select(User.id).where(User.username == username))
 
 
 def test_only_a_committee_can_decide(login, demo_runtime):

@@ -10,11 +10,14 @@ from sqlalchemy import select
 
 from db.actors import actor_by_username
 from db.models import Event, Organisation, RoleGrant
-from tests.web.test_admin import CHU_VAN_AN, DISTRICT, _errors, _org_id
+from tests.web.test_admin import CHU_VAN_AN, _errors, _org_id
 from workflow.services import admin as admin_cases
 from workflow.services import restructure
 
-COMMUNE = "Đảng ủy xã Hiệp Thạnh"
+#: The commune committee that holds Chu Văn An's cell since the demo's reform of 01/07/2025 (the
+#: district above it then is dissolved), and the committee the tests split off it (under it).
+DUC_TRONG = "Đảng ủy xã Đức Trọng"
+COMMUNE = "Đảng ủy xã Hiệp An"
 
 
 @pytest.fixture(autouse=True)
@@ -23,13 +26,13 @@ def _english(browser):
 
 
 def _split(browser, demo_runtime, day: date):
-    district, cva = _org_id(demo_runtime, DISTRICT), _org_id(demo_runtime, CHU_VAN_AN)
+    committee, cva = _org_id(demo_runtime, DUC_TRONG), _org_id(demo_runtime, CHU_VAN_AN)
     return browser.post(
         "/admin/tree",
         {
             "action": "split",
-            "organisation": str(district),
-            "target": str(district),
+            "organisation": str(committee),
+            "target": str(committee),
             "name": COMMUNE,
             "children": [str(cva)],
             "as_of": day.isoformat(),
@@ -60,12 +63,12 @@ def test_a_split_as_of_a_date_and_the_tree_of_the_day_before(login, demo_runtime
 def test_a_refused_change_names_its_reason_on_the_field(login, demo_runtime):
     browser = login("admin")
     assert _split(browser, demo_runtime, date.today()).status_code == 302
-    district, commune = _org_id(demo_runtime, DISTRICT), _org_id(demo_runtime, COMMUNE)
+    committee, commune = _org_id(demo_runtime, DUC_TRONG), _org_id(demo_runtime, COMMUNE)
     response = browser.post(
         "/admin/tree",
         {
             "action": "move",
-            "organisation": str(district),
+            "organisation": str(committee),
             "target": str(commune),
             "as_of": date.today().isoformat(),
         },
@@ -82,20 +85,20 @@ def test_a_refused_change_names_its_reason_on_the_field(login, demo_runtime):
 def test_a_role_on_a_dissolved_committee_is_shown_as_such_and_moved(login, demo_runtime):
     browser = login("admin")
     assert _split(browser, demo_runtime, date.today()).status_code == 302
-    district, commune = _org_id(demo_runtime, DISTRICT), _org_id(demo_runtime, COMMUNE)
+    committee, commune = _org_id(demo_runtime, DUC_TRONG), _org_id(demo_runtime, COMMUNE)
     with demo_runtime.sessions() as session:
         admin = actor_by_username(session, "admin")
         user_id = admin.user_id
     grant = admin_cases.grant_role(demo_runtime.uow(), admin, user_id, "auditor", commune)
-    restructure.merge_organisations(demo_runtime.uow(), admin, commune, district, date.today())
+    restructure.merge_organisations(demo_runtime.uow(), admin, commune, committee, date.today())
     page = browser.get("/admin/tree").get_data(as_text=True)
     assert f'data-grant="{grant}"' in page and "dissolved on" in page
     moved = browser.post(
-        f"/admin/grants/{grant}/move", {"organisation": str(district)}, token_from="/admin/tree"
+        f"/admin/grants/{grant}/move", {"organisation": str(committee)}, token_from="/admin/tree"
     )
     assert moved.status_code == 302
     with demo_runtime.sessions() as session:
-        assert session.get(RoleGrant, grant).organisation_id == district
+        assert session.get(RoleGrant, grant).organisation_id == committee
     assert f'data-grant="{grant}"' not in browser.get("/admin/tree").get_data(as_text=True)
 
 

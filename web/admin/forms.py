@@ -22,6 +22,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 
 from web.labels import role_label
 from workflow import admin
+from workflow import tree as tree_rules
 from workflow.states import OrgType, Role, UnitKind
 
 TYPE_NAMES = {
@@ -61,6 +62,8 @@ MESSAGES = {
     admin.NAME_TAKEN: _l("An organisation of this name already exists there."),
     admin.SIZE_RANGE: _l("Give a number from 0 to 999."),
     admin.NOT_A_COMMITTEE: _l("Only a party committee can decide admissions."),
+    tree_rules.DISSOLVED: _l("This organisation is dissolved."),
+    tree_rules.GRANT_DISSOLVED: _l("A role cannot be granted on a dissolved organisation."),
 }
 
 

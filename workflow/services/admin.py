@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from workflow import admin as rules
+from workflow import tree as tree_rules
 from workflow.admin import OrgRecord, UserRecord
 from workflow.clock import Clock
 from workflow.errors import InvalidInput, NotAllowed, NotFound
@@ -53,6 +54,16 @@ def organisation_in_scope(uow: UnitOfWork, within: Scope, org_id: int | None) ->
     if org is None or not within.covers(org.path):
         raise NotFound(f"organisation {org_id}")
     return org
+
+
+def check_not_dissolved(
+    uow: UnitOfWork, org: OrgRecord, field: str, reason: str = tree_rules.DISSOLVED
+) -> None:
+    """Refuse (InvalidInput on `field`) a change to a dissolved organisation: it keeps its past
+    (earlier decisions and reports read it) but takes no new role, child, name or flag."""
+    version = uow.tree.version(org.id)
+    if version is not None and version.valid_until is not None:
+        raise InvalidInput(field, reason)
 
 
 def _user(uow: UnitOfWork, within: Scope, user_id: int, manage: bool = True) -> UserRecord:
@@ -207,6 +218,7 @@ def grant_role(
     with uow:
         user = _user(uow, within, user_id, manage=False)
         org = organisation_in_scope(uow, within, organisation_id)
+        check_not_dissolved(uow, org, "organisation", tree_rules.GRANT_DISSOLVED)
         _check_grant(actor, user, role, org)
         grant_id = uow.users.add_grant(user.id, role, org.id)
         if grant_id is None:  # granted by another admin meanwhile
@@ -274,6 +286,7 @@ def create_organisation(
     values = rules.org_values(type, unit_kind, committee_size, mass_kind)
     with uow:
         parent = organisation_in_scope(uow, within, parent_id)
+        check_not_dissolved(uow, parent, "parent")
         rules.check_parent(parent.type, type)
         if uow.organisations.sibling_named(parent.id, title):
             raise InvalidInput("name", rules.NAME_TAKEN)
@@ -310,6 +323,7 @@ def update_organisation(
     within = manage_scope(actor)
     with uow:
         org = organisation_in_scope(uow, within, org_id)
+        check_not_dissolved(uow, org, "organisation")
         title = rules.check_text("name", name, rules.NAME_MAX) or ""
         values = rules.org_values(org.type, unit_kind, committee_size, mass_kind)
         if uow.organisations.sibling_named(org.parent_id, title, but=org.id):
@@ -335,6 +349,7 @@ def set_deciding_body(
     within = manage_scope(actor)
     with uow:
         org = organisation_in_scope(uow, within, org_id)
+        check_not_dissolved(uow, org, "decides_admissions")
         if decides and org.type != OrgType.committee:
             raise InvalidInput("decides_admissions", rules.NOT_A_COMMITTEE)
         uow.organisations.update(org.id, decides_admissions=decides)
@@ -374,6 +389,7 @@ def add_member(
         cell = organisation_in_scope(uow, within, cell_id)
         if cell.type != OrgType.cell:
             raise InvalidInput("cell", rules.NOT_A_CELL)
+        check_not_dissolved(uow, cell, "cell")
         member_id = uow.users.add_member(
             cell.id,
             values,
