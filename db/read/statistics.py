@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from db.models import Case, Decision, Organisation, Person
 from db.read.outside import outside_totals
-from db.read.reports import ADMITTING_CELL, organisations
+from db.read.reports import ADMITTING_CELL, year_organisations
 from db.read.scope import scope_clause
+from workflow.clock import Clock
 from workflow.policy import Scope
 from workflow.statistics import (
     EDUCATION_VALUES,
@@ -63,11 +64,14 @@ def statistics_report(
     scope: Scope | None,
     year: int,
     settings: TargetSettings = DEFAULT_TARGET_SETTINGS,
+    today: date | None = None,
 ) -> StatisticsReport:
-    """The statistics of `year` over `scope` (everything for ``None``)."""
+    """The statistics of `year` over `scope` (everything for ``None``), over the organisations
+    that existed in that year, as they then stood (a committee dissolved before it is not listed;
+    one dissolved during it is, with its year's cells below it)."""
     return build_statistics(
         year,
-        organisations(session, scope),
+        year_organisations(session, scope, year, today or Clock.system().today),
         admitted_people(session, scope, year),
         outside_totals(session, scope, (year, year)),
         settings.age_bands,

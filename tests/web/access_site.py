@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import text
 
-from tests.web.access_matrix import CHU_VAN_AN, DISTRICT, DONG_THUY, CaseRow
+from tests.web.access_matrix import CHU_VAN_AN, DONG_THUY, CaseRow
 from tests.web.conftest import DEMO_PASSWORD, Browser
 
 
@@ -194,11 +194,15 @@ def decision_form(demo: Demo, case_id: int, action: str, **fields: str) -> dict[
     return data
 
 
+COMMUNE = "Đảng ủy xã Đức Trọng"
+
+
 def admin_posts(demo: Demo) -> list[tuple[str, dict[str, str]]]:
     """Admin forms with data an admin's POST would save (test_admin_posts_would_pass)."""
     user = demo.ids["user_bithu"]
     (grant,) = demo.sql("SELECT id FROM role_grants WHERE user_id = :u", u=user)[0]
-    (district,) = demo.sql("SELECT id FROM organisations WHERE name = :n", n=DISTRICT)[0]
+    # Chu Văn An's committee since the 2025 reform (the dissolved district takes no change).
+    (district,) = demo.sql("SELECT id FROM organisations WHERE name = :n", n=COMMUNE)[0]
     org = demo.ids["org_cva"]
     return [
         (

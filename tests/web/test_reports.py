@@ -66,8 +66,9 @@ def test_the_cli_year_2023_per_cell_and_the_share(demo_runtime):
     assert rows["Chi bộ trường THPT Hoàng Hoa Thám"]["status"] == "missed"
     assert rows["Đảng bộ huyện Đức Trọng"]["admitted"] == 3
     [share] = report["enterprise_share"]
-    assert (share["enterprise"], share["total"], share["percent"]) == (1, 3, 33.3)
-    assert share["met"] is True and share["status"] == "met"
+    # With the district's outside total (197, 1 worker): 2 workers of 200, the 2% missed.
+    assert (share["enterprise"], share["total"], share["percent"]) == (2, 200, 1.0)
+    assert share["met"] is False and share["status"] == "missed"
     assert report["totals"] == {"school": 2, "enterprise": 1, "other": 0, "all": 3}
 
 
@@ -170,7 +171,7 @@ def test_the_xlsx_opens_and_holds_the_rows_as_numbers(login):
     share = next(
         r for r in sheet.iter_rows(min_row=2, values_only=True) if r[4].startswith("Tỷ lệ")
     )
-    assert share[6] == 33.3 and share[5] == 2
+    assert share[6] == 1.0 and share[5] == 2  # 2 workers of 200, with the outside total
 
 
 def test_the_csv_has_a_bom_and_vietnamese_headers(login):

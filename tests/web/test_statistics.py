@@ -44,27 +44,48 @@ def test_the_cli_json_of_2023(demo_runtime):
         "organisations", "outside", "categories",
     }  # fmt: skip
     assert (report["year"], report["age_bands"]) == (2023, [30, 40, 50])
-    assert (report["admitted_in_hoso"], report["admitted_outside"], report["total"]) == (3, 0, 3)
+    # hoso's 3 and the 197 the district's other organisations admitted (entered in January 2024).
+    assert (report["admitted_in_hoso"], report["admitted_outside"], report["total"]) == (
+        3,
+        197,
+        200,
+    )
     assert set(report["breakdowns"]) == {
         "category", "sex", "ethnicity", "religion", "age_band", "education"
     }  # fmt: skip
     category = report["breakdowns"]["category"]
     counts = {line["key"]: line["count"] for line in category["lines"]}
-    assert (counts["student"], counts["enterprise_worker"]) == (2, 1)
+    assert (counts["student"], counts["enterprise_worker"]) == (2, 2)  # 1 in hoso, 1 outside
     assert set(category["lines"][0]) == {"key", "label", "count"}
     assert category["lines"][0]["label"] == "Học sinh, sinh viên"
-    assert (category["outside_included"], category["outside_apart"]) == (0, 0)
+    assert (category["outside_included"], category["outside_apart"]) == (1, 196)
     district = next(o for o in report["organisations"] if o["name"] == DISTRICT)
     assert district["admitted"] == 3 and district["depth"] == 1  # under the province
+    assert district["outside"] == 197
+    assert not any(o["name"].startswith("Đảng ủy xã") for o in report["organisations"])
     assert set(district) == {
         "id", "name", "type", "depth", "admitted", "women", "by_category", "outside",
         "outside_enterprise_workers",
     }  # fmt: skip
 
 
+def test_a_year_lists_the_organisations_of_that_year(demo_runtime):
+    """The district, dissolved on 01/07/2025, is not in 2026's report; the commune committees
+    that took over its cells are, with their own outside totals."""
+    report = json.loads(_cli(demo_runtime, "--year", "2026", "--json").output)
+    names = [o["name"] for o in report["organisations"]]
+    assert DISTRICT not in names
+    communes = ["Đức Trọng", "Hiệp Thạnh", "Tân Hội", "Ninh Gia"]
+    assert all(f"Đảng ủy xã {c}" in names for c in communes), names
+    assert report["admitted_outside"] == sum(o["total"] for o in report["outside"]) == 190
+    year_2025 = json.loads(_cli(demo_runtime, "--year", "2025", "--json").output)
+    assert DISTRICT in [o["name"] for o in year_2025["organisations"]]  # until 30/06/2025
+
+
 def test_the_cli_text_and_an_unknown_user(demo_runtime):
     result = _cli(demo_runtime, "--year", "2023")
-    assert result.exit_code == 0 and "statistics 2023: 3 admitted" in result.output
+    assert result.exit_code == 0
+    assert "statistics 2023: 200 admitted (3 in hoso, 197 outside)" in result.output
     assert _cli(demo_runtime, "--year", "2023", "--as", "nobody").exit_code == 4
 
 
@@ -79,9 +100,9 @@ def test_the_page_and_the_workbook(login):
     assert "hoso-thong-ke-2023.xlsx" in response.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames[0] == "Tổng hợp 2023"
-    assert [c.value for c in book["Tổng hợp 2023"]["B"]][1:] == [2023, 3, 0, 3]
+    assert [c.value for c in book["Tổng hợp 2023"]["B"]][1:] == [2023, 3, 197, 200]
     rows = {r[0]: r[1] for r in book["Đối tượng"].iter_rows(min_row=2, values_only=True)}
-    assert rows["Học sinh, sinh viên"] == 2 and rows["Tổng số"] == 3
+    assert rows["Học sinh, sinh viên"] == 2 and rows["Tổng số"] == 200  # with the outside 197
     assert "Theo tổ chức" in book.sheetnames and "Ngoài hoso" in book.sheetnames
 
 
@@ -94,6 +115,12 @@ def test_who_may_not_read(login, username):
 def test_an_admin_enters_outside_admissions_and_the_share_follows(login, demo_runtime):
     browser = login("admin")
     district = _district_id(demo_runtime)
+    with demo_runtime.sessions() as session:
+        events_before = len(
+            session.scalars(
+                select(Event.id).where(Event.action == "admin_set_outside_admissions")
+            ).all()
+        )
     form = "/reports/outside?year=2023"
     assert browser.get(form).status_code == 200
     refused = browser.post(
@@ -108,12 +135,18 @@ def test_an_admin_enters_outside_admissions_and_the_share_follows(login, demo_ru
     )  # fmt: skip
     assert saved.status_code == 303
     with demo_runtime.sessions() as session:
-        [entry] = session.scalars(select(OutsideAdmissions)).all()
-        assert (entry.year, entry.total, entry.enterprise_workers) == (2023, 247, 0)
-        [event] = session.scalars(
-            select(Event).where(Event.action == "admin_set_outside_admissions")
+        # The demo's entry of the year (197, 1 worker) is replaced, not doubled.
+        [entry] = session.scalars(
+            select(OutsideAdmissions).where(
+                OutsideAdmissions.organisation_id == district, OutsideAdmissions.year == 2023
+            )
         ).all()
-        assert json.loads(event.data)["total"] == 247
+        assert (entry.year, entry.total, entry.enterprise_workers) == (2023, 247, 0)
+        events = session.scalars(
+            select(Event).where(Event.action == "admin_set_outside_admissions").order_by(Event.id)
+        ).all()
+        assert len(events) == events_before + 1
+        assert json.loads(events[-1].data)["total"] == 247
     # 1 worker of 3 + 247 = 250: 0.4%, the seed's 2% missed.
     url = demo_runtime.engine.url.render_as_string(hide_password=False)
     args = ["report", "targets", "--json", "--year", "2023", "--today", "2026-11-28"]
