@@ -300,11 +300,14 @@ def cell_roll(runtime: Runtime, cell_id: int, on: date) -> CellRoll:
         return uow.cases.cell_roll(cell_id, on)
 
 
-def deciding_committee(runtime: Runtime, cell_id: int, on: date) -> int:
-    """The size of the committee that decided for the cell on `on` (the tree of that day)."""
+def voting_committee(runtime: Runtime, cell_id: int, on: date) -> int:
+    """The size of the committee that voted on the cell's admissions on `on` (the tree of that
+    day): the đảng ủy cơ sở between the cell and the deciding body, else the deciding body."""
     with runtime.sessions() as session:
         placed = placement_on(session.connection(), cell_id, on)
-    return placed.deciding.committee_size if placed is not None else 0
+    if placed is None:
+        return 0
+    return (placed.grassroots or placed.deciding).committee_size
 
 
 def grant_on_dissolved(runtime: Runtime, username: str) -> int | None:

@@ -24,18 +24,9 @@ DATA = Path(__file__).parent / "data"
 
 #: The person's fields of a member (members.csv) as the biography records them.
 PERSON_COLUMNS = (
-    "full_name",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "hometown",
-    "ethnicity",
-    "religion",
-    "education",
-    "residence",
-    "occupation",
-    "id_number",
-)
+    "full_name", "sex", "birth_date", "birth_place", "hometown", "ethnicity", "religion",
+    "education", "residence", "occupation", "id_number",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from db.demo.actions import (
     Call,
     actors,
     cell_roll,
-    deciding_committee,
     grant_on_dissolved,
     organisation,
+    voting_committee,
 )
 from db.demo.district import Ids
 from db.demo.files import DataError
@@ -43,6 +43,8 @@ class Timeline:
         self.ids = ids
         self.actors = by_name
         self.last: datetime | None = None
+        #: The cell a case was accepted by, by case label, after a hand-over.
+        self.moved: dict[str, str] = {}
 
     def run_cases(self) -> None:
         """Every case's steps, in date order, and among them the admin's dated steps (the
@@ -94,6 +96,8 @@ class Timeline:
                 self.actors = actors(session)
 
     def _remember(self, step: Step, case: CaseStory | None, made: int | None) -> None:
+        if case is not None and step.kind == "accept":
+            self.moved[case.label] = step.name
         if made is None:
             return
         if case is not None and step.kind in _CASE_MADE:
@@ -128,7 +132,8 @@ class Timeline:
             if step.kind not in resolvers:
                 raise DataError(step.file, step.label, f"a {step.kind} step needs a case")
             return resolvers[step.kind](step, fields)
-        cell = self._key(step, self.ids.orgs, case.cell, "organisation")
+        # A case handed over and accepted continues at the accepting cell (its votes count there).
+        cell = self._key(step, self.ids.orgs, self.moved.get(case.label, case.cell), "organisation")
         if step.name == "identify":
             person = self._values(step, case.person, cell.id)
             return None, {**person, "cell": str(cell.id), **self._values(step, fields, cell.id)}
@@ -234,7 +239,7 @@ class Timeline:
             raise DataError(step.file, step.label, "`votes` is { of, against, absent }")
         against, absent = int(votes["against"]), int(votes["absent"])
         if votes["of"] == "committee" and cell_id is not None:
-            eligible = deciding_committee(self.runtime, cell_id, held)
+            eligible = voting_committee(self.runtime, cell_id, held)
             return {
                 "votes_for": str(eligible - absent - against),
                 "votes_against": str(against),

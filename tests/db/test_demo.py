@@ -16,6 +16,7 @@ from db.actors import actor_by_username
 from db.demo import LAST_DAY, DemoSummary, load_demo
 from db.migrate import upgrade
 from db.models import Case, Decision, DocumentRecord, Event, Member, Organisation, Person, User
+from db.models.cases import Vote
 from db.read.history import verify
 from db.read.tree import tree_at
 from db.repositories.cases import SqlCases
@@ -90,9 +91,7 @@ def _dump(runtime: Runtime) -> dict[str, list[tuple]]:
     with runtime.sessions() as session:
         return {
             "organisations": session.execute(
-                select(Organisation.id, Organisation.name, Organisation.path).order_by(
-                    Organisation.id
-                )
+                select(Organisation.id, Organisation.name, Organisation.path).order_by("id")
             ).all(),
             "members": session.execute(
                 select(Member.id, Person.full_name, Member.cell_id, Member.status)
@@ -132,7 +131,9 @@ def test_the_district_tree(rt):
     was = before.nodes[district.id]
     assert was.decides_admissions and was.committee_size == 15
     cells = [o for o in orgs.values() if o.type == "cell"]
-    assert all(before.nodes[o.id].parent_id == district.id for o in cells)
+    # Phú Hội's cell sits under its company's đảng ủy cơ sở (test_demo_reform.py).
+    enterprise = orgs["Đảng ủy Công ty Cổ phần May mặc Phú Hội"].id
+    assert all(before.nodes[o.id].parent_id in (district.id, enterprise) for o in cells)
     assert Counter(cell.unit_kind for cell in cells) == {"school": 6, "enterprise": 3}
     for name in (
         "Chi bộ trường THPT Chu Văn An",
@@ -294,9 +295,8 @@ def test_the_ten_demo_accounts(rt, summary):
                 assert member.status == "official" and member.left_on is None
                 assert member.cell_id == user.grants[0].organisation_id
                 assert member.person.full_name == user.full_name
-        others = session.scalars(
-            select(User).where(User.username.not_in(list(DEMO_ACCOUNTS)))
-        ).all()
+        others = session.scalars(select(User).where(User.username.not_in(list(DEMO_ACCOUNTS))))
+        others = others.all()
         assert others and not any(u.active or u.password_hash for u in others)
 
 
@@ -335,10 +335,9 @@ def _case_of(runtime: Runtime, name: str) -> Case:
 def test_the_demo_walkthrough(scratch):
     with scratch.sessions() as session:
         actor = {name: actor_by_username(session, name) for name in DEMO_ACCOUNTS}
+        chu_van_an = select(Organisation.id).where(Organisation.name.like("%Chu Văn An"))
         official = SqlCases(session, scratch.settings.rules).official_members(
-            session.scalar(
-                select(Organisation.id).where(Organisation.name == "Chi bộ trường THPT Chu Văn An")
-            )
+            session.scalar(chu_van_an.where(Organisation.type == "cell"))
         )
 
     # The mentor sees their mentee waiting for the class, and may record it.
@@ -365,8 +364,8 @@ def test_the_demo_walkthrough(scratch):
     )
     assert case.state == "dossier_submitted"
 
-    # The committee admits Đồng Thúy's driver.
-    waiting = _case_of(scratch, "Lê Hoàng Nam")
+    # The committee admits the Phú Hội worker: 7 of its đảng ủy cơ sở's 9 voted for.
+    waiting = _case_of(scratch, "Nguyễn Thị Mai Anh")
     case = services.fire_transition(
         scratch.uow(),
         actor["bantochuc"],
@@ -374,14 +373,18 @@ def test_the_demo_walkthrough(scratch):
         "admit",
         {
             "vote_date": "26/11/2026",
-            "votes_for": "13",
+            "votes_for": "7",
             "votes_against": "0",
-            "decision_number": "999-QĐ/HU",
+            "decision_number": "999-QĐ/ĐU",
             "decision_date": "27/11/2026",
         },
         clock=NOW,
     )
     assert case.state == "admitted"
+    with scratch.sessions() as session:
+        votes = session.scalars(select(Vote).where(Vote.case_id == waiting.id))
+        vote = next(v for v in votes if v.body == "grassroots")
+    assert (vote.votes_for, vote.eligible) == (7, 9)
 
     # The centre certifies the Đồng Thúy candidate who finally attended the class.
     night_shift = _case_of(scratch, "Đặng Thị Thùy Dương")

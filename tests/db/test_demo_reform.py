@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from db.demo import load_demo
-from db.models import Case, Decision, Organisation, Person, RoleGrant, User
+from db.models import Case, Decision, DocumentRecord, Organisation, Person, RoleGrant, User, Vote
 from db.models.corrections import DocumentSupersession, PersonCorrection
 from db.models.moves import CaseHandOver
 from db.models.verification import VerificationConclusion, VerificationRequest
@@ -20,12 +20,47 @@ from db.read.tree import tree_at
 
 DISTRICT = "Đảng bộ huyện Đức Trọng"
 PROVINCE = "Tỉnh ủy Lâm Đồng"
+ENTERPRISE_COMMITTEE = "Đảng ủy Công ty Cổ phần May mặc Phú Hội"
+PHU_HOI = "Chi bộ Công ty Cổ phần May mặc Phú Hội"
 COMMUNES = {
     "Đảng ủy xã Đức Trọng",
     "Đảng ủy xã Hiệp Thạnh",
     "Đảng ủy xã Tân Hội",
     "Đảng ủy xã Ninh Gia",
 }
+
+
+def _above(tree, cell_id: int, grassroots: int) -> int:
+    """The committee above the cell on the tree's day, through the đảng ủy cơ sở `grassroots`."""
+    parent = tree.nodes[cell_id].parent_id
+    return tree.nodes[parent].parent_id if parent == grassroots else parent
+
+
+def _grassroots_votes(session) -> None:
+    """Phú Hội's admissions carry its đảng ủy cơ sở's vote (on its 9 members) and 8-KNĐ, its
+    recognitions 15-KNĐ; no other cell's case has a grassroots vote. One of its cases is
+    official, one waits for the committee's decision."""
+    phu_hoi = session.scalar(select(Organisation.id).where(Organisation.name == PHU_HOI))
+    admitted = set(
+        session.scalars(
+            select(Decision.case_id).where(
+                Decision.kind == "admission", Decision.cell_id == phu_hoi
+            )
+        )
+    )
+    votes = session.execute(
+        select(Vote.case_id, Vote.eligible, Case.cell_id)
+        .join(Case, Case.id == Vote.case_id)
+        .where(Vote.body == "grassroots")
+    ).all()
+    assert admitted and {case_id for case_id, _, _ in votes} == admitted
+    assert {(eligible, cell) for _, eligible, cell in votes} == {(9, phu_hoi)}
+    codes = set(session.execute(select(DocumentRecord.case_id, DocumentRecord.code)))
+    assert all((case_id, "8-KNĐ") in codes for case_id in admitted)
+    states = dict(session.execute(select(Case.id, Case.state).where(Case.cell_id == phu_hoi)).all())
+    official = [case_id for case_id, state in states.items() if state == "official"]
+    assert official and all((case_id, "15-KNĐ") in codes for case_id in official)
+    assert "dossier_submitted" in states.values()
 
 
 def _body_of(session, year: int) -> set[str]:
@@ -49,10 +84,15 @@ def test_the_demo_crosses_the_reform(runtime):
         assert before.nodes[district.id].decides_admissions
         assert district.id not in after.nodes
         cells = [o for o in orgs.values() if o.type == "cell"]
-        assert all(before.nodes[c.id].parent_id == district.id for c in cells)
-        communes = {after.nodes[c.id].parent_id for c in cells}
+        # Phú Hội's cell sits under its company's đảng ủy cơ sở, which the commune takes over.
+        enterprise = orgs[ENTERPRISE_COMMITTEE].id
+        assert all(_above(before, c.id, enterprise) == district.id for c in cells)
+        communes = {_above(after, c.id, enterprise) for c in cells}
         assert {after.nodes[i].name for i in communes} == COMMUNES
         assert all(after.nodes[i].decides_admissions for i in communes)
+        assert not after.nodes[enterprise].decides_admissions
+        assert after.nodes[after.nodes[enterprise].parent_id].name == "Đảng ủy xã Đức Trọng"
+        _grassroots_votes(session)
         # A 2022 decision names Huyện ủy Đức Trọng; a 2026 one a commune committee.
         assert _body_of(session, 2022) == {DISTRICT}
         assert _body_of(session, 2026) and _body_of(session, 2026) <= COMMUNES

@@ -76,12 +76,10 @@ def _first(
 
 @pytest.fixture(scope="session")
 def official(dossiers) -> dict:
-    """An official member's dossier, introduced by the Đoàn: one in a cell under a đảng ủy cơ sở
-    where the demo has one (every form's data: its vote is 8-KNĐ's), else a chi bộ cơ sở's."""
-    try:
-        return _first(dossiers, "official", "doan", vote="grassroots")
-    except LookupError:
-        return _first(dossiers, "official", "doan")
+    """An official member's dossier, introduced by the Đoàn, from a school's chi bộ cơ sở (its
+    resolutions go straight to the deciding body; ``official_grassroots`` has a đảng ủy cơ sở)."""
+    schools = {case_id: d for case_id, d in dossiers.items() if d["cell"]["unit_kind"] == "school"}
+    return _first(schools, "official", "doan")
 
 
 @pytest.fixture(scope="session")

@@ -107,15 +107,16 @@ def test_a_mentor_cannot_act_on_a_case_that_is_not_theirs(page, live_server, log
 
 
 def test_the_committee_sees_why_an_admission_is_refused(page, live_server, login, screenshot):
-    name = "Lê Hoàng Nam"
+    # Phú Hội's cell sits under its company's đảng ủy cơ sở: its committee of 9 votes first.
+    name = "Nguyễn Thị Mai Anh"
     case_id = live_server.case_id(name)
     login(page, "bantochuc")
     page.goto("/reviews/")
     row = page.locator("table.queue tbody tr").filter(has_text=name)
     row.locator("select[name^=action-]").select_option("admit")
-    row.locator("input[name^=decision_number-]").fill("77-QĐ/HU")
+    row.locator("input[name^=decision_number-]").fill("77-QĐ/ĐU")
     page.locator("#vote_date").fill("27/11/2026")
-    page.locator("#votes_for").fill("8")  # of the committee's 15: under 2/3
+    page.locator("#votes_for").fill("5")  # of the đảng ủy cơ sở's 9: under 2/3
     page.locator("#votes_against").fill("3")
     page.locator("#decision_date").fill("27/11/2026")
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
@@ -126,7 +127,7 @@ def test_the_committee_sees_why_an_admission_is_refused(page, live_server, login
     outcome = page.locator("ul.outcomes > li").filter(has_text=name)
     expect(outcome).to_have_class(re.compile(r"\brefused\b"))
     reason = outcome.locator("li[data-rule=grassroots_vote_two_thirds]")
-    expect(reason).to_contain_text("8/15")
+    expect(reason).to_contain_text("5/9")
     expect(reason).to_contain_text("chưa đạt 2/3")
     screenshot(page, "reviews-refused")
     assert live_server.case_state(case_id) == "dossier_submitted"
