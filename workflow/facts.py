@@ -105,7 +105,7 @@ class CaseException:
 
 @dataclass(frozen=True)
 class VerificationFacts:
-    """Where the biography verification (thẩm tra lý lịch) stands, as ``submit_dossier`` judges it."""
+    """Where the biography verification (thẩm tra lý lịch) stands, as ``submit_dossier`` sees it."""
 
     requests: int = 0
     unanswered: int = 0

@@ -69,6 +69,8 @@ _LOAD_INTRODUCTIONS = (
         _INTRODUCER.c.admitted_on,
         _INTRODUCER.c.person_id,
         _INTRODUCER.c.official_since,
+        _INTRODUCTIONS.c.replacement,
+        _INTRODUCTIONS.c.replacement_reason,
     )
     .select_from(_INTRODUCTIONS)
     .outerjoin(_INTRODUCER, _INTRODUCER.c.id == _INTRODUCTIONS.c.member_id)
@@ -206,7 +208,9 @@ class SqlCases:
                     name=row[1],
                     dated=row[2],
                     known_since=row[3],
-                    member=member_from(row[4:]),
+                    member=member_from(row[4:11]),
+                    replacement=bool(row[11]),
+                    replacement_reason=row[12],
                 )
                 for row in connection.execute(_LOAD_INTRODUCTIONS, params)
             ),

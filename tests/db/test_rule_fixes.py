@@ -151,3 +151,28 @@ def test_the_third_failed_recognition_vote_goes_to_the_higher_committee(district
         # Official from the end of probation (ceremony 01/06/2024 + 12 months), as 16-KNĐ says.
         assert member.official_since == date(2025, 6, 1)
         assert member.admitted_on == date(2024, 5, 20)  # party age: from the admission decision
+
+
+@pytest.mark.parametrize("replacement", [True, False])
+def test_a_replacement_introducer_needs_no_twelve_months_in_storage(district, replacement):
+    """The replacement flag is stored and read back from the database: a replacement named by
+    the cell passes with four months' acquaintance, an ordinary introducer does not."""
+    case = district.to_trained()
+    district.record(
+        case.id, "introduction", kind="member", member=district.members[1].id,
+        known_since="2020-01-01", dated="2026-09-01",
+    )  # fmt: skip
+    extra = {"replacement": "1", "replacement_reason": "Đồng chí giới thiệu cũ đã chuyển đi"}
+    district.record(
+        case.id, "introduction", kind="member", member=district.members[2].id,
+        known_since="2026-05-01", dated="2026-09-01", **(extra if replacement else {}),
+    )  # fmt: skip
+    for code in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"):
+        district.record(case.id, "document", code=code, dated="2026-09-01")
+    if replacement:
+        case = district.fire(case.id, "submit_dossier", **VOTE, votes_for=6)
+        assert case.state == "dossier_submitted"
+        return
+    with pytest.raises(RuleViolation) as refused:
+        district.fire(case.id, "submit_dossier", **VOTE, votes_for=6)
+    assert _rules(refused) == ["introducers"]

@@ -9,7 +9,7 @@ from flask_login import login_required
 
 from db.read import admin
 from web.context import actor, db_session
-from workflow.services.admin import manage_scope
+from workflow.services.admin_scope import manage_scope
 from workflow.states import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", static_folder="static")

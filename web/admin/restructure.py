@@ -22,7 +22,7 @@ from web.context import actor, db_session, runtime
 from workflow import tree as rules
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.services import restructure
-from workflow.services.admin import manage_scope
+from workflow.services.admin_scope import manage_scope
 
 ACTIONS = {
     "rename": _l("Rename"),

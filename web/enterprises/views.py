@@ -13,7 +13,7 @@ from workflow.enterprises import SURVEY_STATUSES
 from workflow.errors import InvalidInput, NotFound
 from workflow.policy import Purpose, scope
 from workflow.services import enterprises as use_cases
-from workflow.services.admin import manage_scope
+from workflow.services.admin_scope import manage_scope
 from workflow.services.enterprises import registry_scope
 from workflow.states import OrgType, Role
 

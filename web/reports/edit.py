@@ -22,7 +22,7 @@ from web.reports.views import today
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.people import CATEGORY_LABELS, Category
 from workflow.services import targets as use_cases
-from workflow.services.admin import manage_scope
+from workflow.services.admin_scope import manage_scope
 from workflow.states import Role
 from workflow.targets import ALL_CATEGORIES, ALL_UNITS, Metric, tree_order
 from workflow.targets import edits as rules

@@ -31,7 +31,7 @@ from workflow.outside import (
 )
 from workflow.people import Category
 from workflow.services import statistics as use_cases
-from workflow.services.admin import manage_scope
+from workflow.services.admin_scope import manage_scope
 from workflow.states import OrgType, Role
 from workflow.statistics import DIMENSION_LABELS, DIMENSIONS, StatisticsReport, value_label
 from workflow.targets import tree_order

@@ -15,7 +15,7 @@ from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.facts import Actor
 from workflow.policy import Purpose, Scope, scope
 from workflow.ports import UnitOfWork
-from workflow.services.admin import admin_event, manage_scope
+from workflow.services.admin_scope import admin_event, manage_scope
 from workflow.states import OrgType
 
 _TASK = "edit the enterprise registry"

@@ -20,7 +20,7 @@ from workflow.errors import InvalidInput, NotFound
 from workflow.facts import Actor
 from workflow.policy import Scope
 from workflow.ports import UnitOfWork
-from workflow.services.admin import admin_event, manage_scope, organisation_in_scope
+from workflow.services.admin_scope import admin_event, manage_scope, organisation_in_scope
 from workflow.states import OrgType
 from workflow.tree import OrgVersion
 

@@ -17,7 +17,7 @@ from workflow.errors import InvalidInput, NotFound
 from workflow.facts import Actor
 from workflow.policy import Scope
 from workflow.ports import NewEvent, UnitOfWork
-from workflow.services.admin import admin_event, manage_scope, organisation_in_scope
+from workflow.services.admin_scope import admin_event, manage_scope, organisation_in_scope
 from workflow.services.targets import report_scope
 from workflow.states import OrgType
 from workflow.targets import OutsideTotal

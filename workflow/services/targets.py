@@ -15,7 +15,7 @@ from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.facts import Actor
 from workflow.policy import Purpose, Scope, scope
 from workflow.ports import NewEvent, UnitOfWork
-from workflow.services.admin import admin_event, manage_scope, organisation_in_scope
+from workflow.services.admin_scope import admin_event, manage_scope, organisation_in_scope
 from workflow.targets import ALL_CATEGORIES, ALL_UNITS, METRIC_KIND, Target
 from workflow.targets import edits as rules
 
