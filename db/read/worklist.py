@@ -179,7 +179,7 @@ def may_fall_due(by: date, settings: RuleSettings) -> ColumnElement[bool]:
     limits = settings.deadlines
     ceremony_before = add_months(by, -settings.probation_months) + _SLACK
     return or_(
-        and_(VERIFYING, WAITING_SINCE <= by - timedelta(days=limits["verification_answer"])),
+        and_(VERIFYING, by - timedelta(days=limits["verification_answer"]) >= WAITING_SINCE),
         and_(
             Case.state == State.dossier_submitted,
             Case.cell_vote_date <= by - timedelta(days=limits["decision"]),
