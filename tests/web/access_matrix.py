@@ -15,6 +15,10 @@ DISTRICT = "Đảng bộ huyện Đức Trọng"
 PROVINCE = "Tỉnh ủy Lâm Đồng"
 CHU_VAN_AN = "Chi bộ trường THPT Chu Văn An"
 DONG_THUY = "Chi bộ Công ty TNHH Đồng Thúy"
+#: A second province the access tests add beside the demo's: outside the admin's scope (since
+#: the demo's reform of 2025 the admin's grant is on Lâm Đồng, so nothing of the demo lies outside).
+OTHER_PROVINCE = "Tỉnh ủy Khánh Hòa"
+OTHER_CELL = "Chi bộ trường THPT Lê Quý Đôn"
 
 #: product.md's demo accounts: (role, scope).
 ACCOUNTS: dict[str, tuple[str, str]] = {

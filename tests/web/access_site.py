@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import text
 
-from tests.web.access_matrix import CHU_VAN_AN, DONG_THUY, CaseRow
+from tests.web.access_matrix import (
+    CHU_VAN_AN,
+    DONG_THUY,
+    OTHER_CELL,
+    OTHER_PROVINCE,
+    CaseRow,
+)
 from tests.web.conftest import DEMO_PASSWORD, Browser
 
 
@@ -162,6 +168,26 @@ def start_demo(demo_template, tmp_path_factory) -> Iterator[Demo]:
         site.load()
         yield site
     runtime.engine.dispose()
+
+
+def add_other_province(demo: Demo) -> None:
+    """A second province beside the demo's, with a cell and its secretary: all outside the
+    admin's scope. Their ids go in `demo.ids` (other_province, other_cell, other_user,
+    other_grant)."""
+    from db.models import RoleGrant, User
+    from db.repositories.organisations import add_organisation
+
+    with demo.runtime.sessions() as session:
+        province = add_organisation(session, OTHER_PROVINCE, "committee", committee_size=15)
+        cell = add_organisation(session, OTHER_CELL, "cell", province, unit_kind="school")
+        user = User(username="bithu.lequydon", full_name="Bí thư Lê Quý Đôn", password_hash="")
+        grant = RoleGrant(role="secretary", organisation_id=cell.id)
+        user.grants.append(grant)
+        session.add(user)
+        session.commit()
+        demo.ids.update(
+            other_province=province.id, other_cell=cell.id, other_user=user.id, other_grant=grant.id
+        )
 
 
 def version_field(case: CaseRow) -> dict[str, str]:
