@@ -47,6 +47,22 @@ CATEGORY_LABELS: dict[Category, tuple[str, str]] = {
 }
 
 #: How a count names the people whose category was never recorded (never stored).
+#: A person's particulars as stored (``people``), in the order of the identify form.
+PERSON_FIELDS: tuple[str, ...] = (
+    "full_name",
+    "birth_date",
+    "sex",
+    "birth_place",
+    "hometown",
+    "ethnicity",
+    "religion",
+    "education",
+    "residence",
+    "occupation",
+    "id_number",
+    "category",
+)
+
 NOT_RECORDED = "not_recorded"
 NOT_RECORDED_LABELS = ("Chưa ghi nhận", "Not recorded")
 

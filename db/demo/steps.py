@@ -15,23 +15,10 @@ from typing import Any
 
 from db.demo.actions import CASE_STEP_KINDS, STEP_KINDS
 from db.demo.files import DataError, Entry, entries, read_toml
+from workflow.people import PERSON_FIELDS as PERSON_FIELDS_STORED
 
 #: What a case's ``person`` may hold, in the order of the identify form.
-PERSON_FIELDS = (
-    "full_name",
-    "birth_date",
-    "sex",
-    "birth_place",
-    "hometown",
-    "ethnicity",
-    "religion",
-    "education",
-    "residence",
-    "occupation",
-    "id_number",
-    "is_doan_member",
-    "category",
-)
+PERSON_FIELDS = (*PERSON_FIELDS_STORED, "is_doan_member")
 
 
 @dataclass(frozen=True)

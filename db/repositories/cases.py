@@ -38,6 +38,7 @@ from db.repositories.verification import verification_facts
 from db.text import fold
 from workflow.effects import Effect
 from workflow.facts import Actor, CaseFacts, CellRoll, IntroducerFacts, MemberFacts, VoteFacts
+from workflow.people import PERSON_FIELDS
 from workflow.settings import RuleSettings
 from workflow.states import CLOSED_STATES, MemberStatus, OrgType, State, Trigger
 
@@ -286,23 +287,7 @@ class SqlCases:
 
     def create(self, fields: dict[str, Any], actor: Actor, today: date) -> Case:
         """Open a case (``identify``) for a new person in ``fields["cell"]``."""
-        person_fields = {
-            k: fields.get(k)
-            for k in (
-                "full_name",
-                "birth_date",
-                "sex",
-                "birth_place",
-                "hometown",
-                "ethnicity",
-                "religion",
-                "education",
-                "residence",
-                "occupation",
-                "id_number",
-                "category",
-            )
-        }
+        person_fields = {k: fields.get(k) for k in PERSON_FIELDS}
         person = Person(
             **person_fields,
             search_name=fold(fields["full_name"]),

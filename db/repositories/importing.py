@@ -24,6 +24,7 @@ from db.read.scope import scope_clause
 from db.repositories.cases import SqlCases
 from db.text import fold
 from workflow.facts import Actor, CaseFacts
+from workflow.people import PERSON_FIELDS
 from workflow.policy import Scope
 from workflow.ports.importing import CellRef, OpenCase
 from workflow.states import CLOSED_STATES, OrgType, State
@@ -32,20 +33,7 @@ _CLOSED = [s.value for s in CLOSED_STATES]
 _CHUNK = 500
 _PEOPLE = Person.__table__
 _CASES = Case.__table__
-_PERSON_FIELDS = (
-    "full_name",
-    "birth_date",
-    "sex",
-    "birth_place",
-    "hometown",
-    "ethnicity",
-    "religion",
-    "education",
-    "residence",
-    "occupation",
-    "id_number",
-    "category",
-)
+_PERSON_FIELDS = PERSON_FIELDS
 
 Key = tuple[str, Any]
 
