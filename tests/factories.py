@@ -16,6 +16,7 @@ from db.runtime import Runtime
 from workflow import services
 from workflow.clock import Clock
 from workflow.facts import Actor
+from workflow.services import verification
 
 TODAY = date(2026, 11, 27)
 NOW = Clock(datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
@@ -97,6 +98,20 @@ class District:
             )
         for code in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"):
             self.record(case_id, "document", code=code, dated=dated)
+        self.verify(case_id, dated)
+
+    def verify(self, case_id: int, dated: str, clock: Clock = NOW) -> None:
+        """The committee's biography verification, concluded favourably on `dated`: one request
+        sent and answered that day (required for cell votes from the reform, 01/07/2025)."""
+        com, uow = self.actor("com"), self.runtime.uow
+        sent = {"addressee": "UBND xã Hiệp Thạnh", "subject": "candidate", "sent_on": dated}
+        request = verification.request_verification(uow(), com, case_id, sent, clock=clock)
+        answer = {"answered_on": dated, "finding": "Lý lịch rõ ràng", "favourable": True}
+        verification.record_verification_answer(
+            uow(), com, case_id, request.id, answer, clock=clock
+        )
+        concluded = {"concluded_on": dated, "favourable": True, "conclusion": "Lý lịch rõ ràng"}
+        verification.conclude_verification(uow(), com, case_id, concluded, clock=clock)
 
     def to_submitted(self, **person: Any):
         case = self.to_trained(**person)
