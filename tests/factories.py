@@ -85,8 +85,9 @@ class District:
             case.id, "complete_training", certificate_number="CN-01", certificate_date="2026-03-01"
         )
 
-    def ready_dossier(self, case_id: int, dated: str = "2026-09-01") -> None:
-        """Introductions by two official members and every dossier form on file."""
+    def ready_dossier(self, case_id: int, dated: str = "2026-09-01", verified: bool = True) -> None:
+        """Introductions by two official members, every dossier form on file and, unless told
+        otherwise, the biography verification concluded favourably."""
         for member in self.members[1:3]:
             self.record(
                 case_id,
@@ -98,7 +99,8 @@ class District:
             )
         for code in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"):
             self.record(case_id, "document", code=code, dated=dated)
-        self.verify(case_id, dated)
+        if verified:
+            self.verify(case_id, dated)
 
     def verify(self, case_id: int, dated: str, clock: Clock = NOW) -> None:
         """The committee's biography verification, concluded favourably on `dated`: one request
