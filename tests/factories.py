@@ -16,6 +16,7 @@ from db.runtime import Runtime
 from workflow import services
 from workflow.clock import Clock
 from workflow.facts import Actor
+from workflow.services import verification
 
 TODAY = date(2026, 11, 27)
 NOW = Clock(datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
@@ -84,8 +85,9 @@ class District:
             case.id, "complete_training", certificate_number="CN-01", certificate_date="2026-03-01"
         )
 
-    def ready_dossier(self, case_id: int, dated: str = "2026-09-01") -> None:
-        """Introductions by two official members and every dossier form on file."""
+    def ready_dossier(self, case_id: int, dated: str = "2026-09-01", verified: bool = True) -> None:
+        """Introductions by two official members, every dossier form on file and, unless told
+        otherwise, the biography verification concluded favourably."""
         for member in self.members[1:3]:
             self.record(
                 case_id,
@@ -97,6 +99,21 @@ class District:
             )
         for code in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"):
             self.record(case_id, "document", code=code, dated=dated)
+        if verified:
+            self.verify(case_id, dated)
+
+    def verify(self, case_id: int, dated: str, clock: Clock = NOW) -> None:
+        """The committee's biography verification, concluded favourably on `dated`: one request
+        sent and answered that day (required for cell votes from the reform, 01/07/2025)."""
+        com, uow = self.actor("com"), self.runtime.uow
+        sent = {"addressee": "UBND xã Hiệp Thạnh", "subject": "candidate", "sent_on": dated}
+        request = verification.request_verification(uow(), com, case_id, sent, clock=clock)
+        answer = {"answered_on": dated, "finding": "Lý lịch rõ ràng", "favourable": True}
+        verification.record_verification_answer(
+            uow(), com, case_id, request.id, answer, clock=clock
+        )
+        concluded = {"concluded_on": dated, "favourable": True, "conclusion": "Lý lịch rõ ràng"}
+        verification.conclude_verification(uow(), com, case_id, concluded, clock=clock)
 
     def to_submitted(self, **person: Any):
         case = self.to_trained(**person)

@@ -66,8 +66,9 @@ class RuleSettings:
     )
     #: Not confirmed by the client: the first cell vote date from which ``submit_dossier``
     #: requires a concluded, favourable verification recorded in hoso even when none was started
-    #: (earlier dossiers were verified on paper). Unset: required once a verification is on file.
-    verification_required_from: date | None = None
+    #: (earlier dossiers were verified on paper). The client has not said from when: the 2025
+    #: reform is the natural start. Unset (``None``): required once a verification is on file.
+    verification_required_from: date | None = date(2025, 7, 1)
     #: Not confirmed by the client: whether the committee may conclude with requests unanswered,
     #: saying why in the conclusion (``unanswered_reason``); false refuses it outright.
     verification_conclude_unanswered: bool = True

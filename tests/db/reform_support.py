@@ -91,6 +91,7 @@ class Reform:
             )
         for code in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"):
             w.record(case.id, "document", clock=at(dossier), code=code, dated=dossier.isoformat())
+        w.verify(case.id, dossier.isoformat(), clock=at(dossier))
         w.fire(
             case.id,
             "submit_dossier",

@@ -106,13 +106,28 @@ def test_the_demo_crosses_the_reform(runtime):
             ).all()
         )
         assert grants == {"admin": PROVINCE, "bantochuc": PROVINCE, "kiemtra": PROVINCE}
-        # One verification in progress (requests unanswered, no conclusion) and one concluded.
+        # One verification in progress (requests unanswered, no conclusion): Nguyễn Văn Hòa's;
+        # concluded ones for every dossier voted from the reform on (Lê Hoàng Nam's among them)
+        # and for Lê Minh Triết, whom the walkthrough submits.
         unanswered = session.scalars(
             select(VerificationRequest.case_id).where(VerificationRequest.answered_on.is_(None))
         ).all()
         concluded = set(session.scalars(select(VerificationConclusion.case_id)))
         assert len(set(unanswered)) == 1 and not set(unanswered) & concluded
-        assert len(concluded) == 1
+        case_of = {
+            name: case_id
+            for name, case_id in session.execute(
+                select(Person.full_name, Case.id).join(Case, Case.person_id == Person.id)
+            )
+        }
+        assert set(unanswered) == {case_of["Nguyễn Văn Hòa"]}
+        assert {case_of["Lê Hoàng Nam"], case_of["Lê Minh Triết"]} <= concluded
+        voted_since_reform = set(
+            session.scalars(
+                select(Vote.case_id).where(Vote.body == "cell", Vote.held_on >= date(2025, 7, 1))
+            )
+        )
+        assert voted_since_reform and voted_since_reform <= concluded
         # One hand-over, accepted: the case now lives at the receiving cell.
         (hand_over,) = session.scalars(select(CaseHandOver)).all()
         assert hand_over.status == "accepted"

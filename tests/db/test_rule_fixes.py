@@ -169,6 +169,7 @@ def test_a_replacement_introducer_needs_no_twelve_months_in_storage(district, re
     )  # fmt: skip
     for code in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"):
         district.record(case.id, "document", code=code, dated="2026-09-01")
+    district.verify(case.id, "2026-09-01")
     if replacement:
         case = district.fire(case.id, "submit_dossier", **VOTE, votes_for=6)
         assert case.state == "dossier_submitted"

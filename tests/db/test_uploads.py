@@ -171,6 +171,7 @@ def test_submission_waits_for_each_dossier_form(district, store, missing):
     for code in DOSSIER_FORMS:
         if code != missing:
             district.record(case.id, "document", code=code, dated="2026-09-01")
+    district.verify(case.id, "2026-09-01")
     vote = dict(vote_date="2026-10-01", votes_for=len(district.members))
     with pytest.raises(RuleViolation) as refused:
         district.fire(case.id, "submit_dossier", **vote)

@@ -13,6 +13,12 @@ from tests.workflow.transition_table import (
     PERSON,
 )
 from workflow.services import Clock, fire_transition, identify_candidate, record_fact
+from workflow.services.verification import (
+    conclude_verification,
+    record_verification_answer,
+    request_verification,
+)
+from workflow.verification import VerificationAction
 
 
 def test_from_identified_to_official_on_the_fakes() -> None:
@@ -34,6 +40,14 @@ def test_from_identified_to_official_on_the_fakes() -> None:
                dated="2026-09-01")  # fmt: skip
     for code in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"):
         record("document", code=code, dated="2026-09-01")
+    # The committee verifies the biography before the cell votes (required from the reform).
+    com = ACTORS["com"]
+    sent = {"addressee": "UBND xã", "subject": "candidate", "sent_on": "2026-09-02"}
+    request_id = request_verification(uow, com, case_id, sent, clock=CLOCK).id
+    answer = {"answered_on": "2026-09-10", "finding": "Tốt", "favourable": True}
+    record_verification_answer(uow, com, case_id, request_id, answer, clock=CLOCK)
+    concluded = {"concluded_on": "2026-09-15", "favourable": True, "conclusion": "Lý lịch rõ"}
+    conclude_verification(uow, com, case_id, concluded, clock=CLOCK)
     fire("mentor", "submit_dossier", vote_date="2026-10-01", votes_for=6)
     fire("com", "admit", vote_date="2026-10-10", votes_for=10, decision_number="1-QĐ",
          decision_date="2026-10-15")  # fmt: skip
@@ -56,4 +70,8 @@ def test_from_identified_to_official_on_the_fakes() -> None:
         "admitted",
         "official",
     ]
-    assert case.version == len(uow.history.events)  # created at 1, one step per later event
+    # Created at 1, one step per later event; the verification's events change no state and
+    # bump no version.
+    verifying = set(VerificationAction)
+    steps = [e for e in uow.history.events if e.action not in verifying]
+    assert case.version == len(steps)

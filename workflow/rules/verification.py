@@ -10,7 +10,8 @@ def verification_favourable(a: Attempt) -> Failure | None:
     """The committee concluded the biography verification, favourably, by the cell's vote.
 
     Required once a verification is on file, and for every vote from the setting
-    ``verification_required_from`` on (dossiers voted earlier were verified on paper).
+    ``verification_required_from`` on (by default the reform, 01/07/2025; dossiers voted
+    earlier were verified on paper).
     """
     v = a.facts.verification
     started = v is not None and (v.requests > 0 or v.concluded_on is not None)

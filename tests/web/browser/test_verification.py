@@ -1,7 +1,7 @@
 """The biography verification in a real browser: the committee sends two requests, records their
 answers and concludes; the cell's vote is refused before the conclusion and goes up after it. At
 desk width and at 390 px (a phone), where the requests table becomes cards without horizontal
-overflow. On a server of its own: it changes a demo case.
+overflow. On a server of its own, on a case made there (the demo's trained cases are verified).
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-CASE = "Lê Minh Triết"  # trained, every form on file (the walkthrough's case, on another server)
+#: Trained, every form on file, no verification yet: made on this server (below), beside the demo
+#: case Lê Minh Triết, whose verification the demo concludes (required from the reform on).
+CASE = "Phan Văn Khôi"
 SENT = date(2026, 11, 2)
 ANSWERED = date(2026, 11, 16)
 CONCLUDED = date(2026, 11, 20)
@@ -24,7 +26,51 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def server(serve):
-    return serve("verification")
+    live = serve("verification")
+    _trained_case(live.runtime, like="Lê Minh Triết")
+    return live
+
+
+def _trained_case(runtime, like: str) -> None:
+    """A case of CASE in the cell of `like`, trained, every dossier form on file, through the use
+    cases: two official members of the cell introduce him (the mentor of `like` and another)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from db.actors import actor_by_username
+    from db.models import Case, Member, Person
+    from workflow import services
+    from workflow.clock import Clock
+
+    with runtime.sessions() as session:
+        model = session.scalars(select(Case).join(Person).where(Person.full_name == like)).one()
+        cell_id, mentor_id = model.cell_id, model.mentor_id
+        other = session.scalars(
+            select(Member.id).where(
+                Member.cell_id == cell_id, Member.status == "official", Member.id != mentor_id
+            )
+        ).first()
+        sec, trainer = (actor_by_username(session, u) for u in ("bithu.chuvanan", "trungtam"))
+    on = Clock(datetime(2026, 10, 21, 3, 0, tzinfo=UTC))
+    person = {"full_name": CASE, "birth_date": "1990-04-12", "cell": cell_id, "sex": "nam"}
+    person |= {"source": "cell_review", "education": "12/12"}
+    case_id = services.identify_candidate(runtime.uow(), sec, person, clock=on).id
+
+    def fire(actor, trigger: str, **raw) -> None:
+        services.fire_transition(runtime.uow(), actor, case_id, trigger, raw, clock=on)
+
+    def record(fact: str, **raw) -> None:
+        services.record_fact(runtime.uow(), sec, case_id, fact, raw, clock=on)
+
+    fire(sec, "assign_mentor", mentor=mentor_id)
+    fire(trainer, "complete_training", certificate_number="250/GCN-TTCT",
+         certificate_date="2026-06-12")  # fmt: skip
+    for member_id in (mentor_id, other):
+        record("introduction", kind="member", member=member_id, known_since="2020-01-01",
+               dated="2026-10-21")  # fmt: skip
+    for code in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"):
+        record("document", code=code, dated="2026-10-21")
 
 
 def block(page, label: str):

@@ -173,6 +173,8 @@ def ready_case(state: str, case_id: int = 1, **overrides: Any) -> FakeCase:
         "documents": {code: date(2026, 9, 1) for code in (*DOSSIER_FORMS, *RECOGNITION_FORMS)},
         "submitted_by_user_id": ACTORS["sec"].user_id,
         "ceremony_on": date(2025, 10, 20),
+        # Concluded, favourably, before the votes of the tests: required from the reform.
+        "verification": VerificationFacts(1, 0, date(2026, 9, 1), True),
     }
     values.update(overrides)
     return FakeCase(case_id, state, **values)

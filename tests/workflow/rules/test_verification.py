@@ -15,6 +15,8 @@ from workflow.settings import DEFAULT_SETTINGS
 RULE = "verification_favourable"
 DAY = timedelta(days=1)
 REQUIRED = replace(DEFAULT_SETTINGS, verification_required_from=VOTE_DAY)
+UNSET = replace(DEFAULT_SETTINGS, verification_required_from=None)
+REFORM = date(2025, 7, 1)
 
 
 def verified(**overrides) -> VerificationFacts:
@@ -48,9 +50,17 @@ def test_no_verification_is_refused_from_the_required_date() -> None:
     assert "Chưa có kết luận" in failure.vi and "not concluded" in failure.en
 
 
+def test_by_default_it_is_required_from_the_reform() -> None:
+    # Not confirmed by the client: the default is the reform (01/07/2025).
+    assert DEFAULT_SETTINGS.verification_required_from == REFORM
+    holds(r.verification_favourable, attempt(vote_date=REFORM - DAY))
+    fails(r.verification_favourable, attempt(vote_date=REFORM), RULE)
+    fails(r.verification_favourable, attempt(verification=VerificationFacts()), RULE)
+
+
 def test_without_the_setting_a_dossier_without_verification_passes() -> None:
-    holds(r.verification_favourable, attempt())
-    holds(r.verification_favourable, attempt(verification=VerificationFacts()))
+    holds(r.verification_favourable, attempt(settings=UNSET))
+    holds(r.verification_favourable, attempt(verification=VerificationFacts(), settings=UNSET))
 
 
 @pytest.mark.parametrize(("concluded", "ok"), [(VOTE_DAY, True), (VOTE_DAY + DAY, False)])
