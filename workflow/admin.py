@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from workflow import passwords
 from workflow.errors import InvalidInput
 from workflow.policy import Scope
 from workflow.states import MemberStatus, OrgType, Role, UnitKind
@@ -195,14 +196,18 @@ def check_username(value: str | None) -> str:
     return name
 
 
-def check_password(value: str | None) -> str:
-    """A new password: at least ``PASSWORD_MIN`` characters, kept as given."""
+def check_password(value: str | None, *personal: str | None) -> str:
+    """A new password: at least ``PASSWORD_MIN`` characters, not a common one nor the user's
+    name (`personal`: the username, the full name), kept as given."""
     if not value or not value.strip():
         raise InvalidInput("password", REQUIRED)
     if len(value) < PASSWORD_MIN:
         raise InvalidInput("password", PASSWORD_SHORT)
     if len(value) > PASSWORD_MAX:
         raise InvalidInput("password", TOO_LONG)
+    weak = passwords.weakness(value, *personal)
+    if weak:
+        raise InvalidInput("password", weak)
     return value
 
 

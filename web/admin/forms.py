@@ -21,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from web.labels import role_label
-from workflow import admin
+from workflow import admin, passwords
 from workflow import tree as tree_rules
 from workflow.states import OrgType, Role, UnitKind
 
@@ -51,6 +51,8 @@ MESSAGES = {
     admin.REQUIRED: _l("This field is required."),
     admin.TOO_LONG: _l("This is too long."),
     admin.PASSWORD_SHORT: _l("The password needs at least %(n)s characters.", n=admin.PASSWORD_MIN),
+    passwords.COMMON: _l("This is one of the most common passwords; choose another."),
+    passwords.LIKE_NAME: _l("The password is too close to the username or the name."),
     admin.EMAIL_FORM: _l("This is not an e-mail address."),
     admin.MEMBER_TAKEN: _l("This party member already has a user."),
     admin.NOT_YOURSELF: _l("You cannot do this to your own account."),

@@ -65,7 +65,7 @@ def create_user(
     name = rules.check_username(username)
     full = rules.check_text("full_name", full_name, rules.NAME_MAX) or ""
     mail = rules.check_email(email)
-    secret = rules.check_password(password)
+    secret = rules.check_password(password, name, full)
     with uow:
         if uow.users.username_taken(name):
             raise InvalidInput("username", rules.USERNAME_TAKEN)
@@ -145,9 +145,9 @@ def reset_password(
 ) -> None:
     """Give a user a new password (stored hashed)."""
     within = manage_scope(actor)
-    secret = rules.check_password(password)
     with uow:
         user = _user(uow, within, user_id)
+        secret = rules.check_password(password, user.username, user.full_name)
         uow.users.set_password(user_id, secret)
         event = admin_event(actor, "reset_password", clock or Clock.system(), user=user.username)
         uow.history.append(event)
