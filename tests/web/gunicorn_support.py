@@ -1,0 +1,105 @@
+"""The app under gunicorn with several workers, for tests that need more than one process.
+
+``with gunicorn_server(database_url, instance) as base_url:`` starts
+``python -m gunicorn -w 2 -b 127.0.0.1:<free port> "web:create_app()"`` on that database and
+instance folder, waits until it answers, yields its base URL (``http://127.0.0.1:<port>``) and
+stops it after. The server's own output goes to ``instance/gunicorn.log`` (shown when it fails
+to start). ``env`` adds variables to the server's environment.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+#: The secret key the servers started here share (several workers must sign alike).
+SECRET_KEY = "gunicorn-test-secret-key"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status < 500
+    except urllib.error.HTTPError as error:
+        return error.code < 500
+    except OSError:
+        return False
+
+
+@contextmanager
+def gunicorn_server(
+    database_url: str,
+    instance: Path,
+    workers: int = 2,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 60.0,
+) -> Iterator[str]:
+    """Run the app under gunicorn with `workers` workers; yield its base URL."""
+    instance = Path(instance)
+    instance.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    environment = {
+        **os.environ,
+        "HOSO_DATABASE_URL": database_url,
+        "HOSO_INSTANCE": str(instance),
+        "HOSO_SECRET_KEY": SECRET_KEY,
+        "PYTHONPATH": str(ROOT),
+        **(env or {}),
+    }
+    log = instance / "gunicorn.log"
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--graceful-timeout",
+        "5",
+        "web:create_app()",
+    ]
+    with log.open("wb") as output:
+        # A session of its own, so that stopping it stops its workers too.
+        server = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while not _answers(f"{base_url}/login"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start:\n{log.read_text()[-4000:]}")
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
