@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from workflow import passwords
+from workflow import text as texts
 from workflow.errors import InvalidInput
 from workflow.policy import Scope
 from workflow.states import MemberStatus, OrgType, Role, UnitKind
@@ -177,6 +178,8 @@ def check_member(link: MemberLink | None, scope: Scope, user_id: int | None) -> 
 def check_text(name: str, value: str | None, limit: int, required: bool = True) -> str | None:
     """`value` trimmed; refused when required and blank, or longer than `limit`."""
     value = (value or "").strip()
+    # Names, e-mails, a biography's one-line fields: no control or invisible character.
+    texts.check_characters(name, value, one_line=True)
     if not value:
         if required:
             raise InvalidInput(name, REQUIRED)

@@ -15,6 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from workflow import text as texts
 from workflow.definition import PERSON, FieldSpec
 from workflow.errors import InvalidInput
 from workflow.fields import parse_fields
@@ -131,6 +132,7 @@ class Reissued:
 def check_text(value: str | None, name: str, *, required: bool) -> str | None:
     """A reason, evidence reference or answer: trimmed, within its column, present if required."""
     text = (value or "").strip()
+    texts.check_characters(name, text)
     if not text:
         if required:
             raise InvalidInput(name, "is required")

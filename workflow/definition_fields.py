@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workflow import text
 from workflow.education import EducationLevel
 from workflow.people import Category
 
@@ -18,6 +19,45 @@ class FieldSpec:
     en: str
     required: bool = False
     choices: tuple[str, ...] = ()
+    limit: int = 0  # the longest text (str, text); 0: FIELD_LIMITS's, else the kind's default
+
+    @property
+    def max_length(self) -> int:
+        """The most characters a text of this field may hold (checked by ``parse_fields``)."""
+        if self.limit:
+            return self.limit
+        default = text.NOTE_MAX if self.kind == "text" else text.NAME_MAX
+        return FIELD_LIMITS.get(self.name, default)
+
+
+#: The longest text of each field that names a column (db.models: the column is no shorter;
+#: tests/workflow/test_limits_columns.py compares). Other one-line fields take
+#: ``text.NAME_MAX``, other multi-line ones (notes, findings) ``text.NOTE_MAX``.
+FIELD_LIMITS: dict[str, int] = {
+    "full_name": 200,
+    "birth_place": 200,
+    "hometown": 200,
+    "ethnicity": 50,
+    "religion": 50,
+    "residence": 300,
+    "occupation": 200,
+    "id_number": 20,
+    "source_detail": 300,
+    "decision_number": text.NUMBER_MAX,
+    "resolution_number": text.NUMBER_MAX,
+    "certificate_number": text.NUMBER_MAX,
+    "number": text.NUMBER_MAX,
+    "code": 20,
+    "issuer": 200,
+    "issued_by": 200,
+    "name": 200,
+    "addressee": 300,
+    "subject_name": 200,
+    "movement": 300,
+    # A reason may be kept in a column of 500 (an exception's, a replacement's, a move's).
+    "reason": 500,
+    "replacement_reason": 500,
+}
 
 
 REASON = FieldSpec("reason", "text", "Lý do", "Reason")

@@ -12,6 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
+from workflow import text as texts
 from workflow.errors import InvalidInput
 
 SURVEY_STATUSES = ("not_surveyed", "surveyed", "plan_agreed")
@@ -42,6 +43,7 @@ def parse_tax_code(raw: str | None) -> str | None:
 
 def _text(field: str, raw: str | None, limit: int, required: bool = False) -> str | None:
     text = (raw or "").strip()
+    texts.check_characters(field, text, one_line=field == "name")
     if required and not text:
         raise InvalidInput(field, REQUIRED)
     if len(text) > limit:

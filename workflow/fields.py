@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from workflow import text as texts
 from workflow.definition import FieldSpec
+from workflow.definition_fields import FIELD_LIMITS
 from workflow.education import EducationLevel, parse_education
 from workflow.errors import InvalidInput
 
@@ -79,7 +79,7 @@ def parse_fields(specs: tuple[FieldSpec, ...], raw: Mapping[str, Any]) -> dict[s
     for spec in specs:
         value = raw.get(spec.name)
         if isinstance(value, str):
-            value = _clean_text(spec.name, value)
+            value = _clean_text(spec, value)
         if spec.kind == "date":
             value = parse_date(spec.name, value)
         elif spec.kind in ("int", "member", "organisation"):
@@ -95,7 +95,7 @@ def parse_fields(specs: tuple[FieldSpec, ...], raw: Mapping[str, Any]) -> dict[s
         values[spec.name] = value if value != "" else None
     if "reason" in raw and "reason" not in values:
         reason = raw["reason"]
-        values["reason"] = None if reason is None else (_clean_text("reason", str(reason)) or None)
+        values["reason"] = None if reason is None else (_clean_text(_REASON, str(reason)) or None)
     return values
 
 
@@ -109,18 +109,14 @@ def _parse_education(field: str, value: Any) -> str | None:
     return level.value if level is not None else None
 
 
-def _clean_text(field: str, value: str) -> str:
-    """Trimmed, NFC-normalised text; control characters (but line breaks and tabs) are refused.
-
-    The history hashes columns joined by a control character, so none may come from input.
-    """
-    text = unicodedata.normalize("NFC", value.strip())
-    if _CONTROL.search(text):
-        raise InvalidInput(field, "contains control characters")
-    return text
+def _clean_text(spec: FieldSpec, value: str) -> str:
+    """Trimmed, NFC-normalised text within the field's length; control and invisible characters
+    (but line breaks and tabs) are refused (``workflow.text``)."""
+    if spec.kind not in ("str", "text"):
+        # A date, a number or a choice: never long, but a megabyte of it is refused unread.
+        return texts.clean(spec.name, value, texts.NAME_MAX) or ""
+    return texts.clean(spec.name, value, spec.max_length, one_line=spec.name == "full_name") or ""
 
 
-#: Unicode's control characters (category Cc: U+0000–U+001F and U+007F–U+009F) but line breaks
-#: and tabs. One regular expression instead of a category look-up per character: every text
-#: field of every action passes here.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: The reason any action may carry (``parse_fields``'s extra field).
+_REASON = FieldSpec("reason", "text", "Lý do", "Reason", limit=FIELD_LIMITS["reason"])

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from workflow import text as texts
 from workflow.errors import InvalidInput
 from workflow.facts import MemberFacts
 from workflow.states import MemberStatus, State
@@ -122,6 +123,7 @@ class Transfer:
 def check_reason(value: str | None, field: str = "reason") -> str:
     """A reason is required and fits its column."""
     text = (value or "").strip()
+    texts.check_characters(field, text)
     if not text:
         raise InvalidInput(field, "is required")
     if len(text) > REASON_LIMIT:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from workflow import text as texts
 from workflow.errors import InvalidInput
 from workflow.people import Category
 
@@ -80,6 +81,7 @@ def check_totals(
 def check_note(note: str | None) -> str | None:
     """The note trimmed (``None`` when blank); refused over ``NOTE_MAX`` characters."""
     text = (note or "").strip()
+    texts.check_characters("note", text)
     if len(text) > NOTE_MAX:
         raise InvalidInput("note", TOO_LONG)
     return text or None

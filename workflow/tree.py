@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from workflow import text as texts
 from workflow.errors import InvalidInput
 from workflow.states import OrgType
 
@@ -171,6 +172,7 @@ def placement(tree: Tree, cell_id: int) -> Placement | None:
 def check_name(value: str | None, field_name: str = "name") -> str:
     """An organisation's name: trimmed, required, at most ``NAME_MAX`` characters."""
     name = (value or "").strip()
+    texts.check_characters(field_name, name, one_line=True)
     if not name:
         raise InvalidInput(field_name, "required")
     if len(name) > NAME_MAX:

@@ -15,6 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from workflow import text as texts
 from workflow.definition import FieldSpec
 from workflow.errors import InvalidInput, InvalidTransition
 from workflow.facts import VerificationFacts
@@ -167,6 +168,7 @@ class Verification:
 
 def _text(values: dict[str, Any], name: str, limit: int, *, required: bool = False) -> str | None:
     text = (values.get(name) or "").strip() or None
+    texts.check_characters(name, text or "")
     if required and text is None:
         raise InvalidInput(name, "is required")
     if text is not None and len(text) > limit:

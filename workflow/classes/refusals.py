@@ -6,6 +6,7 @@ import unicodedata
 from datetime import date, datetime, time
 from typing import Any
 
+from workflow import text as texts
 from workflow.errors import InvalidInput
 
 REQUIRED = "required"
@@ -34,9 +35,10 @@ NAME_MAX, PLACE_MAX, NOTE_MAX, CLASS_NOTE_MAX, REASON_MAX = 200, 300, 300, 2000,
 def clean_text(name: str, value: Any, limit: int, required: bool = True) -> str | None:
     """Trimmed text on one line, at most `limit` characters; control characters are refused."""
     raw = str(value or "")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in raw):
-        # The history hashes columns joined by a control character: none may come from input.
-        raise InvalidInput(name, CONTROL)
+    if len(raw) > 4 * limit + 64:
+        raise InvalidInput(name, TOO_LONG)  # refused before it is scanned
+    # The history hashes columns joined by a control character: none may come from input.
+    texts.check_characters(name, raw)
     text = unicodedata.normalize("NFC", " ".join(raw.split()))
     if not text:
         if required:

@@ -12,6 +12,7 @@ from typing import Any
 from workflow.importing.fields import FIELDS, MAX_LENGTHS, REQUIRED_COLUMNS, fold
 from workflow.importing.problems import Problem, bad, missing
 from workflow.people import parse_category
+from workflow.text import has_invisible
 
 _EXCEL_1900 = datetime(1899, 12, 30)
 _EXCEL_1904 = datetime(1904, 1, 1)
@@ -136,6 +137,13 @@ def row_values(cells: Mapping[str, Any], mac_1904: bool) -> tuple[dict[str, Any]
         text = _id_number(value) if name == "id_number" else cell_text(value)
         if _control(text):
             problems.append(bad(name, "có ký tự điều khiển.", "contains control characters."))
+            continue
+        if has_invisible(text):
+            vi, en = (
+                "có ký tự ẩn (dấu chiều viết, ký tự độ rộng 0).",
+                "contains invisible characters.",
+            )
+            problems.append(bad(name, vi, en))
             continue
         if name in MAX_LENGTHS and len(text) > MAX_LENGTHS[name]:
             limit = MAX_LENGTHS[name]

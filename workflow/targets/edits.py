@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from workflow import text as texts
 from workflow.errors import InvalidInput
 from workflow.people import Category
 from workflow.states import OrgType, UnitKind
@@ -59,6 +60,7 @@ def parse_value(metric: str, raw: object) -> Decimal:
 def check_note(note: str | None) -> str | None:
     """The note trimmed (``None`` when blank); refused over ``NOTE_MAX`` characters."""
     text = (note or "").strip()
+    texts.check_characters("note", text)
     if len(text) > NOTE_MAX:
         raise InvalidInput("note", TOO_LONG)
     return text or None
