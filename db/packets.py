@@ -10,7 +10,8 @@ stylesheet, fonts and Python sources of ``documents/``, and WeasyPrint's version
 changes none of these and is served from the cache; a vote, a document on file, a decision or a
 corrected name does, and so does a new day for the forms printed as drafts (their ``issued_on``).
 
-The files live in ``<instance>/cache/packets/<key>.pdf``, written whole (a temporary file, then a
+The files live in the instance's file store (``workflow.ports.files``, ``db.files.LocalFiles``:
+``<instance>/cache/packets/<key>.pdf`` by default), written whole (a temporary file, then a
 rename); the newest ``PacketCache.limit`` are kept (a hit refreshes a file's time: least recently
 used go first). The cache is an optimisation only: a file that cannot be read or written is
 rendered again, never an error.
@@ -22,8 +23,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import documents
-from db.session import instance_path
+from db.files import LocalFiles
+from workflow.ports.files import Files
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ KEY_VERSION = 1
 #: The folders and files of ``documents/`` whose content the PDF depends on.
 _RENDERER = Path(documents.__file__).resolve().parent
 _RENDERER_PARTS = ("templates", "static", "fonts")
+#: Where the packets live among the instance's files.
+PREFIX = "cache/packets"
 #: A temporary file older than this is left over from a crash (a write takes milliseconds).
 _STALE_PART_SECONDS = 3600
 
@@ -122,74 +124,75 @@ def packet_key(
 # --- the cache ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class PacketCache:
-    """Packets' PDFs by key in a folder, the newest `limit` kept."""
+    """Packets' PDFs by key in a file store (``workflow.ports.files.Files``), the newest `limit`
+    kept. Given a folder, the store is that folder (``db.files.LocalFiles``)."""
 
-    root: Path
-    limit: int = 200
+    def __init__(self, store: Path | Files, limit: int = 200, prefix: str = ""):
+        self.store: Files = LocalFiles(store) if isinstance(store, Path) else store
+        self.limit = limit
+        self.prefix = prefix
 
     @classmethod
     def in_instance(cls, folder: Path | None = None, limit: int = 200) -> PacketCache:
-        """The cache of the instance folder: ``<instance>/cache/packets``."""
-        return cls((folder or instance_path()) / "cache" / "packets", limit)
+        """The cache of the instance's files: ``cache/packets`` under `folder` (else the
+        instance's file folder, ``db.files.files_root``)."""
+        return cls(LocalFiles.default(folder), limit, PREFIX)
 
-    def path(self, key: str) -> Path:
+    def key_of(self, key: str) -> str:
+        """The file key of packet `key`."""
         if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
             raise ValueError(f"not a packet key: {key!r}")
-        return self.root / f"{key}.pdf"
+        return f"{self.prefix}/{key}.pdf" if self.prefix else f"{key}.pdf"
+
+    def path(self, key: str) -> Path:
+        """Where the PDF of `key` lives, for a cache in a local folder."""
+        assert isinstance(self.store, LocalFiles), "a path only in a local folder"
+        return self.store.path(self.key_of(key))
 
     def get(self, key: str) -> bytes | None:
         """The cached PDF of `key` (its use noted, for the pruning), else ``None``."""
-        path = self.path(key)
-        try:
-            content = path.read_bytes()
-        except OSError:
+        content = self.store.get(self.key_of(key))
+        if content is None or not content.startswith(b"%PDF-"):
             return None
-        if not content.startswith(b"%PDF-"):
-            return None
-        with contextlib.suppress(OSError):  # pruned meanwhile, or read-only: still a hit
-            os.utime(path)
         return content
 
-    def put(self, key: str, content: bytes) -> Path | None:
-        """Keep `content` as the PDF of `key` (whole or not at all), then prune; ``None`` when it
-        cannot be written (logged: the cache only saves time)."""
-        from documents.render import write_pdf
+    def has(self, key: str) -> bool:
+        """Whether the PDF of `key` is cached (its use not noted)."""
+        return self.store.exists(self.key_of(key))
 
+    def put(self, key: str, content: bytes) -> bool:
+        """Keep `content` as the PDF of `key` (whole or not at all), then prune; ``False`` when
+        it cannot be written (logged: the cache only saves time)."""
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            path = write_pdf(content, self.path(key))
+            self.store.put(self.key_of(key), content)
         except OSError as err:
-            log.warning("packet cache: cannot write %s: %s", self.root, err)
-            return None
+            log.warning("packet cache: cannot write %s: %s", self.key_of(key), err)
+            return False
         self.prune()
-        return path
+        return True
 
     def files(self) -> list[Path]:
-        """The cached PDFs, oldest use first."""
-        found = []
-        for path in self.root.glob("*.pdf"):
-            try:
-                found.append((path.stat().st_mtime, path))
-            except OSError:
-                continue
-        return [path for _mtime, path in sorted(found)]
+        """The cached PDFs of a local cache, oldest use first."""
+        assert isinstance(self.store, LocalFiles), "paths only in a local folder"
+        return [self.store.path(key) for key in self._keys()]
+
+    def _keys(self) -> list[str]:
+        try:
+            return [k for k in self.store.keys(self.prefix) if k.endswith(".pdf")]
+        except OSError:
+            return []
 
     def prune(self) -> int:
-        """Remove the least recently used PDFs beyond `limit` and stale temporary files;
-        returns how many PDFs went."""
-        files = self.files()
-        extra = files[: max(0, len(files) - self.limit)]
-        for path in extra:
-            path.unlink(missing_ok=True)
-        now = time.time()
-        for part in self.root.glob(".*.part"):
-            try:
-                if now - part.stat().st_mtime > _STALE_PART_SECONDS:
-                    part.unlink(missing_ok=True)
-            except OSError:
-                continue
+        """Remove the least recently used PDFs beyond `limit` (and, in a local folder, stale
+        temporary files); returns how many PDFs went."""
+        keys = self._keys()
+        extra = keys[: max(0, len(keys) - self.limit)]
+        for key in extra:
+            self.store.delete(key)
+        if isinstance(self.store, LocalFiles):
+            with contextlib.suppress(OSError):
+                self.store.sweep(self.prefix, _STALE_PART_SECONDS)
         return len(extra)
 
 
