@@ -21,6 +21,7 @@ from db.repositories.organisations import SqlOrganisations, SqlTree
 from db.repositories.outside import SqlOutside
 from db.repositories.proposals import SqlProposals
 from db.repositories.targets import SqlTargets
+from db.repositories.tokens import SqlTokens
 from db.repositories.users import SqlUsers
 from db.repositories.verification import SqlVerifications
 from db.session import WRITE
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
         self.verifications = SqlVerifications(self.session)
         self.moves = SqlMoves(self.session)
         self.corrections = SqlCorrections(self.session)
+        self.tokens = SqlTokens(self.session)
         self._committed = False
         return self
 

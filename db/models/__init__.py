@@ -24,6 +24,7 @@ from db.models.outside import OutsideAdmissions as OutsideAdmissions
 from db.models.people import Member, Person
 from db.models.proposals import Proposal as Proposal
 from db.models.targets import Target
+from db.models.tokens import ApiToken as ApiToken
 from db.models.users import RoleGrant, User
 from db.models.verification import VerificationConclusion, VerificationRequest
 

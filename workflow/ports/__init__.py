@@ -20,6 +20,7 @@ from workflow.ports.moves import MoveRepository
 from workflow.ports.outside import OutsideRepository
 from workflow.ports.proposals import ProposalRepository
 from workflow.ports.targets import TargetRepository
+from workflow.ports.tokens import TokenRepository
 from workflow.ports.tree import TreeRepository
 from workflow.ports.verification import VerificationRepository
 from workflow.settings import Settings
@@ -53,6 +54,7 @@ class UnitOfWork(Protocol):
     moves: MoveRepository
     corrections: CorrectionRepository
     verifications: VerificationRepository
+    tokens: TokenRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

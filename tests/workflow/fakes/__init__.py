@@ -22,6 +22,7 @@ from tests.workflow.fakes.importing import FakeImports
 from tests.workflow.fakes.moves import FakeMoves
 from tests.workflow.fakes.outside import FakeOutside
 from tests.workflow.fakes.proposals import FakeProposals
+from tests.workflow.fakes.tokens import FakeTokens
 from tests.workflow.fakes.tree import FakeTree
 from tests.workflow.fakes.verification import FakeVerifications
 from workflow.ports.history import Appended, NewEvent
@@ -71,6 +72,7 @@ class FakeUnitOfWork:
         self.moves = FakeMoves(self.cases)
         self.corrections = FakeCorrections(self.cases, self.documents)
         self.verifications = FakeVerifications(self.cases)
+        self.tokens = FakeTokens(self.users)
         self.committed = False
 
     def __enter__(self) -> FakeUnitOfWork:
