@@ -6,6 +6,7 @@ from typing import Any
 
 from workflow.clock import Clock
 from workflow.facts import Actor
+from workflow.history import check_event_text
 from workflow.ports.history import NewEvent
 
 
@@ -28,6 +29,8 @@ def new_event(
     A case event names its case; an administrative event (users, organisations, targets,
     classes, proposals) names the organisation it concerns, which scopes it on the audit log.
     """
+    data = dict(data or {})
+    check_event_text(reason, data)
     return NewEvent(
         case_id=case_id,
         at=clock.now,
@@ -38,7 +41,7 @@ def new_event(
         from_state=from_state,
         to_state=to_state,
         reason=reason,
-        data=dict(data or {}),
+        data=data,
         ruleset=ruleset,
         organisation_id=organisation_id,
     )
