@@ -26,7 +26,10 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Whether autogenerate compares `name`: not the name-search index the models do not declare
-    (the FTS5 table and its shadow tables on SQLite, the pg_trgm index on PostgreSQL)."""
+    (the FTS5 table and its shadow tables on SQLite, the pg_trgm index on PostgreSQL), nor the
+    task queue's own tables (``procrastinate_*``, from its schema: migration 0019)."""
+    if (name or "").startswith("procrastinate_"):
+        return False
     if type_ == "table":
         return name != NAME_SEARCH_FTS and not (name or "").startswith(f"{NAME_SEARCH_FTS}_")
     return not (type_ == "index" and name == NAME_SEARCH_TRGM)

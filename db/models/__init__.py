@@ -23,7 +23,9 @@ from db.models.organisations import OrganisationVersion as OrganisationVersion
 from db.models.outside import OutsideAdmissions as OutsideAdmissions
 from db.models.people import Member, Person
 from db.models.proposals import Proposal as Proposal
+from db.models.security import LoginAttempt as LoginAttempt
 from db.models.targets import Target
+from db.models.tasks import TaskFailure as TaskFailure
 from db.models.tokens import ApiToken as ApiToken
 from db.models.users import RoleGrant, User
 from db.models.verification import VerificationConclusion, VerificationRequest
