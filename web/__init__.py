@@ -2,38 +2,39 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from db.runtime import Runtime
 from db.session import instance_path
+from web import config
 
 
-def _secret_key(folder: Path) -> str:
-    """``HOSO_SECRET_KEY``, else a key kept in the instance folder (made on first start)."""
-    if os.environ.get("HOSO_SECRET_KEY"):
-        return os.environ["HOSO_SECRET_KEY"]
-    path = folder / "secret_key"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def create_app(
+    test_config: dict[str, Any] | None = None,
+    runtime: Runtime | None = None,
+    *,
+    development: bool | None = None,
+) -> Flask:
+    """Build the app; without `runtime` (engine, sessions, settings) it is made from the env.
 
-
-def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
-    """Build the app; without `runtime` (engine, sessions, settings) it is made from the env."""
+    Production unless `development` (``hoso run``) or ``HOSO_ENV=development``: then
+    ``HOSO_SECRET_KEY`` is required and cookies are Secure (``config.ConfigError`` otherwise).
+    """
     folder = instance_path()
+    if development is None:
+        development = config.is_development()
+    given = test_config or {}
     app = Flask(__name__, instance_path=str(folder))
+    secure = config.secure_cookies(development)
     app.config.from_mapping(
+        HOSO_DEVELOPMENT=development,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("HOSO_SECURE_COOKIES") == "1",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
@@ -43,13 +44,13 @@ def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | Non
         LOGIN_LOCK_SECONDS=15 * 60,
         PAGE_SIZE=50,
     )
-    if test_config:
-        app.config.update(test_config)
+    app.config.update(given)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(folder)
+        app.config["SECRET_KEY"] = config.secret_key(folder, development)
+    config.apply_proxy_fix(app, config.proxy_count())
     app.extensions["hoso"] = runtime or Runtime.from_url(app.config.get("DATABASE_URL"))
 
-    from web import auth, errors, i18n, labels, security
+    from web import auth, errors, health, i18n, labels, security, static
     from web.admin import bp as admin_bp
     from web.audit import bp as audit_bp
     from web.candidates import bp as candidates_bp
@@ -75,4 +76,6 @@ def create_app(test_config: dict[str, Any] | None = None, runtime: Runtime | Non
     app.register_blueprint(proposals_bp)
     app.register_blueprint(classes_bp)
     app.register_blueprint(enterprises_bp)
+    app.register_blueprint(health.bp)
+    static.init_app(app)  # after every blueprint: it covers their static folders too
     return app

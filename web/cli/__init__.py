@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from web.cli import audit, cases, docs, remind, setup
+from web.cli import audit, cases, docs, remind, serve, setup
 from web.cli.importing import import_command
 from web.cli.reports import report
 
@@ -17,6 +17,7 @@ def cli() -> None:
 
 
 setup.register(cli)
+serve.register(cli)
 cli.add_command(audit.audit)
 cli.add_command(cases.case)
 cli.add_command(docs.docs)
