@@ -21,8 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-#: The secret key the servers started here share (several workers must sign alike).
-SECRET_KEY = "gunicorn-test-secret-key"
+#: The secret key the servers started here share (several workers must sign alike; outside
+#: development at least 32 characters, web/config.py).
+SECRET_KEY = "gunicorn-test-secret-key-of-32-characters-or-more"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -61,6 +62,8 @@ def gunicorn_server(
         "HOSO_DATABASE_URL": database_url,
         "HOSO_INSTANCE": str(instance),
         "HOSO_SECRET_KEY": SECRET_KEY,
+        # Plain http on 127.0.0.1: the clients would keep a Secure cookie to themselves.
+        "HOSO_SECURE_COOKIES": "0",
         "PYTHONPATH": str(ROOT),
         **(env or {}),
     }
