@@ -28,10 +28,12 @@ STALE_PART_SECONDS = 3600
 _PART_PREFIX = ".part-"
 
 
-def files_root() -> Path:
-    """``HOSO_FILES_DIR``, else the instance folder."""
+def files_root(instance: Path | None = None) -> Path:
+    """``HOSO_FILES_DIR``, else the instance folder (`instance`, else ``HOSO_INSTANCE``'s)."""
     configured = os.environ.get("HOSO_FILES_DIR")
-    return Path(configured).resolve() if configured else instance_path()
+    if configured:
+        return Path(configured).resolve()
+    return instance if instance is not None else instance_path()
 
 
 def check_key(key: str) -> str:
@@ -48,9 +50,10 @@ class LocalFiles:
         self.root = Path(root)
 
     @classmethod
-    def default(cls, folder: Path | None = None) -> LocalFiles:
-        """The files of the instance: under `folder` when given, else ``files_root()``."""
-        return cls(folder if folder is not None else files_root())
+    def default(cls, instance: Path | None = None) -> LocalFiles:
+        """The files of the instance (`instance` folder, else ``HOSO_INSTANCE``'s), unless
+        ``HOSO_FILES_DIR`` puts them elsewhere."""
+        return cls(files_root(instance))
 
     def path(self, key: str) -> Path:
         """Where `key` lives on this host (whether or not it exists)."""

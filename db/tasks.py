@@ -254,3 +254,14 @@ def latest_job(conn: Connection, task: str, lock: str) -> tuple[int, str] | None
         .limit(1)
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def case_org_path(conn: Connection, case_id: int) -> str | None:
+    """The path of the case's cell (the scope of the case's tasks), else ``None``."""
+    from db.models import Case, Organisation
+
+    return conn.scalar(
+        select(Organisation.path)
+        .join(Case, Case.cell_id == Organisation.id)
+        .where(Case.id == case_id)
+    )

@@ -22,6 +22,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from workflow.ports.mail import Mail
+from workflow.ports.tasks import SEND_MAIL, Tasks
 from workflow.settings import SmtpSettings
 
 TEMPLATES = Path(__file__).parent / "templates" / "mail"
@@ -69,11 +70,15 @@ def render(mail: Mail) -> Rendered:
 
 def message(mail: Mail, sender: str) -> EmailMessage:
     """The mail as an e-mail from `sender`: plain text with an HTML alternative."""
-    rendered = render(mail)
+    return compose(render(mail), mail.to_name, mail.to_address, sender)
+
+
+def compose(rendered: Rendered, to_name: str, to_address: str, sender: str) -> EmailMessage:
+    """A rendered mail as an e-mail from `sender` to `to_address`."""
     msg = EmailMessage()
     msg["Subject"] = rendered.subject
     msg["From"] = sender
-    msg["To"] = Address(display_name=mail.to_name, addr_spec=mail.to_address)
+    msg["To"] = Address(display_name=to_name, addr_spec=to_address)
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(" >") or None)
     msg["Auto-Submitted"] = "auto-generated"
@@ -208,5 +213,67 @@ class RecordingSender:
                 results.append(f"refused: {mail.to_address}")
             else:
                 self.sent.append((mail, render(mail)))
+                results.append(None)
+        return results
+
+
+# --- through the task queue ---------------------------------------------------------------------
+
+
+class MailNotSent(Exception):
+    """A queued mail was not sent (the task fails, and the queue retries it)."""
+
+
+def send_rendered(
+    smtp: SmtpSettings, to_name: str, to_address: str, subject: str, text: str, html: str
+) -> None:
+    """Send one rendered mail in a session of its own (the ``send_mail`` task of ``web.tasks``);
+    ``MailNotSent`` with the reason when it is not."""
+    if not smtp.host:
+        raise MailNotSent("no SMTP server is configured ([smtp] host, HOSO_SMTP_HOST)")
+    try:
+        msg = compose(Rendered(subject, text, html), to_name, to_address, smtp.sender)
+    except (ValueError, TypeError, MessageError) as err:
+        raise MailNotSent(f"cannot address the message: {err}") from err
+    try:
+        conn = connect(smtp)
+    except Unreachable as err:
+        raise MailNotSent(str(err)) from err
+    try:
+        conn.send_message(msg)
+    except (OSError, smtplib.SMTPException) as err:
+        raise MailNotSent(f"sending via {smtp.address} failed: {_words(err)}") from err
+    finally:
+        _close(conn)
+
+
+@dataclass
+class QueuedSender:
+    """``MailSender`` through the tasks (``workflow.ports.tasks``): each mail rendered here and
+    handed to a ``send_mail`` task. Queued, a mail's outcome is ``None`` (the worker sends and
+    retries it); inline, it is what sending it said."""
+
+    tasks: Tasks
+
+    def send(self, mails: Sequence[Mail]) -> list[str | None]:
+        """Hand each mail over; one outcome per mail, in order."""
+        results: list[str | None] = []
+        for mail in mails:
+            if not mail.to_address:
+                results.append("no e-mail address")
+                continue
+            rendered = render(mail)
+            try:
+                self.tasks.defer(
+                    SEND_MAIL,
+                    to_name=mail.to_name,
+                    to_address=mail.to_address,
+                    subject=rendered.subject,
+                    text=rendered.text,
+                    html=rendered.html,
+                )
+            except MailNotSent as err:
+                results.append(str(err))
+            else:
                 results.append(None)
         return results

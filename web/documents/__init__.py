@@ -9,7 +9,7 @@ form's other fields.
 from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
 
-from web.auth import Throttle
+from web.documents.throttle import Throttle
 from workflow.uploads import DEFAULT_MAX_BYTES
 
 bp = Blueprint("documents", __name__, static_folder="static", static_url_path="/documents/static")
@@ -30,5 +30,6 @@ def _configure(state: BlueprintSetupState) -> None:
     )
 
 
+from web.documents import packet as _packet  # noqa: E402,F401
 from web.documents import panel as _panel  # noqa: E402,F401
 from web.documents import views as _views  # noqa: E402,F401

@@ -7,7 +7,7 @@ imported where a PDF is drawn: WeasyPrint is slow to load, and most requests dra
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 from flask import (
     Response,
@@ -23,10 +23,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from db.packets import PacketCache, packet_pdf
 from db.read.documents import GeneratedView, case_generated, case_scan
 from db.read.dossier import dossier_data
-from db.read.packets import plan_packet
+from db.repositories.blobs import PREFIX as BLOBS
 from db.repositories.blobs import FileStore
 from documents.errors import DocumentError
 from documents.registry import FORMS
@@ -35,6 +34,7 @@ from web.context import actor, db_session, runtime
 from web.documents import bp
 from web.documents.panel import refuse_upload
 from web.labels import locale
+from web.tasks import app_files, generated_pdf
 from workflow import services
 from workflow.clock import Clock
 from workflow.definition import FACTS
@@ -47,15 +47,15 @@ _FIELDS = tuple(spec.name for spec in FACTS["document"].fields)
 
 
 def _store() -> FileStore:
-    return FileStore.in_instance(Path(current_app.instance_path))
+    return FileStore(app_files(), BLOBS)
 
 
-def _visible(case_id: int) -> None:
+def visible(case_id: int) -> None:
     """Go on only if the user may see the case (else NotFound: 404)."""
     services.view_case(runtime().uow(write=False), actor(), case_id)
 
 
-def _case_page(case_id: int) -> str:
+def case_page(case_id: int) -> str:
     return url_for("candidates.case", case_id=case_id) + "#documents"
 
 
@@ -98,7 +98,7 @@ def upload(case_id: int):
         status, message = 409, _("No document can be put on file in the case's current state.")
     else:
         flash(_("Uploaded: %(code)s is on file.", code=raw.get("code", "")), "success")
-        return redirect(_case_page(case_id), code=303)
+        return redirect(case_page(case_id), code=303)
     refuse_upload(raw.get("code", ""), message)
     body, _ok = show_case(case_id)
     return body, status
@@ -115,15 +115,15 @@ def _field_label(name: str) -> str:
 @login_required
 def scan(case_id: int, scan_id: int):
     """A scan, as an attachment of the type found in its content."""
-    _visible(case_id)
+    visible(case_id)
     found = case_scan(db_session(), case_id, scan_id)
     if found is None:
         abort(404)
-    path = _store().path(found.sha256)
-    if not path.is_file():
+    content = _store().files.get(_store().key(found.sha256))
+    if content is None:
         abort(404)
     response = send_file(
-        path,
+        io.BytesIO(content),
         mimetype=found.media_type,
         as_attachment=True,
         download_name=download_name(found.name, found.media_type),
@@ -139,37 +139,34 @@ def scan(case_id: int, scan_id: int):
 # --- forms as PDFs --------------------------------------------------------------------------
 
 
-def _pdf(content: bytes, name: str) -> Response:
+def pdf(content: bytes, name: str) -> Response:
     response = Response(content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
-def _verify_url(verify_code: str) -> str:
+def verify_url(verify_code: str) -> str:
     return url_for("documents.verify", code=verify_code, _external=True)
 
 
+def verify_url_pattern() -> str:
+    """The verification address with ``{code}`` where a code goes (for the tasks)."""
+    return verify_url("0CODE0").replace("0CODE0", "{code}")
+
+
 def _generated_pdf(case_id: int, row: GeneratedView) -> Response:
-    """A generated document, drawn again from the data it keeps. It prints the numbers on record
-    (the decision's, the resolution's), not hồ sơ's register number, which its verification
-    code leads to."""
-    from documents.render import render_form
-
-    content = render_form(
-        row.code,
-        row.data,
-        issued_on=row.issued_on,
-        verify_code=row.verify_code,
-        verify_url=_verify_url(row.verify_code),
-    )
-    return _pdf(content, f"{FORMS[row.code].slug}_{row.seq}-{row.year}_{case_id}.pdf")
+    """A generated document, drawn from the data it keeps (once: then from the instance's files,
+    ``web.tasks.generated_pdf``). It prints the numbers on record (the decision's, the
+    resolution's), not hồ sơ's register number, which its verification code leads to."""
+    content = generated_pdf(app_files(), row, verify_url_pattern())
+    return pdf(content, f"{FORMS[row.code].slug}_{row.seq}-{row.year}_{case_id}.pdf")
 
 
-def _cannot_draw(case_id: int, error: DocumentError):
+def cannot_draw(case_id: int, error: DocumentError):
     """Back to the case page, saying why the form cannot be drawn yet."""
     flash(_("The PDF cannot be made: %(reason)s", reason=str(error)), "error")
-    return redirect(_case_page(case_id), code=303)
+    return redirect(case_page(case_id), code=303)
 
 
 @bp.get("/candidates/<int:case_id>/documents/<code>.pdf")
@@ -177,7 +174,7 @@ def _cannot_draw(case_id: int, error: DocumentError):
 def form_pdf(case_id: int, code: str):
     """Form `code`: its newest generated document, else the form filled from the case now
     (without number or verification code: a printable draft)."""
-    _visible(case_id)
+    visible(case_id)
     if code not in FORMS:
         abort(404)
     from documents.render import render_form
@@ -189,43 +186,22 @@ def form_pdf(case_id: int, code: str):
         dossier = dossier_data(db_session(), case_id, runtime().settings.rules)
         content = render_form(code, dossier, issued_on=Clock.system().today)
     except DocumentError as error:
-        return _cannot_draw(case_id, error)
-    return _pdf(content, f"{FORMS[code].slug}_{case_id}.pdf")
+        return cannot_draw(case_id, error)
+    return pdf(content, f"{FORMS[code].slug}_{case_id}.pdf")
 
 
 @bp.get("/candidates/<int:case_id>/generated/<int:doc_id>.pdf")
 @login_required
 def generated(case_id: int, doc_id: int):
     """One generated document of the case."""
-    _visible(case_id)
+    visible(case_id)
     made = case_generated(db_session(), case_id, doc_id=doc_id)
     if made is None:
         abort(404)
     try:
         return _generated_pdf(case_id, made)
     except DocumentError as error:
-        return _cannot_draw(case_id, error)
-
-
-@bp.get("/candidates/<int:case_id>/packet.pdf")
-@login_required
-def packet(case_id: int):
-    """The case's forms, in the dossier's order, as one PDF (``db.read.packets``): those its
-    data can fill; a generated one with its verification code while what it says is still true
-    of the case. Made again only when what it is made from changes; else served from the cache
-    (``db.packets``)."""
-    _visible(case_id)
-    today = Clock.system().today
-    plan = plan_packet(db_session(), case_id, runtime().settings.rules, today, _verify_url)
-    if not plan.codes:
-        flash(_("No form of this case can be filled yet."), "error")
-        return redirect(_case_page(case_id), code=303)
-    cache = PacketCache.in_instance(Path(current_app.instance_path))
-    try:
-        content, _cached = packet_pdf(plan, cache)
-    except DocumentError as error:
-        return _cannot_draw(case_id, error)
-    return _pdf(content, f"ho-so_{case_id}.pdf")
+        return cannot_draw(case_id, error)
 
 
 # --- verification (public) ------------------------------------------------------------------

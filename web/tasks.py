@@ -1,0 +1,272 @@
+"""The tasks hoso runs off the request, and the two ways of running them (``workflow.ports.tasks``).
+
+- ``render_packet``: a case's packet into the packet cache (``db.packets``);
+- ``render_documents``: generated (re-issued) documents into ``cache/generated/``;
+- ``send_mail``: one e-mail, already rendered (``web.mail``), over SMTP.
+
+On PostgreSQL ``QueueTasks`` defers them to procrastinate (``db.tasks``) and ``hoso worker`` runs
+them, retrying a failure; on SQLite ``InlineTasks`` runs them at once in the same process. Either
+way a failed attempt is kept (``task_failures``) for /admin/tasks and ``hoso worker --failed``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from db import tasks as queue
+from db.files import LocalFiles
+from db.packets import PREFIX, PacketCache, packet_pdf, renderer_version
+from db.read.documents import GeneratedView, case_generated
+from db.read.packets import plan_packet
+from db.runtime import Runtime
+from workflow.ports.files import Files
+from workflow.ports.tasks import RENDER_DOCUMENTS, RENDER_PACKET, SEND_MAIL, Tasks
+
+log = logging.getLogger(__name__)
+
+#: How often a failing task is tried in all, and the seconds between tries (grown linearly).
+ATTEMPTS = 5
+WAIT_SECONDS = 30
+#: Where the PDFs of generated documents are kept among the instance's files.
+GENERATED = "cache/generated"
+
+
+@dataclass
+class TaskEnv:
+    """What a task needs: the database and settings, and the instance's files."""
+
+    runtime: Runtime
+    files: Files
+
+    @property
+    def packets(self) -> PacketCache:
+        return PacketCache(self.files, prefix=PREFIX)
+
+
+# --- what each task does ----------------------------------------------------------------------
+
+
+def _verifier(verify_url: str) -> Callable[[str], str]:
+    return lambda code: verify_url.replace("{code}", code)
+
+
+def render_packet(env: TaskEnv, case_id: int, today: str, verify_url: str) -> None:
+    """Render the case's packet as it stands into the cache (nothing when it is there)."""
+    rules = env.runtime.settings.rules
+    with env.runtime.sessions() as session:
+        plan = plan_packet(
+            session, case_id, rules, date.fromisoformat(today), _verifier(verify_url)
+        )
+    if plan.codes:
+        packet_pdf(plan, env.packets)
+
+
+def generated_key(row: GeneratedView, verify_url: str) -> str:
+    """The file key of a generated document's PDF: its id and a hash of what it is drawn from."""
+    digest = hashlib.sha256(
+        "|".join((row.data_hash, row.verify_code, row.issued_on.isoformat(), verify_url)).encode()
+        + renderer_version().encode()
+    ).hexdigest()[:32]
+    return f"{GENERATED}/{row.id}-{digest}.pdf"
+
+
+def generated_pdf(files: Files, row: GeneratedView, verify_url: str) -> bytes:
+    """A generated document's PDF: from the files when drawn before, else drawn and kept."""
+    key = generated_key(row, verify_url)
+    kept = files.get(key)
+    if kept is not None and kept.startswith(b"%PDF-"):
+        return kept
+    from documents.render import render_form
+
+    content = render_form(
+        row.code,
+        row.data,
+        issued_on=row.issued_on,
+        verify_code=row.verify_code,
+        verify_url=_verifier(verify_url)(row.verify_code),
+    )
+    try:
+        files.put(key, content)
+    except OSError as err:  # the files only save time
+        log.warning("generated documents: cannot keep %s: %s", key, err)
+    return content
+
+
+def render_documents(env: TaskEnv, case_id: int, doc_ids: list[int], verify_url: str) -> None:
+    """Draw the case's generated documents `doc_ids` (re-issued ones) into the files."""
+    with env.runtime.sessions() as session:
+        rows = [case_generated(session, case_id, doc_id=doc_id) for doc_id in doc_ids]
+    for row in rows:
+        if row is not None:
+            generated_pdf(env.files, row, verify_url)
+
+
+def send_mail(
+    env: TaskEnv, to_name: str, to_address: str, subject: str, text: str, html: str
+) -> None:
+    """Send one rendered e-mail over the instance's SMTP server (raises when it is not sent)."""
+    from web.mail import send_rendered
+
+    send_rendered(env.runtime.settings.smtp, to_name, to_address, subject, text, html)
+
+
+HANDLERS: dict[str, Callable[..., None]] = {
+    RENDER_PACKET: render_packet,
+    RENDER_DOCUMENTS: render_documents,
+    SEND_MAIL: send_mail,
+}
+
+
+# --- running them -------------------------------------------------------------------------------
+
+
+@dataclass
+class InlineTasks:
+    """``Tasks`` that run at once in this process (SQLite: no worker needed)."""
+
+    env: TaskEnv
+    inline: bool = True
+
+    def defer(
+        self, name: str, *, lock: str | None = None, org_path: str | None = None, **args: Any
+    ) -> None:
+        """Run task `name` now; a failure is kept for the admin, then raised."""
+        try:
+            HANDLERS[name](self.env, **args)
+        except Exception as err:
+            queue.record_failure(self.env.runtime.engine, name, args, err, org_path=org_path)
+            raise
+
+
+@dataclass
+class QueueTasks:
+    """``Tasks`` queued with procrastinate on PostgreSQL, run by ``hoso worker``."""
+
+    env: TaskEnv
+    attempts: int = ATTEMPTS
+    wait: int = WAIT_SECONDS
+    inline: bool = False
+    _app: Any = None
+    _opened: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def app(self) -> Any:
+        """The procrastinate ``App`` with hoso's tasks, made once."""
+        with self._lock:
+            if self._app is None:
+                self._app = procrastinate_app(self.env, self.attempts, self.wait)
+            return self._app
+
+    def open(self) -> Any:
+        """The app, its synchronous pool open (for deferring and listing from a request)."""
+        app = self.app
+        with self._lock:
+            if not self._opened:
+                app.open()
+                self._opened = True
+        return app
+
+    def close(self) -> None:
+        """Close the app's pool, if open."""
+        with self._lock:
+            if self._opened:
+                self._app.close()
+                self._opened = False
+
+    def defer(
+        self, name: str, *, lock: str | None = None, org_path: str | None = None, **args: Any
+    ) -> None:
+        """Queue task `name`; with `lock`, nothing more while one of that lock waits."""
+        from procrastinate.exceptions import AlreadyEnqueued
+
+        if name not in HANDLERS:
+            raise KeyError(f"no task {name!r}")
+        deferrer = self.open().configure_task(name, queue=queue.QUEUE, queueing_lock=lock)
+        with contextlib.suppress(AlreadyEnqueued):  # the same work is already waiting
+            deferrer.defer(**args, **{queue.ORG_ARG: org_path})
+
+    def retry(self, job_id: int) -> None:
+        """Run a failed job again, now."""
+        from procrastinate import utils
+
+        self.open().job_manager.retry_job_by_id(job_id, utils.utcnow())
+
+
+def procrastinate_app(env: TaskEnv, attempts: int = ATTEMPTS, wait: int = WAIT_SECONDS) -> Any:
+    """A procrastinate ``App`` on the runtime's database with each of hoso's tasks registered:
+    each records a failed attempt before procrastinate retries it."""
+    import procrastinate
+
+    app = queue.queue_app(env.runtime.engine)
+    retry = procrastinate.RetryStrategy(max_attempts=attempts - 1, linear_wait=wait)
+    for name, handler in HANDLERS.items():
+        app.task(name=name, queue=queue.QUEUE, pass_context=True, retry=retry)(
+            _recording(env, name, handler)
+        )
+    return app
+
+
+def _recording(env: TaskEnv, name: str, handler: Callable[..., None]) -> Callable[..., None]:
+    def run(context: Any, **args: Any) -> None:
+        org_path = args.pop(queue.ORG_ARG, None)
+        try:
+            handler(env, **args)
+        except Exception as err:
+            job = context.job
+            queue.record_failure(
+                env.runtime.engine,
+                name,
+                args,
+                err,
+                attempt=job.attempts + 1,
+                job_id=job.id,
+                org_path=org_path,
+            )
+            raise
+
+    run.__name__ = name
+    return run
+
+
+def tasks_for(runtime: Runtime, files: Files) -> InlineTasks | QueueTasks:
+    """Queued on PostgreSQL, inline on SQLite."""
+    env = TaskEnv(runtime, files)
+    if runtime.engine.dialect.name == "postgresql":
+        return QueueTasks(env)
+    return InlineTasks(env)
+
+
+# --- in the web app -----------------------------------------------------------------------------
+
+
+def app_files() -> LocalFiles:
+    """The web app's file store (the instance folder, or ``HOSO_FILES_DIR``)."""
+    from flask import current_app
+
+    files = current_app.extensions.get("hoso_files")
+    if files is None:
+        files = current_app.extensions["hoso_files"] = LocalFiles.default(
+            Path(current_app.instance_path)
+        )
+    return files
+
+
+def app_tasks() -> Tasks:
+    """The web app's tasks, made once per app."""
+    from flask import current_app
+
+    from web.context import runtime
+
+    found = current_app.extensions.get("hoso_tasks")
+    if found is None:
+        found = current_app.extensions["hoso_tasks"] = tasks_for(runtime(), app_files())
+    return found
