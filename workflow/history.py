@@ -143,9 +143,16 @@ def verify_chain(
     rows: Iterable[Sequence[Any]],
     expected_head: str | None = None,
     expected_count: int | None = None,
+    start: tuple[int, str, int] | None = None,
 ) -> ChainReport:
-    """Walk events given as ``(*CANONICAL_COLUMNS, prev_digest, digest)`` in id order."""
+    """Walk events given as ``(*CANONICAL_COLUMNS, prev_digest, digest)`` in id order.
+
+    `start` (last id, its digest, the count up to it) resumes a walk verified earlier: the rows
+    are then the events after that id.
+    """
     previous, last_id, checked = GENESIS, 0, 0
+    if start is not None:
+        last_id, previous, checked = start
     sha256 = hashlib.sha256
     for row in rows:
         event_id, prev, digest = row[0], row[-2], row[-1]

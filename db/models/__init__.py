@@ -14,7 +14,7 @@ from db.models.corrections import DocumentSupersession as DocumentSupersession
 from db.models.corrections import PersonCorrection as PersonCorrection
 from db.models.documents import DocumentScan, GeneratedDocument, StoredFile
 from db.models.enterprises import Enterprise as Enterprise
-from db.models.history import ChainHead, Event
+from db.models.history import ChainCheck, ChainHead, Event
 from db.models.legal_bases import LegalBasis as LegalBasis
 from db.models.moves import CaseHandOver as CaseHandOver
 from db.models.moves import MemberTransfer as MemberTransfer
@@ -33,6 +33,7 @@ from db.models.verification import VerificationConclusion, VerificationRequest
 __all__ = [
     "Case",
     "Certificate",
+    "ChainCheck",
     "ChainHead",
     "Decision",
     "DocumentRecord",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -49,3 +49,21 @@ class ChainHead(Base):
     last_id: Mapped[int] = mapped_column(BigInteger, default=0)
     digest: Mapped[str] = mapped_column(String(64))
     count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ChainCheck(Base):
+    """The last verification of the chain (one row), shared by every process: a later check walks
+    only the events after ``last_id`` (issue 11, migration 0021)."""
+
+    __tablename__ = "chain_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The last event verified, its digest, and how many events up to it.
+    last_id: Mapped[int] = mapped_column(BigInteger)
+    count: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(64))
+    #: When it finished (UTC, ``workflow.history.utc_stamp``) and how long it took (seconds).
+    checked_at: Mapped[str] = mapped_column(String(32))
+    seconds: Mapped[float] = mapped_column(Float)
+    #: What it found, as JSON: the chain's problem, the replay's differences.
+    result: Mapped[str] = mapped_column(Text)

@@ -5,12 +5,13 @@ Also walks the chain for ``hoso audit verify`` and reads a case's events back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.models import ChainHead, Event
+from db.models import ChainCheck, ChainHead, Event
 from db.repositories.prepared import Prepared
 from workflow.history import (
     CANONICAL_COLUMNS,
@@ -18,10 +19,11 @@ from workflow.history import (
     chain_digest,
     utc_stamp,
 )
-from workflow.ports.history import Appended, NewEvent
+from workflow.ports.history import Appended, ChainCheckpoint, NewEvent
 
 _EVENTS = Event.__table__
 _HEAD = ChainHead.__table__
+_CHECKS = ChainCheck.__table__
 _LOCK_HEAD = select(_HEAD.c.last_id, _HEAD.c.digest).where(_HEAD.c.id == 1).with_for_update()
 _INSERT_EVENT = insert(_EVENTS)
 _INSERT_ONE = Prepared(_INSERT_EVENT)
@@ -123,6 +125,22 @@ class SqlHistory:
             raise RuntimeError(f"the chain head is not at event {old_id}: nothing appended")
         self.head.saw(last_id, digest)
         return appended
+
+    def save_check(self, checkpoint: ChainCheckpoint) -> None:
+        """Keep `checkpoint` as the one last verification (the row of id 1, replaced)."""
+        connection = self._connection or self.session.connection()
+        connection.execute(delete(_CHECKS).where(_CHECKS.c.id == 1))
+        connection.execute(
+            insert(_CHECKS).values(
+                id=1,
+                last_id=checkpoint.last_id,
+                count=checkpoint.count,
+                digest=checkpoint.digest,
+                checked_at=utc_stamp(checkpoint.at),
+                seconds=checkpoint.seconds,
+                result=json.dumps(checkpoint.result, ensure_ascii=False, default=str),
+            )
+        )
 
 
 def _row(event_id: int, new: NewEvent) -> dict:

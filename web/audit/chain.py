@@ -1,18 +1,28 @@
-"""The chain verification, kept for a short while: it walks every event of the database."""
+"""The chain verification and the replay of every case, kept in the database for a while.
+
+The last check is stored (``chain_checks``, through ``workflow.services.audit``), so that every
+worker and host shows it and a new check walks only the events appended since. ``check_now`` is
+Flask-free: ``hoso audit verify`` runs the same check (over the whole chain).
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from threading import Lock
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from db.read.history import verify
+from db.read.history import last_check, verify
+from db.read.replay import replay_cases
+from db.runtime import Runtime
 from web.context import runtime
-from workflow.history import ChainReport
+from workflow.history import ChainProblem, ChainReport
+from workflow.ports.history import ChainCheckpoint
+from workflow.replay import Difference
+from workflow.services.audit import record_chain_check
 
 #: Once walked, the result is shown for this long (seconds) before it is "not checked recently".
 SHOW_FOR = 10 * 60
@@ -36,15 +46,34 @@ REASONS = {
 
 
 @dataclass(frozen=True)
+class ReplayResult:
+    """The case rows compared with their events: how many, how many differences, the first ones."""
+
+    cases: int
+    count: int
+    differences: tuple[Difference, ...] = ()
+
+    @property
+    def consistent(self) -> bool:
+        return self.count == 0
+
+
+@dataclass(frozen=True)
 class ChainCheck:
-    """One walk of the chain: what it found, when, and how long it took."""
+    """One check: what the chain's walk found, the replay's differences, when, how long."""
 
     report: ChainReport
     at: datetime
     seconds: float
+    replay: ReplayResult | None = field(default=None)
 
     def age(self) -> float:
         return (datetime.now(UTC) - self.at).total_seconds()
+
+    @property
+    def intact(self) -> bool:
+        """The chain verifies and every case row is what its events give."""
+        return self.report.intact and (self.replay is None or self.replay.consistent)
 
     @property
     def reason(self) -> str:
@@ -54,29 +83,102 @@ class ChainCheck:
         return str(REASONS.get(problem.reason, problem.reason))
 
 
+def _result(check: ChainCheck) -> dict:
+    """The check as the JSON stored with its checkpoint."""
+    problem = check.report.problem
+    replay = check.replay
+    return {
+        "checked": check.report.checked,
+        "head": check.report.head,
+        "problem": None if problem is None else [problem.event_id, problem.reason],
+        "replay": None
+        if replay is None
+        else {
+            "cases": replay.cases,
+            "count": replay.count,
+            "differences": [
+                [d.case_id, d.column, d.stored, d.replayed] for d in replay.differences
+            ],
+        },
+    }
+
+
+def from_checkpoint(checkpoint: ChainCheckpoint) -> ChainCheck:
+    """The check a stored checkpoint describes."""
+    result = checkpoint.result
+    problem = result.get("problem")
+    report = ChainReport(
+        result["checked"],
+        result["head"],
+        None if problem is None else ChainProblem(problem[0], problem[1]),
+    )
+    replay = result.get("replay")
+    return ChainCheck(
+        report,
+        checkpoint.at,
+        checkpoint.seconds,
+        None
+        if replay is None
+        else ReplayResult(
+            replay["cases"],
+            replay["count"],
+            tuple(Difference(*d) for d in replay["differences"]),
+        ),
+    )
+
+
+def check_now(rt: Runtime, since: ChainCheckpoint | None = None) -> ChainCheck:
+    """Walk the chain (from `since`, an intact check, or from its start), replay every case,
+    store the result as the last check, and return it."""
+    started = time.perf_counter()
+    report = verify(rt.engine, since=since)
+    found = replay_cases(rt.engine)
+    replay = ReplayResult(found.cases, found.count, tuple(found.differences))
+    check = ChainCheck(report, datetime.now(UTC), time.perf_counter() - started, replay)
+    # Ids run from 1 without gaps: the head walked is event `checked`. A broken chain keeps no
+    # point to resume from (the next check walks it all again); its result is stored all the
+    # same, for every worker to show.
+    record_chain_check(
+        rt.uow(),
+        ChainCheckpoint(
+            report.checked if report.intact else 0,
+            report.checked if report.intact else 0,
+            report.head if report.intact else "",
+            check.at,
+            check.seconds,
+            {**_result(check), "resumable": report.intact},
+        ),
+    )
+    return check
+
+
 class ChainChecks:
-    """The last walk of this process; one walk at a time (others wait and share its result)."""
+    """The checks as this process sees them: the last one stored by any process; one check at a
+    time in this process (others wait and share its result)."""
 
     def __init__(self) -> None:
-        self.last: ChainCheck | None = None
         self._lock = Lock()
 
     def recent(self) -> ChainCheck | None:
-        """The last result if it is still fresh enough to show."""
-        last = self.last
-        return last if last is not None and last.age() < SHOW_FOR else None
+        """The last stored check if it is still fresh enough to show."""
+        stored = last_check(runtime().engine)
+        if stored is None:
+            return None
+        last = from_checkpoint(stored)
+        return last if last.age() < SHOW_FOR else None
 
     def run(self) -> ChainCheck:
-        """Walk the chain now (or reuse a walk that finished a moment ago)."""
+        """Check now, from the last intact check (or reuse one that finished a moment ago)."""
         with self._lock:
-            last = self.last
+            rt = runtime()
+            stored = last_check(rt.engine)
             min_interval = current_app.config.get("AUDIT_VERIFY_MIN_INTERVAL", MIN_INTERVAL)
-            if last is not None and last.age() < min_interval:
-                return last
-            started = time.perf_counter()
-            report = verify(runtime().engine)
-            self.last = ChainCheck(report, datetime.now(UTC), time.perf_counter() - started)
-            return self.last
+            if stored is not None:
+                last = from_checkpoint(stored)
+                if last.age() < min_interval:
+                    return last
+            since = stored if stored is not None and stored.result.get("resumable") else None
+            return check_now(rt, since)
 
 
 def checks() -> ChainChecks:

@@ -44,3 +44,21 @@ class History(Protocol):
     def append(self, event: NewEvent) -> Appended: ...
 
     def append_many(self, events: Sequence[NewEvent]) -> list[Appended]: ...
+
+    def save_check(self, checkpoint: ChainCheckpoint) -> None:
+        """Keep `checkpoint` as the last verification (replacing the one before)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ChainCheckpoint:
+    """The last verification of the chain, shared by every process: the point it reached (last
+    event id, digest, count), when, how long it took, and what it found (``result``: the chain's
+    problem and the replay's differences, plain JSON values)."""
+
+    last_id: int
+    count: int
+    digest: str
+    at: datetime
+    seconds: float
+    result: dict[str, Any]

@@ -19,13 +19,14 @@ from tests.workflow.fakes.classes import FakeClasses
 from tests.workflow.fakes.corrections import FakeCorrections
 from tests.workflow.fakes.documents import FakeDocuments
 from tests.workflow.fakes.importing import FakeImports
+from tests.workflow.fakes.logins import FakeLogins
 from tests.workflow.fakes.moves import FakeMoves
 from tests.workflow.fakes.outside import FakeOutside
 from tests.workflow.fakes.proposals import FakeProposals
 from tests.workflow.fakes.tokens import FakeTokens
 from tests.workflow.fakes.tree import FakeTree
 from tests.workflow.fakes.verification import FakeVerifications
-from workflow.ports.history import Appended, NewEvent
+from workflow.ports.history import Appended, ChainCheckpoint, NewEvent
 from workflow.settings import RuleSettings, Settings
 
 
@@ -34,6 +35,7 @@ class FakeHistory:
 
     def __init__(self) -> None:
         self.events: list[NewEvent] = []
+        self.checks: list[ChainCheckpoint] = []
 
     def append(self, event: NewEvent) -> Appended:
         return self.append_many((event,))[0]
@@ -42,6 +44,9 @@ class FakeHistory:
         start = len(self.events)
         self.events.extend(events)
         return [Appended(start + i + 1, f"fake{start + i + 1}") for i in range(len(events))]
+
+    def save_check(self, checkpoint: ChainCheckpoint) -> None:
+        self.checks.append(checkpoint)
 
 
 class FakeUnitOfWork:
@@ -72,6 +77,7 @@ class FakeUnitOfWork:
         self.moves = FakeMoves(self.cases)
         self.corrections = FakeCorrections(self.cases, self.documents)
         self.verifications = FakeVerifications(self.cases)
+        self.logins = FakeLogins(self.users)
         self.tokens = FakeTokens(self.users)
         self.committed = False
 
