@@ -49,6 +49,7 @@ EMAIL_FORM = "not an e-mail address"
 MEMBER_TAKEN = "this party member already has a user"
 NOT_YOURSELF = "you cannot do this to your own account"
 OWN_ADMIN = "you cannot remove your own admin role"
+OWN_GRANT = "an admin grants no role to their own account: another admin does"
 GRANT_HELD = "the user already holds this role there"
 UNKNOWN_ROLE = "unknown role"
 UNKNOWN_CHOICE = "not one of the choices"
@@ -170,6 +171,16 @@ def check_member(link: MemberLink | None, scope: Scope, user_id: int | None) -> 
     if not linkable(link, scope, user_id):
         taken = link is not None and bool(link.holders)
         raise InvalidInput("member", MEMBER_TAKEN if taken else UNKNOWN_CHOICE)
+
+
+def check_grant_to(actor_user_id: int | None, user_id: int) -> None:
+    """Granting is separate from holding: no admin grants any role to their own account.
+
+    (An admin who could give themselves committee or auditor would decide or audit what they
+    administer; every grant to oneself is refused, so another admin in scope makes it.)
+    """
+    if actor_user_id is not None and actor_user_id == user_id:
+        raise InvalidInput("role", OWN_GRANT)
 
 
 # --- checking input ----------------------------------------------------------------------------

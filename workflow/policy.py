@@ -80,6 +80,22 @@ class Scope:
         return bool(self.paths or (self.member_id is not None and self.mentor_paths))
 
 
+#: The roles some transition or fact names: the only ones that ever act on a case. The admin
+#: role is never one of them (tests/workflow/test_admin_grants.py): administering is not acting.
+ACTING_ROLES: frozenset[str] = frozenset(
+    role for spec in (*SPECS.values(), *FACTS.values()) for role in spec.roles
+) - {Role.admin}
+
+
+def administers_only(actor: Actor) -> bool:
+    """An admin who holds no role that acts: refused every transition and fact on any case.
+
+    Refused as not allowed (403), before the case is looked up, so nothing about it is told.
+    """
+    roles = actor.roles()
+    return Role.admin in roles and not roles & ACTING_ROLES
+
+
 def has_case_list(actor: Actor) -> bool:
     """Whether the actor has a case list at all (introducers, trainers, admins do not)."""
     return bool(actor.roles() & set(LISTERS))
@@ -138,6 +154,8 @@ def acting_role(actor: Actor, case: CaseFacts, trigger: str) -> str | None:
     if spec is None:
         return None
     for role in spec.roles:
+        if role not in ACTING_ROLES:
+            continue  # the admin role never acts, whatever a definition says
         if role == Role.mentor:
             if spec.mentor_own and is_own_mentee(actor, case):
                 return role
@@ -158,6 +176,8 @@ def fact_role(actor: Actor, case: CaseFacts, kind: str) -> str | None:
     if spec is None or case.state not in spec.states:
         return None
     for role in spec.roles:
+        if role not in ACTING_ROLES:
+            continue  # the admin role never acts, whatever a definition says
         if role == Role.mentor:
             if is_own_mentee(actor, case):
                 return role

@@ -34,7 +34,7 @@ def test_recording_a_fact_keeps_the_state_and_is_logged() -> None:
 
 
 @pytest.mark.parametrize(
-    ("username", "error"), [("aud", NotAllowed), ("adm", NotFound), ("mentor2", NotFound)]
+    ("username", "error"), [("aud", NotAllowed), ("adm", NotAllowed), ("mentor2", NotFound)]
 )
 def test_recording_a_fact_is_refused_like_a_transition(username: str, error: type) -> None:
     uow = FakeUnitOfWork(ready_case("trained"))

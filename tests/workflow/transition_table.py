@@ -91,7 +91,9 @@ EXPECTED = {
     "com": COMMITTEE,
     "com_grassroots": EVERYWHERE_NA,  # sees the case, is not the deciding body
     "aud": EVERYWHERE_NA,
-    "adm": EVERYWHERE_NF,  # admin manages users and organisations, reads no case
+    # An admin manages users and organisations and fires nothing: refused before the case is
+    # looked up (issue 11), so NotAllowed whatever the case.
+    "adm": EVERYWHERE_NA,
     "trainer": TRAINER,
     "intro": EVERYWHERE_NF,  # introducers see their proposals, not cases
 }

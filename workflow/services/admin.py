@@ -135,6 +135,7 @@ def set_user_active(
         if user.id == actor.user_id and not active:
             raise InvalidInput("active", rules.NOT_YOURSELF)
         uow.users.set_active(user_id, active)
+        uow.logins.end_sessions(user_id)  # no session of before survives a reactivation
         action = "activate_user" if active else "deactivate_user"
         uow.history.append(admin_event(actor, action, clock or Clock.system(), user=user.username))
         uow.commit()
@@ -143,12 +144,13 @@ def set_user_active(
 def reset_password(
     uow: UnitOfWork, actor: Actor, user_id: int, password: str, clock: Clock | None = None
 ) -> None:
-    """Give a user a new password (stored hashed)."""
+    """Give a user a new password (stored hashed); every session of theirs ends."""
     within = manage_scope(actor)
     with uow:
         user = _user(uow, within, user_id)
         secret = rules.check_password(password, user.username, user.full_name)
         uow.users.set_password(user_id, secret)
+        uow.logins.end_sessions(user_id)  # every session of the user ends, on every worker
         event = admin_event(actor, "reset_password", clock or Clock.system(), user=user.username)
         uow.history.append(event)
         uow.commit()
@@ -160,8 +162,9 @@ def reset_password(
 def _check_grant(actor: Actor, user: UserRecord, role: str, org: OrgRecord) -> None:
     """What a grant must satisfy beyond scope: the user does not hold it there yet.
 
-    (The rules on granting to oneself and on a second admin's approval go here.)
+    Granting is separate from holding: no admin grants a role to their own account.
     """
+    rules.check_grant_to(actor.user_id, user.id)
     if any(g.role == role and g.organisation_id == org.id for g in user.grants):
         raise InvalidInput("role", rules.GRANT_HELD)
 

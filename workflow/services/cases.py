@@ -137,6 +137,8 @@ def fire_in(
     spec = SPECS.get(trigger)
     if spec is None or spec.trigger == Trigger.identify:
         raise InvalidTransition(f"unknown trigger {trigger!r}")
+    if policy.administers_only(actor):
+        raise NotAllowed(f"{actor.username} administers: an admin fires no transition")
     case, facts = _visible_case(uow, actor, case_id, trigger)
     _check_version(case, expected_version)
     role = policy.acting_role(actor, facts, trigger)
@@ -259,6 +261,8 @@ def _record(
     spec = FACTS.get(kind)
     if spec is None:
         raise InvalidInput("kind", f"unknown fact {kind!r} (known: {', '.join(FACTS)})")
+    if policy.administers_only(actor):
+        raise NotAllowed(f"{actor.username} administers: an admin records no fact")
     with uow:
         case, facts = _visible_case(uow, actor, case_id, f"record_{kind}")
         _check_version(case, expected_version)
