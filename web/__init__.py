@@ -30,7 +30,7 @@ def create_app(
     app = Flask(__name__, instance_path=str(folder))
     secure = config.secure_cookies(development)
     app.config.from_mapping(
-        HOSO_DEVELOPMENT=development,
+        DEVELOPMENT=development,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure,
@@ -43,6 +43,7 @@ def create_app(
         LOGIN_MAX_FAILURES=5,
         LOGIN_LOCK_SECONDS=15 * 60,
         PAGE_SIZE=50,
+        **config.upload_limit(),
     )
     app.config.update(given)
     if not app.config.get("SECRET_KEY"):
@@ -50,7 +51,8 @@ def create_app(
     config.apply_proxy_fix(app, config.proxy_count())
     app.extensions["hoso"] = runtime or Runtime.from_url(app.config.get("DATABASE_URL"))
 
-    from web import auth, errors, health, i18n, labels, security, static
+    from web import api, auth, converters, errors, health, i18n, labels, security, static
+    from web.account import bp as account_bp
     from web.admin import bp as admin_bp
     from web.audit import bp as audit_bp
     from web.candidates import bp as candidates_bp
@@ -63,6 +65,7 @@ def create_app(
     from web.reviews import bp as reviews_bp
     from web.work import bp as work_bp
 
+    converters.init_app(app)  # first: every <int:...> rule below is bounded
     security.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
@@ -76,6 +79,8 @@ def create_app(
     app.register_blueprint(proposals_bp)
     app.register_blueprint(classes_bp)
     app.register_blueprint(enterprises_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(health.bp)
+    api.init_app(app)  # after the site's blueprints: its errors wrap the site's handlers
     static.init_app(app)  # after every blueprint: it covers their static folders too
     return app

@@ -91,6 +91,18 @@ def proxy_count(environ: Mapping[str, str] = os.environ) -> int:
     return int(value)
 
 
+def upload_limit(environ: Mapping[str, str] = os.environ) -> dict[str, int]:
+    """``HOSO_UPLOAD_MAX_BYTES`` as app config (nothing when unset: the documents' default)."""
+    value = environ.get("HOSO_UPLOAD_MAX_BYTES", "").strip()
+    if not value:
+        return {}
+    if not value.isdigit() or int(value) < 1024:
+        raise ConfigError(
+            f"HOSO_UPLOAD_MAX_BYTES must be a number of bytes (at least 1024), not {value!r}"
+        )
+    return {"HOSO_UPLOAD_MAX_BYTES": int(value)}
+
+
 def apply_proxy_fix(app: Flask, proxies: int) -> None:
     """Believe the client address and scheme the last `proxies` proxies set, nothing more.
 
