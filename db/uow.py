@@ -20,6 +20,7 @@ from db.repositories.moves import SqlMoves
 from db.repositories.organisations import SqlOrganisations, SqlTree
 from db.repositories.outside import SqlOutside
 from db.repositories.proposals import SqlProposals
+from db.repositories.setup import SqlSetup
 from db.repositories.targets import SqlTargets
 from db.repositories.tokens import SqlTokens
 from db.repositories.users import SqlUsers
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self.verifications = SqlVerifications(self.session)
         self.moves = SqlMoves(self.session)
         self.corrections = SqlCorrections(self.session)
+        self.setup = SqlSetup(self.session)
         self.tokens = SqlTokens(self.session)
         self._committed = False
         return self

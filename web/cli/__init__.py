@@ -8,7 +8,9 @@ import click
 
 from web.cli import audit, cases, docs, remind, serve, setup
 from web.cli.importing import import_command
+from web.cli.orgs import org
 from web.cli.reports import report
+from web.cli.users import user
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,6 +26,8 @@ cli.add_command(docs.docs)
 cli.add_command(remind.remind)
 cli.add_command(report)
 cli.add_command(import_command)
+cli.add_command(org)
+cli.add_command(user)
 
 
 def main() -> None:

@@ -1,11 +1,13 @@
-"""``hoso init``, ``hoso demo``, ``hoso run``."""
+"""``hoso init``, ``hoso setup``, ``hoso demo``, ``hoso run``."""
 
 from __future__ import annotations
 
 import click
 
 from db.migrate import analyze, current_revision, upgrade
-from web.cli.common import runtime
+from web.cli.common import domain_errors, runtime
+from web.cli.passwords import read_password
+from workflow.services.setup import set_up
 
 
 @click.command()
@@ -21,6 +23,46 @@ def init() -> None:
         click.echo(f"database {where} is up to date (revision {after})")
     else:
         click.echo(f"database {where} upgraded from {before or 'empty'} to {after}")
+
+
+@click.command("setup")
+@click.option("--username", prompt="Username of the first admin", help="The first admin's login.")
+@click.option("--full-name", prompt="Their full name", help="The first admin's full name.")
+@click.option("--email", default=None, help="The first admin's e-mail (optional).")
+@click.option(
+    "--organisation",
+    prompt="The root organisation (the province or district committee)",
+    help="The name of the party committee at the root of the tree.",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@domain_errors
+def setup_command(
+    username: str, full_name: str, email: str | None, organisation: str, password_stdin: bool
+) -> None:
+    """Create the first admin and the root organisation in an initialised, empty database.
+
+    \b
+    The admin holds the admin role on the root; the history records the three acts as done by
+    `setup` (role `system`). Refused (exit 3) once any user or organisation exists. The
+    password is asked twice without echo, or read from standard input with --password-stdin.
+    """
+    rt = runtime()
+    if current_revision(rt.engine) is None:
+        raise click.ClickException("the database is not initialised; run `hoso init` first")
+    password = read_password(password_stdin)
+    made = set_up(
+        rt.uow(),
+        username=username,
+        full_name=full_name,
+        password=password,
+        organisation=organisation,
+        email=email,
+    )
+    click.echo(
+        f"first admin {made.username} (user {made.user_id}) set up, admin of "
+        f"{made.organisation} (organisation {made.organisation_id})"
+    )
+    click.echo(f"next: hoso org import FILE --as {made.username} (docs/operations.md)")
 
 
 @click.command()
@@ -55,11 +97,11 @@ def run(host: str, port: int, debug: bool) -> None:
     """Serve the web app."""
     from web import create_app
 
-    app = create_app(runtime=runtime())
+    app = create_app(runtime=runtime(), development=True)
     app.run(host=host, port=port, debug=debug)
 
 
 def register(group: click.Group) -> None:
     """Add the set-up commands to the ``hoso`` group."""
-    for command in (init, demo, run):
+    for command in (init, setup_command, demo, run):
         group.add_command(command)

@@ -19,6 +19,7 @@ from workflow.ports.importing import ImportRepository
 from workflow.ports.moves import MoveRepository
 from workflow.ports.outside import OutsideRepository
 from workflow.ports.proposals import ProposalRepository
+from workflow.ports.setup import SetupRepository
 from workflow.ports.targets import TargetRepository
 from workflow.ports.tokens import TokenRepository
 from workflow.ports.tree import TreeRepository
@@ -54,6 +55,7 @@ class UnitOfWork(Protocol):
     moves: MoveRepository
     corrections: CorrectionRepository
     verifications: VerificationRepository
+    setup: SetupRepository
     tokens: TokenRepository
 
     def __enter__(self) -> UnitOfWork: ...
