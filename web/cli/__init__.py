@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from web.cli import audit, cases, docs, remind, serve, setup
+from web.cli import audit, cases, docs, remind, serve, setup, worker
+from web.cli.backup import backup_command, restore_command
 from web.cli.importing import import_command
 from web.cli.orgs import org
 from web.cli.reports import report
@@ -27,7 +28,10 @@ cli.add_command(remind.remind)
 cli.add_command(report)
 cli.add_command(import_command)
 cli.add_command(org)
+cli.add_command(worker.worker)
 cli.add_command(user)
+cli.add_command(backup_command)
+cli.add_command(restore_command)
 
 
 def main() -> None:
