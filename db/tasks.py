@@ -137,6 +137,7 @@ class TaskRow:
     at: datetime | None
     job_id: int | None = None
     failure_id: int | None = None
+    org_path: str | None = None
 
 
 def _whole_tree(scope: Scope | None) -> bool:
@@ -154,14 +155,24 @@ def _visible(path_column: Any, scope: Scope | None) -> Any:
 def inline_failures(conn: Connection, scope: Scope | None, limit: int = 100) -> list[TaskRow]:
     """The newest failed inline runs (SQLite) in `scope` (``None``: all)."""
     rows = conn.execute(
-        select(TaskFailure)
+        select(TaskFailure.__table__)
         .where(TaskFailure.job_id.is_(None), _visible(TaskFailure.org_path, scope))
         .order_by(desc(TaskFailure.id))
         .limit(limit)
     ).all()
     return [
-        TaskRow(f.task, "failed", f.attempt, json.loads(f.args), f.error, f.failed_at, None, f.id)
-        for (f,) in rows
+        TaskRow(
+            f.task,
+            "failed",
+            f.attempt,
+            json.loads(f.args),
+            f.error,
+            f.failed_at,
+            None,
+            f.id,
+            f.org_path,
+        )
+        for f in rows
     ]
 
 
@@ -225,12 +236,12 @@ def job_visible(conn: Connection, job_id: int, scope: Scope | None) -> bool:
 def failure(conn: Connection, failure_id: int, scope: Scope | None) -> TaskRow | None:
     """One failed inline run in `scope`, else ``None``."""
     found = conn.execute(
-        select(TaskFailure).where(
+        select(TaskFailure.__table__).where(
             TaskFailure.id == failure_id,
             TaskFailure.job_id.is_(None),
             _visible(TaskFailure.org_path, scope),
         )
-    ).scalar_one_or_none()
+    ).first()
     if found is None:
         return None
     return TaskRow(
@@ -242,6 +253,7 @@ def failure(conn: Connection, failure_id: int, scope: Scope | None) -> TaskRow |
         found.failed_at,
         None,
         found.id,
+        found.org_path,
     )
 
 

@@ -41,3 +41,4 @@ def index():
 from web.admin import organisations as _organisations  # noqa: E402,F401
 from web.admin import restructure as _restructure  # noqa: E402,F401
 from web.admin import users as _users  # noqa: E402,F401
+from web.admin import tasks as _tasks  # noqa: E402,F401
