@@ -91,7 +91,7 @@ def create_token(
             t for t in uow.tokens.of_user(user.id) if t.status(clock.today) is TokenStatus.active
         ]
         if len(live) >= MAX_LIVE:
-            raise InvalidInput("name", f"at most {MAX_LIVE} live tokens: revoke one first")
+            raise InvalidInput("tokens", f"at most {MAX_LIVE} live tokens: revoke one first")
         secret = new_secret()
         token = uow.tokens.add(
             user_id=user.id,
