@@ -16,6 +16,7 @@ from db.repositories.documents import SqlDocuments
 from db.repositories.enterprises import SqlEnterprises
 from db.repositories.history import HeadSeen, SqlHistory
 from db.repositories.importing import SqlImports
+from db.repositories.logins import SqlLogins
 from db.repositories.moves import SqlMoves
 from db.repositories.organisations import SqlOrganisations, SqlTree
 from db.repositories.outside import SqlOutside
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
         self.verifications = SqlVerifications(self.session)
         self.moves = SqlMoves(self.session)
         self.corrections = SqlCorrections(self.session)
+        self.logins = SqlLogins(self.session)
         self.setup = SqlSetup(self.session)
         self.tokens = SqlTokens(self.session)
         self._committed = False

@@ -1,11 +1,20 @@
-"""Domain errors become HTTP answers; error pages in the site's layout."""
+"""Domain errors become HTTP answers; error pages in the site's layout; refusals logged.
+
+Every answer 403, 404, 409, 422 or 429 (from these handlers or a view) is a line of the security
+log (``web.logs``): the status, the error's kind, and for a refused field its name (never the
+value given).
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+from typing import Any
+
+from flask import Flask, Response, g, render_template
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from web import logs
 from web.context import close_db_session
 from workflow.errors import (
     Conflict,
@@ -27,6 +36,10 @@ STATUS: dict[type[DomainError], int] = {
 }
 
 
+#: The answers the security log records as refusals.
+REFUSALS = frozenset({403, 404, 409, 422, 429})
+
+
 def status_of(error: DomainError) -> int:
     """The HTTP status a domain error maps to."""
     return STATUS.get(type(error), 400)
@@ -35,14 +48,38 @@ def status_of(error: DomainError) -> int:
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db_session)
 
+    app.after_request(log_refusal)
+
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        g.refusal = {"error": type(error).__name__}
         return render_template("error.html", code=error.code, title=_title(error.code)), error.code
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
         code = status_of(error)
+        g.refusal = refusal_details(error)
         return render_template("error.html", code=code, title=_title(code)), code
+
+
+def refusal_details(error: DomainError) -> dict[str, Any]:
+    """What the security log says of a domain error: its kind, the field or rules it names."""
+    details: dict[str, Any] = {"error": type(error).__name__}
+    if isinstance(error, InvalidInput):
+        details["field"] = error.field
+    elif isinstance(error, RuleViolation):
+        details["rules"] = [failure.rule for failure in error.failures]
+    return details
+
+
+def log_refusal(response: Response) -> Response:
+    """Every answer 403/404/409/422/429 is a line of the security log, however it was made (an
+    error handler, or a view showing a refused form again); a view that logged it already sets
+    ``g.security_logged``."""
+    if response.status_code in REFUSALS and not g.pop("security_logged", False):
+        details = g.pop("refusal", None) or {}
+        logs.security("refused", logging.WARNING, status=response.status_code, **details)
+    return response
 
 
 def _title(code: int | None) -> str:

@@ -22,6 +22,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     #: The party member this user is, for mentors and introducing members.
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    #: Carried by every session of the user; moved on by logout, a password change or reset and
+    #: deactivation, so that every cookie issued before stops working on every worker at once.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

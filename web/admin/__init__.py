@@ -8,11 +8,13 @@ from flask import Blueprint, abort, render_template
 from flask_login import login_required
 
 from db.read import admin
+from web import logs
 from web.context import actor, db_session
 from workflow.services.admin_scope import manage_scope
 from workflow.states import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", static_folder="static")
+bp.after_request(logs.log_admin_change)  # every admin change on the security log
 
 
 @bp.before_request
@@ -40,5 +42,5 @@ def index():
 
 from web.admin import organisations as _organisations  # noqa: E402,F401
 from web.admin import restructure as _restructure  # noqa: E402,F401
-from web.admin import users as _users  # noqa: E402,F401
 from web.admin import tasks as _tasks  # noqa: E402,F401
+from web.admin import users as _users  # noqa: E402,F401

@@ -16,6 +16,7 @@ from workflow.ports.documents import DocumentRepository
 from workflow.ports.enterprises import EnterpriseRepository
 from workflow.ports.history import Appended, History, NewEvent
 from workflow.ports.importing import ImportRepository
+from workflow.ports.logins import LoginRepository
 from workflow.ports.moves import MoveRepository
 from workflow.ports.outside import OutsideRepository
 from workflow.ports.proposals import ProposalRepository
@@ -55,6 +56,7 @@ class UnitOfWork(Protocol):
     moves: MoveRepository
     corrections: CorrectionRepository
     verifications: VerificationRepository
+    logins: LoginRepository
     setup: SetupRepository
     tokens: TokenRepository
 
