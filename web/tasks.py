@@ -166,6 +166,12 @@ class QueueTasks:
                 self._app = procrastinate_app(self.env, self.attempts, self.wait)
             return self._app
 
+    def run_worker(self, **options: Any) -> None:
+        """Run procrastinate's worker on hoso's queue with an app of its own (the deferring
+        app's synchronous pool stays usable beside it)."""
+        worker = procrastinate_app(self.env, self.attempts, self.wait)
+        worker.run_worker(queues=[queue.QUEUE], **options)
+
     def open(self) -> Any:
         """The app, its synchronous pool open (for deferring and listing from a request)."""
         app = self.app

@@ -83,8 +83,7 @@ def worker(concurrency: int, once: bool, list_failed: bool, retry_job: int | Non
         f"worker: queue {queue.QUEUE}, concurrency {concurrency}"
         f"{', until the queue is empty' if once else ''}"
     )
-    tasks.app.run_worker(
-        queues=[queue.QUEUE],
+    tasks.run_worker(
         concurrency=concurrency,
         wait=not once,
         name="hoso",
