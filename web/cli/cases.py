@@ -8,6 +8,7 @@ from db.actors import actor_by_username
 from db.read.cases import case_detail, list_cases
 from db.read.cells import cells_of
 from web.cli.common import domain_errors, echo_json, runtime
+from web.converters import ID
 from workflow import services
 from workflow.definition import FACTS, SPECS
 from workflow.errors import InvalidInput, NotAllowed, NotFound
@@ -42,7 +43,7 @@ def list_command(state: str | None, as_json: bool) -> None:
 
 
 @case.command("show")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ID)
 @click.option("--at", "at", help="The case as it stood at the end of this day (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True)
 @domain_errors
@@ -83,7 +84,7 @@ def _parse_assignments(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @case.command("fire")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ID)
 @click.argument("trigger")
 @click.argument("fields", nargs=-1)
 @click.option("--as", "username", required=True, help="The user who acts.")

@@ -26,6 +26,7 @@ from db.read.packets import plan_packet
 from documents.errors import DocumentError, MissingData
 from documents.registry import FORMS
 from web.cli.common import domain_errors, runtime
+from web.converters import ID
 from workflow.clock import Clock
 from workflow.errors import InvalidInput, NotFound
 
@@ -109,7 +110,7 @@ def _no_case(case_id: int) -> NotFound:
 
 
 @docs.command("render")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ID)
 @click.argument("code")
 @click.option("-o", "--output", "output", required=True, metavar="FILE", help="The PDF to write.")
 @domain_errors
@@ -150,7 +151,7 @@ def render_command(case_id: int, code: str, output: str) -> None:
 
 
 @docs.command("packet")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ID)
 @click.option("-o", "--output", "output", required=True, metavar="FILE", help="The PDF to write.")
 @domain_errors
 def packet_command(case_id: int, output: str) -> None:
