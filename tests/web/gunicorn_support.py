@@ -4,7 +4,8 @@
 ``python -m gunicorn -w 2 -b 127.0.0.1:<free port> "web:create_app()"`` on that database and
 instance folder, waits until it answers, yields its base URL (``http://127.0.0.1:<port>``) and
 stops it after. The server's own output goes to ``instance/gunicorn.log`` (shown when it fails
-to start). ``env`` adds variables to the server's environment.
+to start), with an access line per request naming the worker that answered
+(``workers_that_answered``). ``env`` adds variables to the server's environment.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pathlib import Path
 #: development at least 32 characters, web/config.py).
 SECRET_KEY = "gunicorn-test-secret-key-of-32-characters-or-more"
 ROOT = Path(__file__).resolve().parents[2]
+#: One access-log line per request: ``<worker pid> <METHOD> <path> <status>``.
+ACCESS_FORMAT = "access %(p)s %(m)s %(U)s %(s)s"
 
 
 def free_port() -> int:
@@ -32,6 +35,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def workers_that_answered(instance: Path, method: str, path: str, status: int) -> set[str]:
+    """The pids of the workers that answered `method` `path` with `status` (from the log)."""
+    found = set()
+    for line in (Path(instance) / "gunicorn.log").read_text(errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) == 5 and parts[0] == "access" and parts[2:] == [method, path, str(status)]:
+            found.add(parts[1])
+    return found
 
 
 def _answers(url: str) -> bool:
@@ -78,6 +91,11 @@ def gunicorn_server(
         f"127.0.0.1:{port}",
         "--graceful-timeout",
         "5",
+        # Each request's worker (its pid) in the log: tests check that every worker answered.
+        "--access-logfile",
+        "-",
+        "--access-logformat",
+        ACCESS_FORMAT,
         "web:create_app()",
     ]
     with log.open("wb") as output:
