@@ -15,6 +15,7 @@ from workflow.errors import InvalidInput, NotFound
 from workflow.facts import Actor
 from workflow.importing import user_rows
 from workflow.importing.fields import fold
+from workflow.importing.problems import ImportFileError
 from workflow.services import admin as use_cases
 from workflow.services.admin_scope import manage_scope
 from workflow.services.user_import import import_users
@@ -199,5 +200,8 @@ def import_command(file: Path, username: str, dry_run: bool, as_json: bool) -> N
     actor = acting(username)
     manage_scope(actor, "import users")
     sheet = read_file(file, user_rows.COLUMNS, "username", user_rows.REQUIRED)
-    result = import_users(runtime().uow(), actor, sheet, dry_run=dry_run)
+    try:
+        result = import_users(runtime().uow(), actor, sheet, dry_run=dry_run)
+    except ImportFileError as bad:  # a password column: bad input (exit 2), naming the file
+        raise InvalidInput(str(file), bad.en) from None
     report(result, "user", as_json)

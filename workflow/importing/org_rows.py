@@ -87,6 +87,8 @@ class OrgValues:
     has_doan: bool
     valid_from: date
     valid_until: date | None
+    #: Whether the row gave ``valid_from`` (else the organisation begins with its parent).
+    dated: bool = True
 
 
 def org_values(row: RecordRow) -> OrgValues | None:
@@ -123,6 +125,7 @@ def org_values(row: RecordRow) -> OrgValues | None:
         has_doan=has_doan,
         valid_from=valid_from or BEGINNING,
         valid_until=valid_until,
+        dated=valid_from is not None,
     )
 
 

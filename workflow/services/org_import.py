@@ -95,10 +95,13 @@ class _Import:
     def create(self, plan: OrgPlan) -> None:
         """The organisation as its first row says, from that row's ``valid_from``."""
         values = plan.first
-        self.check_day("valid_from", values.valid_from)
         parent = self.parent(values.parent)
         version = self.uow.tree.version(parent.id)
-        tree_rules.check_exists_on(version, values.valid_from, "parent")
+        start = values.valid_from
+        if not values.dated and version is not None:  # no date: as long as its parent
+            start = max(start, version.valid_from)
+        self.check_day("valid_from", start)
+        tree_rules.check_exists_on(version, start, "parent")
         admin_rules.check_parent(parent.type, values.type)
         if self.uow.organisations.sibling_named(parent.id, values.name):
             raise InvalidInput("name", admin_rules.NAME_TAKEN)
@@ -109,9 +112,7 @@ class _Import:
             "has_doan": values.has_doan,
             "decides_admissions": values.decides,
         }
-        org_id = self.uow.tree.found(
-            parent.id, values.valid_from, values.name, values.type, **flags
-        )
+        org_id = self.uow.tree.found(parent.id, start, values.name, values.type, **flags)
         self.made[plan.key] = org_id
         self.event(
             "create_organisation",
@@ -119,7 +120,7 @@ class _Import:
             name=values.name,
             type=values.type,
             parent=parent.name,
-            valid_from=values.valid_from.isoformat(),
+            valid_from=start.isoformat(),
             **flags,
         )
 
