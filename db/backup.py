@@ -52,8 +52,8 @@ class Manifest:
 
     hoso_version: str
     revision: str | None
-    chain_count: int
-    chain_digest: str
+    head_count: int
+    head_digest: str
     made_at: str
     backend: str
     with_secrets: bool
@@ -121,8 +121,8 @@ def backup(engine: Engine, instance: Path, target: Path, with_secrets: bool = Fa
     manifest = Manifest(
         hoso_version=_version(),
         revision=current_revision(engine),
-        chain_count=count,
-        chain_digest=digest,
+        head_count=count,
+        head_digest=digest,
         made_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         backend=engine.dialect.name,
         with_secrets=with_secrets,

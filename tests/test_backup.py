@@ -80,7 +80,7 @@ def test_backup_then_restore_into_an_empty_database(
         names = tar.getnames()
         manifest = json.loads(tar.extractfile("manifest.json").read())
     assert "instance/hoso.toml" in names and "instance/secret_key" not in names
-    assert manifest["revision"] and manifest["chain_count"] > 0
+    assert manifest["revision"] and manifest["head_count"] > 0
     assert manifest["backend"] == ("sqlite" if database_url.startswith("sqlite") else "postgresql")
 
     target = tmp_path / "target"
@@ -90,7 +90,7 @@ def test_backup_then_restore_into_an_empty_database(
     after = hoso(empty_url, target, "audit", "verify")
     assert after.exit_code == 0, after.output
     assert head_line(after) == head_line(before)
-    assert f"{manifest['chain_count']} events" in head_line(after)
+    assert f"{manifest['head_count']} events" in head_line(after)
     assert "cases consistent" in after.output
     sha = next(p.name for p in (source / "files").rglob("*") if p.is_file())
     assert FileStore.in_instance(target).path(sha).read_bytes() == PDF
@@ -108,7 +108,7 @@ def test_a_tampered_restore_exits_non_zero(database_url, source, empty_url, tmp_
         manifest = json.loads(tar.extractfile("manifest.json").read())
         members = [(m, tar.extractfile(m).read() if m.isfile() else None) for m in tar]
     # The same database under a manifest that recorded another head: the restore says so.
-    manifest["chain_digest"] = "f" * 64
+    manifest["head_digest"] = "f" * 64
     forged = tmp_path / "forged.tar.gz"
     with tarfile.open(forged, "w:gz") as tar:
         for member, content in members:

@@ -18,7 +18,7 @@ from web.cli.common import runtime
 def _describe(manifest: Manifest) -> str:
     return (
         f"hoso {manifest.hoso_version}, {manifest.backend} at revision {manifest.revision}, "
-        f"chain of {manifest.chain_count} events, head {manifest.chain_digest or '-'}, "
+        f"chain of {manifest.head_count} events, head {manifest.head_digest or '-'}, "
         f"made {manifest.made_at}"
     )
 
@@ -62,15 +62,15 @@ def restore_command(source: Path, force: bool) -> None:
     if revision != head:
         click.echo(f"the database is at revision {revision}; run `hoso init` to upgrade to {head}")
     report = verify(rt.engine)
-    same = (report.checked, report.head) == (manifest.chain_count, manifest.chain_digest)
+    same = (report.checked, report.head) == (manifest.head_count, manifest.head_digest)
     if not report.intact:
         problem = report.problem
         click.echo(f"history BROKEN at event {problem.event_id}: {problem.reason}", err=True)
-    elif manifest.chain_count and not same:
+    elif manifest.head_count and not same:
         click.echo(
             f"history head differs from the backup's: {report.checked} events, head "
-            f"{report.head}; the backup recorded {manifest.chain_count}, "
-            f"{manifest.chain_digest}",
+            f"{report.head}; the backup recorded {manifest.head_count}, "
+            f"{manifest.head_digest}",
             err=True,
         )
     else:
@@ -78,6 +78,6 @@ def restore_command(source: Path, force: bool) -> None:
     replay = replay_cases(rt.engine)
     for difference in replay.differences:
         click.echo(f"  {difference}", err=True)
-    if not report.intact or (manifest.chain_count and not same) or not replay.consistent:
+    if not report.intact or (manifest.head_count and not same) or not replay.consistent:
         sys.exit(1)
     click.echo(f"cases consistent: {replay.cases} case rows are what their events give")
