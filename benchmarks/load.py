@@ -196,6 +196,17 @@ def read_stats(prefix: Path) -> dict[str, Any]:
             }
             for row in csv.DictReader(file)
         ]
+    # An exception in the scenario's own code is not a request; it is an error all the same.
+    with open(f"{prefix}_exceptions.csv", newline="", encoding="utf-8") as file:
+        errors += [
+            {
+                "method": "",
+                "name": "(the scenario's code)",
+                "error": row["Message"],
+                "occurrences": int(row["Count"]),
+            }
+            for row in csv.DictReader(file)
+        ]
     retries = Path(f"{prefix}_retries.json")
     retried = json.loads(retries.read_text()) if retries.exists() else {}
     return {"pages": pages, "total": total, "errors": errors, "retried": retried}
@@ -218,7 +229,10 @@ def measure(
     data, generated_s = s.timed(lambda: populate(engine, size)) if fill else ({}, 0.0)
     roles = _load_plan.counts(size["users"], size["cells"])
     _load_plan.add_users(engine, roles)
-    plan = _load_plan.build(engine, roles)
+    plan = {
+        **_load_plan.build(engine, roles),
+        **{k: size[k] for k in ("think", "tour") if k in size},
+    }
     url = engine.url.render_as_string(hide_password=False)
     server = server or default_server()
     with tempfile.TemporaryDirectory(prefix="hoso-bench-load-") as tmp:
@@ -235,7 +249,7 @@ def measure(
             )
             load_after = os.getloadavg()
         stats = read_stats(prefix)
-    failed = sum(p["failures"] for p in stats["pages"])
+    failed = sum(e["occurrences"] for e in stats["errors"])
     return {
         "server": s.server_version(engine),
         **data,

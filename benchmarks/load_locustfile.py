@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from typing import Any, ClassVar
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, events, task
 from urllib3.util.retry import Retry
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -91,7 +91,12 @@ class HosoUser(HttpUser):
 
     abstract = True
     role: ClassVar[str] = ""
-    wait_time = between(1, 3)
+    #: Think time between two tasks, in seconds (the plan's "think" scales it: a test's short run).
+    think: ClassVar[tuple[float, float]] = (1, 3)
+
+    def wait_time(self) -> float:
+        """A person reads the page before the next click."""
+        return random.uniform(*self.think) * PLAN.get("think", 1.0)
 
     def on_start(self) -> None:
         slots = PLAN[self.role]
@@ -99,11 +104,18 @@ class HosoUser(HttpUser):
         self.cases: list[int] = list(self.slot["cases"])
         self.browse: list[int] = list(self.slot.get("browse") or self.cases)
         self.csrf = ""
+        self.prepare()
         # connect/read: the connection broke; never on a status (an answer is an answer).
         retry = BrowserRetry(total=1, connect=1, read=1, status=0, other=0, redirect=0)
         for adapter in self.client.adapters.values():
             adapter.max_retries = retry
         self.login()
+        if PLAN.get("tour"):  # every task once first, so that a short run covers them all
+            for each in dict.fromkeys(self.tasks):
+                each(self)
+
+    def prepare(self) -> None:
+        """What a role keeps besides its slot (before logging in)."""
 
     # --- requests ---------------------------------------------------------------------------
 
@@ -203,8 +215,7 @@ class Secretary(HosoUser):
     role = "secretary"
     weight = 10
 
-    def on_start(self) -> None:
-        super().on_start()
+    def prepare(self) -> None:
         #: Where each of this secretary's cases stands: "identified" or "withdrawn".
         self.states: dict[int, str] = {int(k): v for k, v in self.slot["states"].items()}
         self.names: list[str] = list(PLAN.get("searches") or ["nguyen"])
@@ -290,7 +301,7 @@ class Auditor(HosoUser):
 
     role = "auditor"
     weight = 2
-    wait_time = between(2, 5)
+    think = (2, 5)
 
     @task(5)
     def log(self) -> None:
