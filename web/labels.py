@@ -98,6 +98,7 @@ OTHER_ACTIONS = {
     ),
     "admin_move_grant": ("Chuyển quyền sang tổ chức khác", "Move a role"),
     "admin_add_member": ("Thêm đảng viên", "Add a party member"),
+    "change_own_password": ("Tự đổi mật khẩu", "Change one's own password"),
     "admin_create_target": ("Giao chỉ tiêu", "Set a target"),
     "admin_update_target": ("Sửa chỉ tiêu", "Change a target"),
     "admin_delete_target": ("Xóa chỉ tiêu", "Delete a target"),

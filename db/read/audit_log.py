@@ -24,6 +24,7 @@ from workflow.classes import ACTIONS as CLASS_ACTIONS
 from workflow.definition import FACTS, SPECS
 from workflow.facts import Actor
 from workflow.history import CANONICAL_COLUMNS, day_end_stamp, digest_matches
+from workflow.logins import ACCOUNT_ACTIONS
 from workflow.policy import Purpose
 from workflow.proposals import ACTION_LABELS as PROPOSAL_ACTIONS
 from workflow.states import Role
@@ -36,6 +37,7 @@ ACTIONS: tuple[str, ...] = (
     *SPECS,
     *(f"record_{kind}" for kind in FACTS),
     *ADMIN_ACTIONS,
+    *ACCOUNT_ACTIONS,
     *(str(action) for action in PROPOSAL_ACTIONS),
     *CLASS_ACTIONS,
     "generate_document",
