@@ -11,7 +11,6 @@ bp = Blueprint(
     url_prefix="/api/v1",
     static_folder="static",
     static_url_path="/static",
-    template_folder="templates",
 )
 
 

@@ -29,7 +29,7 @@ from workflow.services import tokens as use_cases
 from workflow.services.tokens import NewToken
 from workflow.tokens import MAX_DAYS, MAX_LIVE, MAX_NAME, TokenRecord
 
-bp = Blueprint("api_tokens", __name__, template_folder="templates")
+bp = Blueprint("api_tokens", __name__)
 
 #: What each refused field means, in the page's words.
 MESSAGES = {
