@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psutil
 from sqlalchemy import Engine
 
 from benchmarks import _load_plan
@@ -100,8 +101,10 @@ def _answers(url: str) -> bool:
 @contextmanager
 def serving(
     database_url: str, folder: Path, server: str, workers: int, threads: int
-) -> Iterator[tuple[str, list[str]]]:
-    """The app served from `database_url`; its base URL and command. Output in folder/server.log."""
+) -> Iterator[tuple[str, list[str], int]]:
+    """The app served from `database_url`: its base URL, command and process id (the master's).
+
+    The server's output goes to folder/server.log."""
     port = _free_port()
     command = server_command(server, port, workers, threads)
     instance = folder / "instance"
@@ -128,7 +131,7 @@ def serving(
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start:\n{log.read_text()[-4000:]}")
             time.sleep(0.3)
-        yield base_url, command
+        yield base_url, command, process.pid
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -137,6 +140,19 @@ def serving(
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the server's processes have used so far: master and workers."""
+    master = psutil.Process(pid)
+    total = 0.0
+    for process in (master, *master.children(recursive=True)):
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 # --- locust ---------------------------------------------------------------------------------
@@ -241,13 +257,13 @@ def measure(
         plan_path = folder / "plan.json"
         plan_path.write_text(json.dumps(plan), encoding="utf-8")
         workers, threads = size["workers"], size["threads"]
-        with serving(url, folder, server, workers, threads) as (base_url, command):
-            load_before = os.getloadavg()
+        with serving(url, folder, server, workers, threads) as (base_url, command, pid):
+            load_before, cpu_before = os.getloadavg(), server_cpu(pid)
             users = sum(roles.values())
             prefix = run_locust(
                 base_url, plan_path, users, size["spawn_rate"], size["duration"], folder
             )
-            load_after = os.getloadavg()
+            load_after, cpu_after = os.getloadavg(), server_cpu(pid)
         stats = read_stats(prefix)
     failed = sum(e["occurrences"] for e in stats["errors"])
     return {
@@ -261,6 +277,7 @@ def measure(
         "duration": size["duration"],
         "load_average_before": load_before,
         "load_average_after": load_after,
+        "server_cpu_s": cpu_after - cpu_before,
         **stats,
         "failed_requests": failed,
         "p95_goal_ms": P95_GOAL_MS,
@@ -301,6 +318,12 @@ def show(result: dict[str, Any]) -> None:
         f"({' '.join(result['command'][:2])} ...); load average "
         f"{result['load_average_before'][0]:.1f} before, "
         f"{result['load_average_after'][0]:.1f} after"
+    )
+    requests = result["total"].get("requests") or 1
+    print(
+        f"  the server's processes used {result['server_cpu_s']:.0f} CPU s for "
+        f"{requests:,} requests: {result['server_cpu_s'] * 1000 / requests:.0f} ms per request "
+        "(the database's own CPU not included)"
     )
     if result["retried"]:
         again = ", ".join(f"{n} after {error}" for error, n in result["retried"].items())
