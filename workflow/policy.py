@@ -96,6 +96,14 @@ def administers_only(actor: Actor) -> bool:
     return Role.admin in roles and not roles & ACTING_ROLES
 
 
+def names_in_reports(actor: Actor, report: Scope) -> bool:
+    """Whether a report over `report` may name candidates: only when the actor's case scope
+    covers all of it. An admin (no case scope) sees counts; an admin who is also one cell's
+    secretary reads the whole province's report without names."""
+    cases = scope(actor, Purpose.cases)
+    return all(cases.covers(path) for path in report.paths)
+
+
 def has_case_list(actor: Actor) -> bool:
     """Whether the actor has a case list at all (introducers, trainers, admins do not)."""
     return bool(actor.roles() & set(LISTERS))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, extract, func, or_, select
+from sqlalchemy import Select, and_, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, Decision, Event, Organisation, Person
@@ -139,8 +139,9 @@ def introduction_counts(session: Session, scope: Scope | None) -> list[t.Introdu
     ] + [t.IntroducedCount(*row) for row in accepted_by_cell_and_year(session, _in(scope))]
 
 
-def open_cases(session: Session, scope: Scope | None) -> list[t.OpenCase]:
-    """Every open case with the day it last entered its current state (by its events)."""
+def open_cases(session: Session, scope: Scope | None, names: bool = True) -> list[t.OpenCase]:
+    """Every open case with the day it last entered its current state (by its events); without
+    `names`, the candidates' names are not even read (``policy.names_in_reports``)."""
     entered = (
         select(Event.case_id, func.max(Event.at).label("at"))
         .join(Case, and_(Case.id == Event.case_id, Case.state == Event.to_state))
@@ -152,7 +153,14 @@ def open_cases(session: Session, scope: Scope | None) -> list[t.OpenCase]:
     )
     entered = _cells_in_scope(entered, scope).subquery()
     query = (
-        select(Case.id, Person.full_name, Case.cell_id, Case.state, entered.c.at, Case.opened_on)
+        select(
+            Case.id,
+            Person.full_name if names else literal(""),
+            Case.cell_id,
+            Case.state,
+            entered.c.at,
+            Case.opened_on,
+        )
         .join(Person, Person.id == Case.person_id)
         .outerjoin(entered, entered.c.case_id == Case.id)
         .where(Case.state.in_(t.PIPELINE_STATES))
@@ -196,8 +204,11 @@ def targets_report(
     year: int,
     today: date,
     settings: t.TargetSettings = t.DEFAULT_TARGET_SETTINGS,
+    *,
+    names: bool = True,
 ) -> t.TargetReport:
-    """The report of `year` on `today`, over `scope` (everything for ``None``)."""
+    """The report of `year` on `today`, over `scope` (everything for ``None``); the stuck cases
+    unnamed without `names` (``policy.names_in_reports``)."""
     first = min(settings.first_year, year)
     return t.build_report(
         year,
@@ -207,7 +218,7 @@ def targets_report(
         admission_counts(session, scope),
         pipeline_counts(session, scope),
         introduction_counts(session, scope),
-        open_cases(session, scope),
+        open_cases(session, scope, names),
         settings,
         outside_totals(session, scope, (first, year)),
     )

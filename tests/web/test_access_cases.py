@@ -77,14 +77,15 @@ def test_the_auditor_and_the_admin_fire_nothing(demo, account):
     problems = []
     for case in demo.cases:
         # The auditor sees every case: refused by role (403), or 409 for a fact out of its
-        # states; the admin sees none (404).
+        # states; the admin sees none and fires nothing: refused before the case is looked
+        # up (403, issue 11).
         for trigger in TRANSITIONS:
             path = f"/candidates/{case.id}/actions/{trigger}"
-            status = 403 if account == "kiemtra" else 404
+            status = 403
             problems.append(demo.refused(account, path, version_field(case), status))
         for kind in FACTS:
             path = f"/candidates/{case.id}/facts/{kind}"
-            status = (403, 409) if account == "kiemtra" else 404
+            status = (403, 409) if account == "kiemtra" else 403
             problems.append(demo.refused(account, path, version_field(case), status))
     no_problems(problems)
 

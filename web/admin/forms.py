@@ -22,6 +22,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 
 from web.labels import role_label
 from workflow import admin, passwords
+from workflow import text as texts
 from workflow import tree as tree_rules
 from workflow.states import OrgType, Role, UnitKind
 
@@ -57,6 +58,10 @@ MESSAGES = {
     admin.MEMBER_TAKEN: _l("This party member already has a user."),
     admin.NOT_YOURSELF: _l("You cannot do this to your own account."),
     admin.OWN_ADMIN: _l("You cannot remove your own admin role."),
+    admin.OWN_GRANT: _l("An admin grants no role to their own account: another admin does."),
+    texts.INVISIBLE: _l("Invisible characters (direction marks, zero-width) are not accepted."),
+    texts.LINE_BREAK: _l("Write this on one line."),
+    texts.CONTROL: _l("Control characters are not accepted."),
     admin.GRANT_HELD: _l("The user already holds this role there."),
     admin.UNKNOWN_ROLE: _l("Unknown role."),
     admin.UNKNOWN_CHOICE: _l("Not one of the choices."),

@@ -16,7 +16,7 @@ from web.reports.charts import Bar, Series, bars, lines
 from web.reports.export import csv_bytes, xlsx_bytes
 from workflow.clock import Clock
 from workflow.deadlines import calendar_for
-from workflow.policy import Scope, has_case_list
+from workflow.policy import Scope, names_in_reports
 from workflow.services.targets import report_scope
 from workflow.states import OrgType, Role
 from workflow.targets import PIPELINE_STATES, Phase, Status, TargetReport
@@ -52,7 +52,9 @@ def _year(on: date) -> int:
 def _report() -> TargetReport:
     on = today()
     settings = runtime().settings.targets
-    return targets_report(db_session(), report_scope(actor()), _year(on), on, settings)
+    scope = report_scope(actor())
+    names = names_in_reports(actor(), scope)
+    return targets_report(db_session(), scope, _year(on), on, settings, names=names)
 
 
 def _verifying(where: Scope, on: date) -> dict:
@@ -63,7 +65,7 @@ def _verifying(where: Scope, on: date) -> dict:
         (row, calendar.working_days_between(row.waiting_since, on) if row.waiting_since else None)
         for row in waiting_cases(db_session(), where)
     ]
-    return {"rows": rows, "names": has_case_list(actor())}
+    return {"rows": rows, "names": names_in_reports(actor(), where)}
 
 
 def _short(name: str) -> str:
