@@ -27,7 +27,8 @@ SITE = ROOT / "deploy" / "nginx" / "hoso.conf"
 NAME = "hoso.example.vn"
 KEY = "n" * 40
 
-pytestmark = pytest.mark.slow
+# One xdist worker runs the module (make test's loadgroup), so nginx and the server start once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("serve_nginx")]
 
 
 class Pinned(http.client.HTTPSConnection):
