@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.models import Organisation
 from db.session import instance_path, make_engine, session_factory
 from db.uow import SqlUnitOfWork
+from workflow.ports.tasks import Tasks
 from workflow.settings import Settings, load_settings
 
 
@@ -27,6 +28,8 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     settings: Settings
+    #: Where units of work hand the tasks their use cases defer (``web.tasks``); none: dropped.
+    tasks: Tasks | None = None
 
     @classmethod
     def from_url(cls, url: str | None = None, settings: Settings | None = None) -> Runtime:
@@ -35,7 +38,7 @@ class Runtime:
 
     def uow(self, write: bool = True) -> SqlUnitOfWork:
         """A new unit of work (a write one takes SQLite's lock when it begins)."""
-        return SqlUnitOfWork(self.sessions, self.settings, write=write)
+        return SqlUnitOfWork(self.sessions, self.settings, write=write, tasks=self.tasks)
 
     def is_empty(self) -> bool:
         """No organisation exists yet."""

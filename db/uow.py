@@ -5,6 +5,8 @@ This is the only place in ``db`` that commits.
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,9 +30,11 @@ from db.repositories.users import SqlUsers
 from db.repositories.verification import SqlVerifications
 from db.session import WRITE
 from workflow.errors import Conflict
+from workflow.ports.tasks import AfterCommit, Tasks
 from workflow.settings import Settings
 
 _DEFAULT = Settings()
+log = logging.getLogger(__name__)
 
 
 class SqlUnitOfWork:
@@ -41,10 +45,13 @@ class SqlUnitOfWork:
         factory: sessionmaker[Session],
         settings: Settings = _DEFAULT,
         write: bool = True,
+        tasks: Tasks | None = None,
     ):
         self.factory = factory
         self.settings = settings
         self.write = write
+        # Where the tasks a use case defers go once it has committed (none: they are dropped).
+        self.handover = tasks
 
     def __enter__(self) -> SqlUnitOfWork:
         # The unit of work owns a connection and its transaction; the session rides on it
@@ -76,6 +83,7 @@ class SqlUnitOfWork:
         self.logins = SqlLogins(self.session)
         self.setup = SqlSetup(self.session)
         self.tokens = SqlTokens(self.session)
+        self.tasks = AfterCommit()
         self._committed = False
         return self
 
@@ -100,7 +108,22 @@ class SqlUnitOfWork:
             ) from err
         self.connection.commit()
         self._committed = True
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Give the tasks deferred in this unit of work to the queue, now that what they read is
+        committed. The change stands whatever happens here: a task that cannot be handed over
+        (or, inline, fails; ``web.tasks`` keeps its error) is logged, not raised."""
+        for task in self.tasks.take():
+            if self.handover is None:
+                log.info("task %s dropped: this process has no task queue", task.name)
+                continue
+            try:
+                self.handover.defer(task.name, lock=task.lock, **task.args)
+            except Exception:
+                log.exception("task %s could not be handed over after the commit", task.name)
 
     def rollback(self) -> None:
         self.session.rollback()
         self.head.forget()
+        self.tasks.clear()

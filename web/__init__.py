@@ -51,7 +51,7 @@ def create_app(
     config.apply_proxy_fix(app, config.proxy_count())
     app.extensions["hoso"] = runtime or Runtime.from_url(app.config.get("DATABASE_URL"))
 
-    from web import api, auth, converters, errors, health, i18n, labels, security, static
+    from web import api, auth, converters, errors, health, i18n, labels, security, static, tasks
     from web.account import bp as account_bp
     from web.admin import bp as admin_bp
     from web.audit import bp as audit_bp
@@ -65,6 +65,7 @@ def create_app(
     from web.reviews import bp as reviews_bp
     from web.work import bp as work_bp
 
+    tasks.init_app(app)  # units of work hand their deferred tasks to the app's (web.tasks)
     converters.init_app(app)  # first: every <int:...> rule below is bounded
     security.init_app(app)
     i18n.init_app(app)

@@ -7,6 +7,10 @@
 On PostgreSQL ``QueueTasks`` defers them to procrastinate (``db.tasks``) and ``hoso worker`` runs
 them, retrying a failure; on SQLite ``InlineTasks`` runs them at once in the same process. Either
 way a failed attempt is kept (``task_failures``) for /admin/tasks and ``hoso worker --failed``.
+
+A use case defers through its unit of work, which hands the task over after its commit
+(``db.uow``); in the web app it goes to ``UnitOfWorkTasks`` (``init_app``), which adds what only
+the web knows: the verification address printed on a document, the organisation of the case.
 """
 
 from __future__ import annotations
@@ -101,7 +105,8 @@ def generated_pdf(files: Files, row: GeneratedView, verify_url: str) -> bytes:
 
 
 def render_documents(env: TaskEnv, case_id: int, doc_ids: list[int], verify_url: str) -> None:
-    """Draw the case's generated documents `doc_ids` (re-issued ones) into the files."""
+    """Draw the case's generated documents `doc_ids` (re-issued ones) into the files, under the
+    keys the download then finds (``generated_key``: the same `verify_url` as the web's)."""
     with env.runtime.sessions() as session:
         rows = [case_generated(session, case_id, doc_id=doc_id) for doc_id in doc_ids]
     for row in rows:
@@ -276,3 +281,56 @@ def app_tasks() -> Tasks:
     if found is None:
         found = current_app.extensions["hoso_tasks"] = tasks_for(runtime(), app_files())
     return found
+
+
+class UnitOfWorkTasks:
+    """Where the web app's units of work hand over the tasks their use cases deferred (after the
+    commit): the app's ``Tasks``, each task completed with what the domain does not know."""
+
+    @property
+    def inline(self) -> bool:
+        """As the app's tasks (inline on SQLite)."""
+        return app_tasks().inline
+
+    def defer(self, name: str, *, lock: str | None = None, **args: Any) -> None:
+        """Complete the task's arguments, then defer it with the app's tasks."""
+        from flask import has_app_context
+
+        if not has_app_context():  # a runtime shared outside the app: nobody to run it
+            log.info("task %s dropped: no web app to run it", name)
+            return
+        from web.context import runtime
+
+        if name == RENDER_DOCUMENTS and "verify_url" not in args:
+            verify = _verify_pattern()
+            if verify is None:  # drawn when first asked for, as before
+                log.info("task %s dropped: no verification address outside a request", name)
+                return
+            args["verify_url"] = verify
+        if "org_path" not in args and "case_id" in args:
+            with runtime().engine.connect() as conn:
+                args["org_path"] = queue.case_org_path(conn, args["case_id"])
+        app_tasks().defer(name, lock=lock, **args)
+
+
+def _verify_pattern() -> str | None:
+    """The verification address the downloads print (with ``{code}``): the request's, else the
+    instance's ``HOSO_BASE_URL``, else none."""
+    from flask import has_request_context
+
+    if has_request_context():
+        from web.documents.views import verify_url_pattern
+
+        return verify_url_pattern()
+    from web.context import runtime
+
+    base = runtime().settings.reminders.base_url
+    return f"{base.rstrip('/')}/verify/{{code}}" if base else None
+
+
+def init_app(app: Any) -> None:
+    """Have the app's units of work hand their tasks to the app's tasks (unless the runtime
+    given to the app already has its own)."""
+    hoso = app.extensions["hoso"]
+    if hoso.tasks is None:
+        hoso.tasks = UnitOfWorkTasks()

@@ -22,6 +22,7 @@ from workflow.ports.outside import OutsideRepository
 from workflow.ports.proposals import ProposalRepository
 from workflow.ports.setup import SetupRepository
 from workflow.ports.targets import TargetRepository
+from workflow.ports.tasks import AfterCommit
 from workflow.ports.tokens import TokenRepository
 from workflow.ports.tree import TreeRepository
 from workflow.ports.verification import VerificationRepository
@@ -59,6 +60,7 @@ class UnitOfWork(Protocol):
     logins: LoginRepository
     setup: SetupRepository
     tokens: TokenRepository
+    tasks: AfterCommit
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -3,7 +3,9 @@
 Each step is an event of the case the correction was proposed on, keeping each field's value
 before and after. An approval writes the new values on the person and, in the same unit of work,
 re-issues every generated document of the person's cases whose data the correction changed (a
-new number and verification code; the old code then answers "superseded").
+new number and verification code; the old code then answers "superseded"). The new documents'
+PDFs are drawn off the request: a ``render_documents`` task per case, handed over only once the
+approval has committed (``uow.tasks``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from workflow.errors import Conflict, InvalidInput, InvalidTransition, NotAllowe
 from workflow.events import new_event
 from workflow.facts import Actor, CaseFacts
 from workflow.ports import UnitOfWork
+from workflow.ports.tasks import RENDER_DOCUMENTS
 from workflow.states import Role
 from workflow.uploads import DEFAULT_MAX_BYTES, BlobStore, Upload, check_upload
 
@@ -166,7 +169,7 @@ def approve_correction(
             raise Conflict(f"the person's data changed since correction {correction_id}")
         correction = uow.corrections.decide(correction, Status.approved, actor, clock.today, note)
         uow.corrections.apply(correction.person_id, correction.changes)
-        reissued = _reissue(uow, actor, correction, clock)
+        reissued, made = _reissue(uow, actor, correction, clock)
         data = [
             {"code": r.code, "old_number": r.old_number, "new_number": r.new_number}
             for r in reissued
@@ -181,13 +184,20 @@ def approve_correction(
             note,
             reissued=data,
         )
+        for case_id, doc_ids in made.items():
+            # Drawn after the commit, from what it committed (never for a rolled-back approval).
+            uow.tasks.defer(RENDER_DOCUMENTS, case_id=case_id, doc_ids=doc_ids)
         uow.commit()
         return correction, reissued
 
 
-def _reissue(uow: UnitOfWork, actor: Actor, correction: Correction, clock: Clock) -> list[Reissued]:
-    """Re-issue the person's documents in force whose data the correction changed."""
+def _reissue(
+    uow: UnitOfWork, actor: Actor, correction: Correction, clock: Clock
+) -> tuple[list[Reissued], dict[int, list[int]]]:
+    """Re-issue the person's documents in force whose data the correction changed: what was
+    re-issued, and the new documents' ids by case."""
     done: list[Reissued] = []
+    made_ids: dict[int, list[int]] = {}
     dossiers: dict[int, dict[str, Any]] = {}
     for doc in uow.corrections.issued(correction.person_id):
         if doc.case_id not in dossiers:
@@ -198,7 +208,8 @@ def _reissue(uow: UnitOfWork, actor: Actor, correction: Correction, clock: Clock
         made = uow.documents.generate(doc.case_id, doc.code, actor.user_id, clock.today)
         uow.corrections.supersede(doc.id, made.id, correction.id, clock.today)
         done.append(Reissued(doc.code, doc.number, made.number, made.verify_code))
-    return done
+        made_ids.setdefault(doc.case_id, []).append(made.id)
+    return done, made_ids
 
 
 def refuse_correction(

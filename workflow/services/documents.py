@@ -22,6 +22,7 @@ from workflow.events import new_event
 from workflow.facts import Actor
 from workflow.ports import UnitOfWork
 from workflow.ports.documents import GeneratedForm
+from workflow.ports.tasks import RENDER_DOCUMENTS
 
 #: The action a form generated on its own is recorded as (on the case's timeline and the audit).
 GENERATE = "generate_document"
@@ -59,6 +60,9 @@ def generate_document(
                 data={"code": code, "number": made.number, "data_hash": made.data_hash},
             )
         )
+        # The new copy replaces the form's newest one (a decision re-issued): its PDF is drawn
+        # off the request, once this commit has stored it.
+        uow.tasks.defer(RENDER_DOCUMENTS, case_id=case_id, doc_ids=[made.id])
         uow.commit()
         return made
 

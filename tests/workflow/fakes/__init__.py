@@ -23,6 +23,7 @@ from tests.workflow.fakes.logins import FakeLogins
 from tests.workflow.fakes.moves import FakeMoves
 from tests.workflow.fakes.outside import FakeOutside
 from tests.workflow.fakes.proposals import FakeProposals
+from tests.workflow.fakes.tasks import FakeTasks
 from tests.workflow.fakes.tokens import FakeTokens
 from tests.workflow.fakes.tree import FakeTree
 from tests.workflow.fakes.verification import FakeVerifications
@@ -79,6 +80,7 @@ class FakeUnitOfWork:
         self.verifications = FakeVerifications(self.cases)
         self.logins = FakeLogins(self.users)
         self.tokens = FakeTokens(self.users)
+        self.tasks = FakeTasks()
         self.committed = False
 
     def __enter__(self) -> FakeUnitOfWork:
@@ -98,6 +100,7 @@ class FakeUnitOfWork:
 
     def commit(self) -> None:
         self.committed = True
+        self.tasks.hand_over()
 
     def rollback(self) -> None:
         """Put every case back as it was at the start, in place; drop what was added."""
@@ -109,5 +112,6 @@ class FakeUnitOfWork:
                 del self.cases.items[case_id]
         del self.history.events[events:]
         del self.documents.generated[generated:]
+        self.tasks.clear()
         for name, saved_state in self._snapshots.items():
             getattr(self, name).restore(saved_state)
