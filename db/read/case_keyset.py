@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, Member, Organisation, Person
 from db.read.cases import scope_filter
+from db.read.scope import under
 from db.read.search import people_named
 from db.text import fold
 from workflow.facts import Actor
 
 _Mentor = aliased(Person, name="mentor_person")
-_Under = aliased(Organisation, name="under")
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,11 @@ def case_keyset(
     if filters.state:
         ids = ids.where(Case.state == filters.state)
     if filters.organisation_id is not None:
-        under = select(_Under.path).where(_Under.id == filters.organisation_id).scalar_subquery()
-        ids = ids.where(Organisation.path.startswith(under))
+        found = session.scalar(
+            select(Organisation.path).where(Organisation.id == filters.organisation_id)
+        )
+        # Its subtree, by the one scope rule's test (an unknown organisation: no case).
+        ids = ids.where(under(Organisation.path, (found,) if found else ()))
     if after is not None:
         ids = ids.where(Case.id < after)
     # One row more than asked: whether a next page exists, without counting.

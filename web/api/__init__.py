@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from flask import Flask, Response, g, request
 from flask_smorest import Api
 
-from web.api.errors import PREFIX, ErrorSchema
+from web.api.errors import PREFIX, ErrorSchema, in_api
 
 #: One JSON line per API call: token, user, method, path, status, duration (the refused tokens
 #: are also on the security log, ``web.logs``).
@@ -34,7 +34,7 @@ class HosoApi(Api):
 
 
 def _started() -> None:
-    if request.path.startswith(PREFIX):
+    if in_api(request.path):
         g.api_started = time.perf_counter()
 
 

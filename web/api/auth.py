@@ -15,7 +15,7 @@ from threading import Lock
 from flask import Flask, Request, Response, g, request
 from flask.sessions import SessionInterface, SessionMixin
 
-from web.api.errors import PREFIX, error_response
+from web.api.errors import PREFIX, error_response, in_api
 from web.context import runtime
 from web.logs import security
 from workflow.facts import Actor
@@ -73,10 +73,6 @@ class NoSessionInApi(SessionInterface):
         return self.inner.is_null_session(obj)
 
 
-def in_api(path: str) -> bool:
-    return path == PREFIX or path.startswith(PREFIX + "/")
-
-
 def _attempts() -> FailedAttempts:
     from flask import current_app
 
@@ -85,7 +81,8 @@ def _attempts() -> FailedAttempts:
 
 def check_token() -> Response | None:
     """Before every API request but the public ones: the caller's token, else 401 (or 429)."""
-    if not in_api(request.path) or request.path.startswith(PUBLIC):
+    url = request.path
+    if not in_api(url) or url.startswith(PUBLIC):
         return None
     address = request.remote_addr or "unknown"
     if _attempts().blocked(address):

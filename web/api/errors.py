@@ -118,8 +118,13 @@ def _first_problem(messages: Any, path: str = "") -> tuple[str | None, str]:
     return path or None, str(messages)
 
 
+def in_api(url: str) -> bool:
+    """Whether a request's URL path lies under /api/v1."""
+    return url == PREFIX or url.startswith(PREFIX + "/")
+
+
 def _in_api() -> bool:
-    return request.path == PREFIX or request.path.startswith(PREFIX + "/")
+    return in_api(request.path)
 
 
 def init_app(app: Flask) -> None:
