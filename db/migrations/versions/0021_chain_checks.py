@@ -1,7 +1,7 @@
 """The chain verification kept in the database, so that every process shares it (issue 11).
 
 Revision ID: 0021
-Revises: 0020
+Revises: 0019
 Create Date: 2026-12-05 00:10:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
