@@ -185,7 +185,7 @@ def gc_time() -> Iterator[dict[str, Any]]:
 
 #: What a request's time is broken into: (label, file suffix, function).
 PARTS = (
-    ("user loading (web.auth._load_user)", "web/auth.py", "_load_user"),
+    ("user loading (web.auth.users._load_user)", "web/auth/users.py", "_load_user"),
     ("list data (db.read.search.search_cases)", "db/search.py", "search_cases"),
     ("cells in scope (db.read.search.cells_in_scope)", "db/search.py", "cells_in_scope"),
     ("opening years (db.read.search.opening_years)", "db/search.py", "opening_years"),

@@ -40,8 +40,6 @@ def create_app(
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
-        LOGIN_MAX_FAILURES=5,
-        LOGIN_LOCK_SECONDS=15 * 60,
         PAGE_SIZE=50,
         **config.upload_limit(),
     )
