@@ -67,3 +67,25 @@ def test_a_secretary_sees_their_own_cells_names_only(login, demo_runtime, path):
 def test_the_committee_sees_the_names_of_its_stuck_cases(login, demo_runtime):
     shown = _text(login("bantochuc").get("/reports/targets.xlsx"))
     assert any(n in shown for n in _names(demo_runtime))
+
+
+@pytest.mark.parametrize("text_output", [False, True])
+def test_the_cli_report_of_an_admin_names_nobody_and_the_operators_names_the_stuck(
+    demo_runtime, text_output
+):
+    from click.testing import CliRunner
+
+    from web.cli import cli
+
+    url = demo_runtime.engine.url.render_as_string(hide_password=False)
+    flags = [] if text_output else ["--json"]
+
+    def shown(*args: str) -> str:
+        command = ["report", "targets", "--today", "2026-11-28", *flags, *args]
+        result = CliRunner().invoke(cli, command, env={"HOSO_DATABASE_URL": url})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    as_admin = shown("--as", "admin")
+    assert not sorted(n for n in _names(demo_runtime) if n in as_admin)
+    assert any(n in shown() for n in _names(demo_runtime)), "the operator's report names them"

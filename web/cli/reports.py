@@ -22,6 +22,7 @@ from web.reports.statistics_export import as_json as statistics_json
 from workflow.clock import Clock
 from workflow.errors import InvalidInput, NotFound
 from workflow.fields import parse_date
+from workflow.policy import names_in_reports
 from workflow.services.targets import report_scope
 from workflow.statistics import value_label
 from workflow.targets import Status, TargetReport
@@ -46,8 +47,10 @@ def targets_command(year: int | None, as_json: bool, username: str | None, today
         raise InvalidInput("--year", "a year from 1900 to 2200")
     rt = runtime()
     with rt.sessions() as session:
-        scope = _scope_of(session, username)
-        result = targets_report(session, scope, year, day, rt.settings.targets)
+        scope, names = _scope_of(session, username), True
+        if username:  # the user's case scope decides whether candidates are named
+            names = names_in_reports(actor_by_username(session, username), scope)
+        result = targets_report(session, scope, year, day, rt.settings.targets, names=names)
         spare = without_party(session, scope)
     if as_json:
         echo_json({**report_json(result), "enterprises_without_party": spare_json(spare)})
