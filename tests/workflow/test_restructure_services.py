@@ -272,3 +272,9 @@ def test_a_grant_on_a_dissolved_committee_is_moved_by_the_admin(uow):
     invalid(uow, "organisation_id", admin_rules.GRANT_HELD, s.move_grant, ADMIN, granted, 1)
     refused(uow, NotFound, s.move_grant, CELL_ADMIN, granted, 4)
     refused(uow, NotFound, s.move_grant, ADMIN, 999, 1)
+
+
+def test_an_admin_moves_no_grant_of_their_own(uow):
+    s.merge_organisations(uow, ADMIN, 2, 1, REFORM, clock=CLOCK)
+    own = uow.users.add_grant(ADMIN.user_id, "committee", 2)
+    invalid(uow, "role", admin_rules.OWN_GRANT, s.move_grant, ADMIN, own, 1)

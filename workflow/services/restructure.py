@@ -305,6 +305,8 @@ def move_grant(
         grant = uow.tree.grant(grant_id)
         if grant is None or not within.covers(grant.path):
             raise NotFound(f"grant {grant_id}")
+        # Moving one's own grant is granting it to oneself elsewhere: another admin does it.
+        admin_rules.check_grant_to(actor.user_id, grant.user_id)
         target, version = _current(uow, within, organisation_id, "organisation_id")
         if version.valid_until is not None:
             raise InvalidInput("organisation_id", rules.GRANT_DISSOLVED)
