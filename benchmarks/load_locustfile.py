@@ -74,7 +74,8 @@ class BrowserRetry(Retry):
     never sent again: each follows its GET at once, on a connection just used."""
 
     def increment(self, method=None, url=None, response=None, error=None, *args, **kwargs):
-        RETRIED[type(error).__name__ if error else "status"] += 1
+        if method is None or self._is_method_retryable(method):  # a POST's error is not retried
+            RETRIED[type(error).__name__ if error else "status"] += 1
         return super().increment(method, url, response, error, *args, **kwargs)
 
 

@@ -45,6 +45,22 @@ def test_the_users_of_each_role():
         _load_plan.counts(3, 20)
 
 
+def test_load_runs_only_by_name_and_a_failed_request_fails_the_command(monkeypatch, capsys):
+    from benchmarks import __main__ as bench
+
+    assert "load" not in bench.NAMES  # make bench: the others; load needs PostgreSQL
+    monkeypatch.setattr(load, "run", lambda quick, profile: {"failed_requests": 0})
+    assert bench.main(["load", "--quick"]) == 0
+    monkeypatch.setattr(load, "run", lambda quick, profile: {"failed_requests": 2})
+    assert bench.main(["load", "--quick"]) == 1
+
+
+def test_without_postgresql_it_says_so_and_skips(monkeypatch, capsys):
+    monkeypatch.delenv("HOSO_BENCH_POSTGRES_URL", raising=False)
+    assert load.run(quick=True) == {"skipped": "HOSO_BENCH_POSTGRES_URL not set"}
+    assert "PostgreSQL only" in capsys.readouterr().out
+
+
 def test_the_stats_are_read_from_locusts_csv(tmp_path):
     prefix = tmp_path / "locust"
     header = (
