@@ -240,8 +240,10 @@ def measure(
 ) -> dict[str, Any]:
     """Populate `engine` (unless it is filled already), serve it, run the scenario; the numbers.
 
-    The plan, the server's and locust's output and the CSV files go to `keep` when it is given
-    (else to a temporary folder, removed after)."""
+    `size` is ``settings()``'s, and may add ``think`` (a factor on every think time) and
+    ``tour`` (each user does every task once after logging in): a test's short run. The plan,
+    the server's and locust's output and the CSV files go to `keep` when it is given (else to a
+    temporary folder, removed after)."""
     data, generated_s = s.timed(lambda: populate(engine, size)) if fill else ({}, 0.0)
     roles = _load_plan.counts(size["users"], size["cells"])
     _load_plan.add_users(engine, roles)
