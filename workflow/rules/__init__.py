@@ -8,7 +8,7 @@ family; this package names them all, so that ``from workflow import rules as r``
 
 from __future__ import annotations
 
-from workflow.rules.attempt import Attempt, Rule, evaluate
+from workflow.rules.attempt import Attempt, Rule, evaluate, evaluate_all
 from workflow.rules.certificates import (
     certificate_fresh,
     certificate_recorded,
@@ -62,6 +62,7 @@ __all__ = [
     "education_floor",
     "dossier_forms_present",
     "evaluate",
+    "evaluate_all",
     "four_eyes",
     "grassroots_vote_two_thirds",
     "introducers",

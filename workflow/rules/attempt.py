@@ -50,3 +50,16 @@ def day_text(day: date) -> str:
 def evaluate(rules: tuple[Rule, ...], attempt: Attempt) -> list[Failure]:
     """Every failure among the rules, in the order given."""
     return [failure for rule in rules if (failure := rule(attempt)) is not None]
+
+
+def evaluate_all(rules: tuple[Rule, ...], attempt: Attempt) -> list[Failure]:
+    """Every failure among the rules, each problem on its own: a rule that sums up several
+    problems in one failure (``introducers``) names its ``every`` variant, used here."""
+    found: list[Failure] = []
+    for rule in rules:
+        every = getattr(rule, "every", None)
+        if every is not None:
+            found.extend(every(attempt))
+        elif (failure := rule(attempt)) is not None:
+            found.append(failure)
+    return found

@@ -21,9 +21,9 @@ def _expected(codes: tuple[str, ...], a: Attempt) -> list[str]:
     return [c for c in codes if c not in GRASSROOTS_FORMS]
 
 
-def dossier_forms_present(a: Attempt) -> Failure | None:
-    """The forms of the dossier are on file (8-KNĐ only where a grassroots committee sits
-    between the cell and the deciding body, should an instance require it)."""
+def missing_dossier_forms(a: Attempt) -> list[str]:
+    """The forms of the dossier not on file, in the settings' order (the youth's resolution
+    last): what ``dossier_forms_present`` names, and the checklist lists one by one."""
     missing = [c for c in _expected(a.settings.dossier_forms, a) if c not in a.facts.documents]
     if is_youth(a.facts, a.vote_date, a.settings):
         # The Đoàn's resolution (4-KNĐ), or the Công đoàn's (4A-KNĐ) where the unit has no Đoàn.
@@ -31,6 +31,23 @@ def dossier_forms_present(a: Attempt) -> Failure | None:
         needed = doan_form if a.facts.unit_has_doan else union_form
         if needed not in a.facts.documents:
             missing.append(needed)
+    return missing
+
+
+def missing_recognition_forms(a: Attempt) -> list[str]:
+    """The recognition forms not on file (14-KNĐ where a đảng ủy bộ phận sits above the cell)."""
+    expected = _expected(a.settings.recognition_forms, a)
+    missing = [c for c in expected if c not in a.facts.documents]
+    if a.facts.cell_has_branch_committee and BRANCH_RECOGNITION_FORM not in a.facts.documents:
+        # The đảng ủy bộ phận's appraisal, where one sits above the cell (as 7-KNĐ on admission).
+        missing.append(BRANCH_RECOGNITION_FORM)
+    return missing
+
+
+def dossier_forms_present(a: Attempt) -> Failure | None:
+    """The forms of the dossier are on file (8-KNĐ only where a grassroots committee sits
+    between the cell and the deciding body, should an instance require it)."""
+    missing = missing_dossier_forms(a)
     if missing:
         return fail(
             dossier_forms_present,
@@ -43,11 +60,7 @@ def dossier_forms_present(a: Attempt) -> Failure | None:
 def recognition_forms_present(a: Attempt) -> Failure | None:
     """The recognition forms are on file (15-KNĐ only where a grassroots committee sits between
     the cell and the deciding body)."""
-    expected = _expected(a.settings.recognition_forms, a)
-    missing = [c for c in expected if c not in a.facts.documents]
-    if a.facts.cell_has_branch_committee and BRANCH_RECOGNITION_FORM not in a.facts.documents:
-        # The đảng ủy bộ phận's appraisal, where one sits above the cell (as 7-KNĐ on admission).
-        missing.append(BRANCH_RECOGNITION_FORM)
+    missing = missing_recognition_forms(a)
     if missing:
         return fail(
             recognition_forms_present,

@@ -71,62 +71,97 @@ def _member_introducer_problem(intro: IntroducerFacts, on: date, months: int) ->
     return None
 
 
-def introducers(a: Attempt) -> Failure | None:
-    """Two official members who have known the candidate 12 months; or, for youth, the Đoàn
-    (Công đoàn where the unit has no Đoàn) by resolution plus one official member."""
+def introducer_failures(a: Attempt) -> list[Failure]:
+    """Every problem with the introducers at once (a youth lacking both the Đoàn resolution and
+    the member is told both in one look): what ``introducers`` sums up in one failure."""
     on, months = a.vote_date, a.settings.introducer_known_months
     members = [i for i in a.facts.introductions if i.kind == IntroducerKind.member]
+    found: list[Failure] = []
+    good: list[IntroducerFacts] = []
     for intro in members:
         # The 12 months are counted up to the day the member signs the introduction.
         problem = _member_introducer_problem(intro, intro.dated, months)
         if problem == "official":
-            return fail(
-                introducers,
-                f"Người giới thiệu {intro.name} không phải đảng viên chính thức vào ngày ký giấy "
-                f"giới thiệu {day_text(intro.dated)}.",
-                f"The introducer {intro.name} was not an official member on the day they signed "
-                f"the introduction, {day_text(intro.dated)}.",
+            found.append(
+                fail(
+                    introducers,
+                    f"Người giới thiệu {intro.name} không phải đảng viên chính thức vào ngày ký "
+                    f"giấy giới thiệu {day_text(intro.dated)}.",
+                    f"The introducer {intro.name} was not an official member on the day they "
+                    f"signed the introduction, {day_text(intro.dated)}.",
+                )
             )
-        if problem == "known":
-            return fail(
-                introducers,
-                f"Người giới thiệu {intro.name} chưa cùng công tác, học tập hoặc sinh sống với "
-                f"quần chúng đủ {months} tháng tính đến ngày giới thiệu {day_text(intro.dated)}.",
-                f"The introducer {intro.name} had not worked, studied or lived with the candidate "
-                f"for {months} months by the introduction of {day_text(intro.dated)}.",
+        elif problem == "known":
+            found.append(
+                fail(
+                    introducers,
+                    f"Người giới thiệu {intro.name} chưa cùng công tác, học tập hoặc sinh sống "
+                    f"với quần chúng đủ {months} tháng tính đến ngày giới thiệu "
+                    f"{day_text(intro.dated)}.",
+                    f"The introducer {intro.name} had not worked, studied or lived with the "
+                    f"candidate for {months} months by the introduction of "
+                    f"{day_text(intro.dated)}.",
+                )
             )
+        else:
+            good.append(intro)
     if is_youth(a.facts, on, a.settings):
-        return _youth_introducers(a, members)
+        return found + _youth_introducers(a, members)
     needed = a.settings.introducers_required
-    count = len({i.member.id for i in members if i.member is not None})  # one member counts once
-    if count < needed:
-        return fail(
-            introducers,
-            f"Cần {needed} đảng viên chính thức giới thiệu; mới có {count}.",
-            f"{needed} official members must introduce the candidate; there are {count}.",
+    count = len({i.member.id for i in good if i.member is not None})  # one member counts once
+    if count < needed and not (found and count + len(found) >= needed):
+        found.append(
+            fail(
+                introducers,
+                f"Cần {needed} đảng viên chính thức giới thiệu; mới có {count}.",
+                f"{needed} official members must introduce the candidate; there are {count}.",
+            )
         )
-    return None
+    return found
 
 
-def _youth_introducers(a: Attempt, members: list[IntroducerFacts]) -> Failure | None:
+def introducers(a: Attempt) -> Failure | None:
+    """Two official members who have known the candidate 12 months; or, for youth, the Đoàn
+    (Công đoàn where the unit has no Đoàn) by resolution plus one official member."""
+    found = introducer_failures(a)
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    # One failure naming every problem: the refusal tells all of them in one round.
+    return fail(introducers, " ".join(f.vi for f in found), " ".join(f.en for f in found))
+
+
+#: ``workflow.rules.evaluate_all`` reports each problem as its own failure.
+introducers.every = introducer_failures  # type: ignore[attr-defined]
+
+
+def _youth_introducers(a: Attempt, members: list[IntroducerFacts]) -> list[Failure]:
     organisation = IntroducerKind.doan if a.facts.unit_has_doan else IntroducerKind.congdoan
     label = "Đoàn" if organisation == IntroducerKind.doan else "Công đoàn"
+    found: list[Failure] = []
     if organisation == IntroducerKind.doan and not a.facts.is_doan_member:
-        return fail(
-            introducers,
-            "Quần chúng trong độ tuổi Đoàn phải là đoàn viên.",
-            "A candidate of Đoàn age must be a Đoàn member.",
+        found.append(
+            fail(
+                introducers,
+                "Quần chúng trong độ tuổi Đoàn phải là đoàn viên.",
+                "A candidate of Đoàn age must be a Đoàn member.",
+            )
         )
     if not any(i.kind == organisation for i in a.facts.introductions):
-        return fail(
-            introducers,
-            f"Quần chúng trong độ tuổi Đoàn cần nghị quyết giới thiệu của {label}.",
-            f"A candidate of Đoàn age needs the {label} resolution introducing them.",
+        found.append(
+            fail(
+                introducers,
+                f"Quần chúng trong độ tuổi Đoàn cần nghị quyết giới thiệu của {label}.",
+                f"A candidate of Đoàn age needs the {label} resolution introducing them.",
+            )
         )
     if not members:
-        return fail(
-            introducers,
-            f"Cần thêm một đảng viên chính thức giới thiệu, cùng với {label}.",
-            f"One official member must introduce the candidate together with the {label}.",
+        found.append(
+            fail(
+                introducers,
+                f"Cần thêm một đảng viên chính thức giới thiệu, cùng với {label}.",
+                f"One official member must introduce the candidate together with the {label}.",
+            )
         )
-    return None
+    return found
