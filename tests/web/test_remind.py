@@ -180,10 +180,16 @@ def run(fixture, database_url, tmp_path, monkeypatch):
     return _run
 
 
+#: The command sends the digests itself on SQLite only; on PostgreSQL it queues them
+#: (tests/web/test_remind_queue.py).
+SENT_BY_THE_COMMAND = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 def smtp_toml(port: int) -> str:
     return f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nfrom = "hoso@example.vn"\ntimeout = 3\n'
 
 
+@SENT_BY_THE_COMMAND
 def test_the_command_sends_one_digest_per_user(run, smtp_server):
     inbox = Inbox()
     port = smtp_server(inbox)
@@ -223,6 +229,7 @@ def test_without_smtp_the_command_says_so_and_fails(run):
     assert "HOSO_SMTP_HOST" in result.output
 
 
+@SENT_BY_THE_COMMAND
 def test_an_unreachable_server_is_reported_and_fails(run):
     port = free_port()
     result = run("--today", "2026-02-11", toml=smtp_toml(port))
@@ -232,6 +239,7 @@ def test_an_unreachable_server_is_reported_and_fails(run):
     assert "0 digest(s) sent, 5 failed" in result.output
 
 
+@SENT_BY_THE_COMMAND
 def test_one_refused_recipient_fails_the_run_but_not_the_others(run, smtp_server):
     inbox = Inbox(refuse=("mentor@example.org",))
     port = smtp_server(inbox)

@@ -1,4 +1,9 @@
-"""``hoso remind [--dry-run] [--within N] [--today YYYY-MM-DD]``: the daily deadline digest."""
+"""``hoso remind [--dry-run] [--within N] [--today YYYY-MM-DD]``: the daily deadline digest.
+
+On SQLite the digests are sent by the command itself, over one SMTP session, and each outcome is
+printed. On PostgreSQL they are queued (``web.mail.QueuedSender``: one ``send_mail`` task each),
+and ``hoso worker`` sends them, retrying a failure (docs/tasks.md).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,15 @@ import sys
 
 import click
 
+from db.files import LocalFiles
 from db.reminders import SqlReminderSource
+from db.runtime import Runtime
 from web.cli.common import domain_errors, runtime
-from web.mail import SmtpSender, day, render
+from web.mail import QueuedSender, SmtpSender, day, render
 from workflow.clock import Clock
 from workflow.fields import parse_date
 from workflow.reminders import Digest
-from workflow.services.reminders import digest_mail, gather_digests, send_reminders
+from workflow.services.reminders import Sent, digest_mail, gather_digests, send_reminders
 from workflow.settings import ReminderSettings, SmtpSettings
 
 #: Exit code when no SMTP server is configured, or a setting is wrong.
@@ -96,7 +103,15 @@ def remind(dry_run: bool, within: int | None, today_text: str | None) -> None:
         click.echo("nothing to send")
         return
     assert smtp is not None
-    results = send_reminders(SmtpSender(smtp), reachable)
+    if rt.engine.dialect.name == "postgresql":
+        _queue(rt, smtp, reachable)
+    else:
+        _send(smtp, reachable)
+
+
+def _send(smtp: SmtpSettings, digests: list[Digest]) -> None:
+    """Send the digests now, over one SMTP session; exit 1 if any was not sent."""
+    results = send_reminders(SmtpSender(smtp), digests)
     for result in results:
         if result.ok:
             click.echo(f"sent: {_who(result.digest)}: {_subject(result.digest)}")
@@ -106,3 +121,39 @@ def remind(dry_run: bool, within: int | None, today_text: str | None) -> None:
     click.echo(f"{len(results) - failed} digest(s) sent, {failed} failed via {smtp.address}")
     if failed:
         sys.exit(EXIT_FAILED)
+
+
+def _queue(rt: Runtime, smtp: SmtpSettings, digests: list[Digest]) -> None:
+    """Queue the digests for ``hoso worker`` (PostgreSQL); exit 1 if any could not be queued."""
+    from web.tasks import QueueTasks, TaskEnv
+
+    tasks = QueueTasks(TaskEnv(rt, LocalFiles.default()))
+    try:
+        results = _queued(QueuedSender(tasks), digests)
+    finally:
+        tasks.close()
+    for result in results:
+        if result.ok:
+            click.echo(f"queued: {_who(result.digest)}: {_subject(result.digest)}")
+        else:
+            click.echo(f"FAILED: {_who(result.digest)}: {result.error}", err=True)
+    failed = sum(not r.ok for r in results)
+    click.echo(
+        f"{len(results) - failed} digest(s) queued, {failed} failed; `hoso worker` sends them"
+        f" via {smtp.address}"
+    )
+    if failed:
+        sys.exit(EXIT_FAILED)
+
+
+def _queued(sender: QueuedSender, digests: list[Digest]) -> list[Sent]:
+    """Hand each digest to the queue; a digest that cannot be queued (the database refused)
+    fails alone, with the reason."""
+    results = []
+    for digest in digests:
+        try:
+            (error,) = sender.send([digest_mail(digest)])
+        except Exception as err:  # the queue's database refused (procrastinate's errors)
+            error = f"cannot queue: {err}"
+        results.append(Sent(digest, error))
+    return results
