@@ -116,14 +116,29 @@ def cell_committee(name: str) -> str:
 
 
 def locality(name: str | None) -> str | None:
-    """The place a body sits, for the date line: ``Đảng bộ huyện Đức Trọng`` → ``Đức Trọng``."""
+    """The place a body sits, for the date line: ``Đảng bộ huyện Đức Trọng`` → ``Đức Trọng``;
+    ``None`` for a body named after no place (``Đảng ủy Công ty …``)."""
     if name is None:
         return None
     short = committee_name(name)
-    for committee, _ in _LEVELS:
+    for committee, _ in _LEVELS[:-1]:  # the last level, "Đảng ủy …", names no place
         if _casefold(short).startswith(_casefold(committee)):
             return short[len(committee) :]
     return None
+
+
+#: The no-break space that glues two words on one line.
+NBSP = "\u00a0"
+
+
+def keep_last_words(text: str | None) -> str | None:
+    """`text` with its last two words glued by a no-break space, so that a name that wraps never
+    leaves one word alone on its last line (``ĐỨC TRỌNG`` stays together).
+    A blank (dots) or one word is kept."""
+    if not text or " " not in text.strip():
+        return text
+    head, _, last = text.rstrip().rpartition(" ")
+    return f"{head}{NBSP}{last}"
 
 
 def abbreviation(name: str | None) -> str:

@@ -17,7 +17,7 @@ def _mass(kind: str) -> Callable[[Context, dict[str, Any]], Context]:
     def extra(ctx: Context, dossier: dict[str, Any]) -> Context:
         intro = h.mass_introducer(ctx, dossier, kind)
         if not ctx["paper"]["date"]["iso"]:
-            ctx["paper"]["date"] = intro["dated"]
+            ctx["paper"]["date"] = ctx["header"]["date"] = intro["dated"]
             ctx["header"]["place_date"] = f"{ctx['header']['place']}, {intro['dated']['words']}"
         return {"organisation": intro}
 

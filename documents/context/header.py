@@ -65,13 +65,17 @@ def _issuer(spec: Form, ctx: Context, dossier: dict[str, Any]) -> dict[str, Any]
             "place": (deciding or {}).get("place"),
         }
     if spec.issuer in ("doan", "congdoan"):
+        # The Đoàn's and the Công đoàn's own heading (never the Party's): the Đoàn writes
+        # "ĐOÀN TNCS HỒ CHÍ MINH" and three stars, the Công đoàn the State's motto and no star.
+        # The organisation above them is not in the tree: a blank to fill in by hand.
         return {
-            "upper": None,
+            "upper": w.DOTS,
             "lower": w.upper(mass_introducer(ctx, dossier, spec.issuer)["name"]),
             "abbreviation": "ĐTN" if spec.issuer == "doan" else "CĐ",
             "place": place,
             "motto": DOAN if spec.issuer == "doan" else STATE,
             "motto_sub": None if spec.issuer == "doan" else STATE_MOTTO,
+            "star": "***" if spec.issuer == "doan" else None,
         }
     return {"upper": None, "lower": None, "abbreviation": "", "place": place}  # a person
 
@@ -87,14 +91,19 @@ def header(spec: Form, ctx: Context, dossier: dict[str, Any], number: str | None
     else:
         suffix = f"/{issuer['abbreviation']}" if issuer["abbreviation"] else ""
         number_line = f"Số ………-{kind}{suffix}"
-    place = issuer["place"] or "……………"
+    # A body whose name is no place (Đảng ủy Công ty …) dates its papers where the deciding
+    # body sits.
+    place = issuer["place"] or (ctx["deciding"] or {}).get("place") or "……………"
     return {
-        "upper": issuer["upper"],
-        "lower": issuer["lower"],
+        # The names keep their last two words together: no word alone on the last line.
+        "upper": w.keep_last_words(issuer["upper"]),
+        "lower": w.keep_last_words(issuer["lower"]),
+        "star": issuer.get("star", "*"),
         "number": number_line,
         "motto": issuer.get("motto", PARTY),
         "motto_sub": issuer.get("motto_sub"),
         "place": place,
+        "date": ctx["paper"]["date"],
         "place_date": f"{place}, {ctx['paper']['date']['words']}",
     }
 
