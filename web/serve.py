@@ -30,6 +30,10 @@ class ServeOptions:
     workers: int = 2
     threads: int = 2
     timeout: int = 60
+    #: Seconds an idle connection is kept open. Longer than gunicorn's 2 s default, which is
+    #: shorter than a user's pause between two clicks: the browser's next request then met a
+    #: closing connection ("connection reset") when nothing sat in front of gunicorn.
+    keep_alive: int = 75
 
     def gunicorn_settings(self) -> dict[str, Any]:
         """The options as gunicorn settings."""
@@ -41,6 +45,7 @@ class ServeOptions:
             "worker_class": "gthread" if self.threads > 1 else "sync",
             "timeout": self.timeout,
             "graceful_timeout": min(self.timeout, 30),
+            "keepalive": self.keep_alive,
             "preload_app": True,
             "accesslog": "-",
             "errorlog": "-",

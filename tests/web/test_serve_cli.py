@@ -92,7 +92,7 @@ def test_starts_on_a_current_database_with_the_options(instance, started):
         instance,
         "serve",
         *("--host", "0.0.0.0", "--port", "8100", "--workers", "3", "--threads", "4"),
-        *("--timeout", "90"),
+        *("--timeout", "90", "--keep-alive", "30"),
         HOSO_SECRET_KEY=KEY,
     )
     assert result.exit_code == 0, result.output
@@ -102,6 +102,7 @@ def test_starts_on_a_current_database_with_the_options(instance, started):
     settings = options.gunicorn_settings()
     assert settings["bind"] == "0.0.0.0:8100"
     assert (settings["workers"], settings["threads"], settings["timeout"]) == (3, 4, 90)
+    assert settings["keepalive"] == 30
     assert settings["worker_class"] == "gthread"
     assert settings["accesslog"] == settings["errorlog"] == "-"
     # Forwarded headers only through HOSO_PROXY_FIX: gunicorn itself believes none.

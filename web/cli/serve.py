@@ -63,7 +63,15 @@ def check_migrations() -> str:
     type=click.IntRange(1, 3600),
     help="Seconds a request may take before its worker is restarted.",
 )
-def serve(host: str, port: int, workers: int, threads: int, timeout: int) -> None:
+@click.option(
+    "--keep-alive",
+    default=ServeOptions.keep_alive,
+    show_default=True,
+    type=click.IntRange(0, 3600),
+    help="Seconds an idle connection stays open (behind nginx: longer than its keepalive_timeout"
+    " to gunicorn, or 0).",
+)
+def serve(host: str, port: int, workers: int, threads: int, timeout: int, keep_alive: int) -> None:
     """Serve the web app under gunicorn (production; HOSO_SECRET_KEY required)."""
     from web import create_app
     from web.config import ConfigError
@@ -76,7 +84,7 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int) -> Non
     except ConfigError as error:
         _refuse(str(error))
     revision = check_migrations()
-    options = ServeOptions(host, port, workers, threads, timeout)
+    options = ServeOptions(host, port, workers, threads, timeout, keep_alive)
     click.echo(
         f"hoso serve: revision {revision}, http://{host}:{port}, "
         f"{workers} workers × {threads} threads",
