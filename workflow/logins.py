@@ -104,6 +104,25 @@ def wait(limits: Limits, tally: Tally, now: datetime, known_device: bool) -> int
     return max((_remaining(rule, failures, now) for rule, failures in judged), default=0)
 
 
+#: The key the API's failed token checks are kept under in the store of failed logins (as their
+#: username and their device): no login counts them, since a login's tallies read only failures
+#: without a device or with its own random device id, and they count no login's failures.
+API_KEY = "api-token"
+
+
+@dataclass(frozen=True)
+class ApiLimit:
+    """At most `failures` failed token checks from one address within `window`; then 429 until
+    the oldest of them is older than the window (nothing is counted while refused)."""
+
+    failures: int = 30
+    window: timedelta = timedelta(minutes=5)
+
+    def refused(self, recent: Failures) -> bool:
+        """Whether an address with these failures (within the window) is refused for now."""
+        return recent.count >= self.failures
+
+
 def normal_username(username: str) -> str:
     """The username as the throttle counts it: trimmed, lower-case, at most 80 characters."""
     return username.strip().lower()[:80]

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from db.models import User
 from db.models.security import LoginAttempt
-from workflow.logins import Failures, Tally
+from workflow.logins import API_KEY, Failures, Tally
 
 #: A fixed hash to compare against when the user does not exist, so timing does not tell.
 DUMMY_HASH = generate_password_hash("not a password")
@@ -74,6 +74,26 @@ class SqlLogins:
 
     def prune(self, before: datetime) -> int:
         return self.session.execute(delete(LoginAttempt).where(LoginAttempt.at < before)).rowcount
+
+    def api_failures(self, address: str, since: datetime) -> Failures:
+        return self._failures(
+            LoginAttempt.at >= since,
+            LoginAttempt.device == API_KEY,
+            LoginAttempt.username == API_KEY,
+            LoginAttempt.address == address,
+        )
+
+    def record_api_failure(self, address: str, at: datetime, prune_before: datetime) -> None:
+        # Under a device that is no device: every login tally leaves these rows out.
+        self.session.add(LoginAttempt(username=API_KEY, address=address, device=API_KEY, at=at))
+        self.session.execute(
+            delete(LoginAttempt).where(
+                LoginAttempt.device == API_KEY,
+                LoginAttempt.username == API_KEY,
+                LoginAttempt.at < prune_before,
+            )
+        )
+        self.session.flush()
 
     def credentials(self, username: str, password: str) -> tuple[int, int] | None:
         user = self.session.scalar(select(User).where(User.username == username))

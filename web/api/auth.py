@@ -2,15 +2,13 @@
 
 No cookie is read or set under /api/v1 (the session is a null one there), so a logged-in
 browser's cookie opens nothing and the API needs no CSRF token. Failed attempts are rationed per
-address (429), in this process.
+address (429), counted in the database (``login_attempts``) so that every worker and host
+counts them together.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections import defaultdict, deque
-from threading import Lock
 
 from flask import Flask, Request, Response, g, request
 from flask.sessions import SessionInterface, SessionMixin
@@ -19,35 +17,12 @@ from web.api.errors import PREFIX, error_response, in_api
 from web.context import runtime
 from web.logs import security
 from workflow.facts import Actor
-from workflow.services.tokens import TokenActor, authenticate
+from workflow.logins import ApiLimit
+from workflow.services.tokens import authenticate_from, record_api_failure
 
 #: What anyone may read without a token: the OpenAPI document and its docs page.
 PUBLIC = (f"{PREFIX}/openapi.json", f"{PREFIX}/docs", f"{PREFIX}/static/")
 _CHALLENGE = 'Bearer realm="hoso"'
-
-
-class FailedAttempts:
-    """At most `limit` failed token checks per address within `window` seconds."""
-
-    def __init__(self, limit: int = 30, window: int = 300):
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
-
-    def blocked(self, key: str) -> bool:
-        with self._lock:
-            return len(self._recent(key, time.monotonic())) >= self.limit
-
-    def fail(self, key: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._recent(key, now).append(now)
 
 
 class NoSessionInApi(SessionInterface):
@@ -73,10 +48,12 @@ class NoSessionInApi(SessionInterface):
         return self.inner.is_null_session(obj)
 
 
-def _attempts() -> FailedAttempts:
+def _limit() -> ApiLimit:
+    """The failed attempts allowed per address: ``API_LIMIT`` in the app's config, else 30 in 5
+    minutes."""
     from flask import current_app
 
-    return current_app.extensions["hoso_api_attempts"]
+    return current_app.config.get("API_LIMIT") or ApiLimit()
 
 
 def check_token() -> Response | None:
@@ -84,15 +61,15 @@ def check_token() -> Response | None:
     url = request.path
     if not in_api(url) or url.startswith(PUBLIC):
         return None
-    address = request.remote_addr or "unknown"
-    if _attempts().blocked(address):
-        return error_response(429, "too many failed attempts; wait a few minutes")
+    address = (request.remote_addr or "unknown")[:64]
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    found: TokenActor | None = None
-    if scheme.lower() == "bearer" and secret.strip():
-        found = authenticate(runtime().uow(write=False), secret.strip())
+    presented = secret.strip() if scheme.lower() == "bearer" else ""
+    access = authenticate_from(runtime().uow(write=False), presented, address, limit=_limit())
+    if access.throttled:
+        return error_response(429, "too many failed attempts; wait a few minutes")
+    found = access.caller
     if found is None:
-        _attempts().fail(address)
+        record_api_failure(runtime().uow(), address, limit=_limit())
         security("api_token_refused", logging.WARNING, status=401, presented=bool(secret.strip()))
         return error_response(
             401,
@@ -109,8 +86,5 @@ def api_actor() -> Actor:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["hoso_api_attempts"] = FailedAttempts(
-        app.config.get("API_MAX_FAILURES", 30), app.config.get("API_FAILURE_WINDOW", 300)
-    )
     app.session_interface = NoSessionInApi(app.session_interface)
     app.before_request(check_token)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from workflow.logins import Tally
+from workflow.logins import Failures, Tally
 
 
 class LoginRepository(Protocol):
@@ -27,6 +27,15 @@ class LoginRepository(Protocol):
 
     def prune(self, before: datetime) -> int:
         """Drop the failures older than `before`; how many."""
+        ...
+
+    def api_failures(self, address: str, since: datetime) -> Failures:
+        """The API's failed token checks from `address` since `since` (``logins.API_KEY``)."""
+        ...
+
+    def record_api_failure(self, address: str, at: datetime, prune_before: datetime) -> None:
+        """Count one failed token check from `address`; drop the API's failures older than
+        `prune_before` (the logins' are left to their own, longer window)."""
         ...
 
     def credentials(self, username: str, password: str) -> tuple[int, int] | None:

@@ -1,5 +1,5 @@
 """Personal API tokens: a user makes one (shown once), lists and revokes theirs; the API turns a
-secret into the Actor it acts as.
+secret into the Actor it acts as, and rations failed attempts per address (``ApiLimit``).
 
 A token is its user's own business: nobody else lists or revokes it (another's token is
 NotFound). Making and revoking one are events in the history, naming the token and never its
@@ -15,6 +15,7 @@ from workflow.clock import Clock
 from workflow.errors import InvalidInput, NotFound
 from workflow.events import new_event
 from workflow.facts import Actor
+from workflow.logins import ApiLimit
 from workflow.ports import UnitOfWork
 from workflow.tokens import (
     MAX_LIVE,
@@ -136,14 +137,56 @@ def revoke_token(
 def authenticate(uow: UnitOfWork, secret: str, *, clock: Clock | None = None) -> TokenActor | None:
     """The actor an API call with `secret` acts as; ``None`` for an unknown, expired or revoked
     token, a deactivated user, or one who no longer holds any of the token's grants."""
-    if not looks_like_secret(secret):
-        return None
     today = (clock or Clock.system()).today
     with uow:
-        token = uow.tokens.by_hash(secret_hash(secret))
-        if token is None or token.status(today) is not TokenStatus.active:
-            return None
-        actor = uow.tokens.actor(token.user_id, token.grant_ids)
-        if actor is None or not actor.grants:
-            return None
-        return TokenActor(token.id, actor)
+        return _token_actor(uow, secret, today)
+
+
+def _token_actor(uow: UnitOfWork, secret: str, today: date) -> TokenActor | None:
+    if not looks_like_secret(secret):
+        return None
+    token = uow.tokens.by_hash(secret_hash(secret))
+    if token is None or token.status(today) is not TokenStatus.active:
+        return None
+    actor = uow.tokens.actor(token.user_id, token.grant_ids)
+    if actor is None or not actor.grants:
+        return None
+    return TokenActor(token.id, actor)
+
+
+@dataclass(frozen=True)
+class ApiAccess:
+    """What an API call's token came to: the actor it acts as, or none (and whether the
+    address was refused before the token was even looked at)."""
+
+    caller: TokenActor | None = None
+    throttled: bool = False
+
+
+def authenticate_from(
+    uow: UnitOfWork,
+    secret: str,
+    address: str,
+    *,
+    limit: ApiLimit | None = None,
+    clock: Clock | None = None,
+) -> ApiAccess:
+    """As ``authenticate``, unless `address` has failed too often lately (the failures are kept
+    in the database, so every worker and host counts them together)."""
+    limit = limit or ApiLimit()
+    clock = clock or Clock.system()
+    with uow:
+        if limit.refused(uow.logins.api_failures(address, clock.now - limit.window)):
+            return ApiAccess(throttled=True)
+        return ApiAccess(_token_actor(uow, secret, clock.today))
+
+
+def record_api_failure(
+    uow: UnitOfWork, address: str, *, limit: ApiLimit | None = None, clock: Clock | None = None
+) -> None:
+    """Count a failed token check from `address` (and forget those older than the window)."""
+    limit = limit or ApiLimit()
+    now = (clock or Clock.system()).now
+    with uow:
+        uow.logins.record_api_failure(address, now, now - limit.window)
+        uow.commit()

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tests.workflow.fakes.admin import FakeUsers
-from workflow.logins import Failures, Tally
+from workflow.logins import API_KEY, Failures, Tally
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,24 @@ class FakeLogins:
         kept = [f for f in self.failures if f.at >= before]
         pruned, self.failures = len(self.failures) - len(kept), kept
         return pruned
+
+    def api_failures(self, address: str, since: datetime) -> Failures:
+        return _failures(
+            [
+                f
+                for f in self.failures
+                if f.at >= since
+                and (f.username, f.device, f.address) == (API_KEY, API_KEY, address)
+            ]
+        )
+
+    def record_api_failure(self, address: str, at: datetime, prune_before: datetime) -> None:
+        self.failures = [
+            f
+            for f in self.failures
+            if f.at >= prune_before or (f.username, f.device) != (API_KEY, API_KEY)
+        ]
+        self.failures.append(Failure(API_KEY, address, API_KEY, at))
 
     def credentials(self, username: str, password: str) -> tuple[int, int] | None:
         for user in self.users.items.values():
