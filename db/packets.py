@@ -2,13 +2,15 @@
 its PDFs keyed by the hash of everything the rendering depends on. What a case's packet binds
 today is read by ``db.read.packets.plan_packet``.
 
-A packet is made in one WeasyPrint pass (``documents.render.render_packet``), which takes seconds
-for a full dossier; it is made again only when its inputs change. The key is the SHA-256 of the
-canonical JSON of the codes in order, the dossier's data, each form's meta (date of printing,
-verification code and URL) and the version of the renderer (``renderer_version``: the templates,
-stylesheet, fonts and Python sources of ``documents/``, and WeasyPrint's version). A recorded note
-changes none of these and is served from the cache; a vote, a document on file, a decision or a
-corrected name does, and so does a new day for the forms printed as drafts (their ``issued_on``).
+A packet is made in one WeasyPrint pass with its scans bound in (``documents.render.render_packet``,
+``documents.packet``), which takes seconds for a full dossier; it is made again only when its
+inputs change. The key is the SHA-256 of the canonical JSON of the codes in order, the dossier's
+data, each form's meta (date of printing, verification code and URL, draft or not, the SHA-256 of
+the scan bound in its place, and the cover's list of what is missing) and the version of the
+renderer (``renderer_version``: the templates, stylesheet, fonts and Python sources of
+``documents/``, and WeasyPrint's version). A recorded note changes none of these and is served
+from the cache; a vote, a document on file, a decision or a corrected name does, and so does a
+new scan (its SHA-256) and a new day for the forms printed from the data (their ``issued_on``).
 
 The files live in the instance's file store (``workflow.ports.files``, ``db.files.LocalFiles``:
 ``<instance>/cache/packets/<key>.pdf`` by default), written whole (a temporary file, then a
@@ -33,12 +35,15 @@ from typing import Any
 
 import documents
 from db.files import LocalFiles
+from db.repositories.blobs import PREFIX as BLOB_PREFIX
+from db.repositories.blobs import FileStore
+from documents.errors import RenderError
 from workflow.ports.files import Files
 
 log = logging.getLogger(__name__)
 
 #: Bump when the key's recipe changes (old files then simply stop being hits).
-KEY_VERSION = 1
+KEY_VERSION = 2  # 2: scans, drafts and the cover
 #: The folders and files of ``documents/`` whose content the PDF depends on.
 _RENDERER = Path(documents.__file__).resolve().parent
 _RENDERER_PARTS = ("templates", "static", "fonts")
@@ -58,7 +63,8 @@ class Packet:
     case_id: int
     codes: tuple[str, ...]
     dossier: dict[str, Any]
-    #: By form code, and ``"*"`` for all: ``issued_on`` and optional ``verify_code``/``verify_url``.
+    #: By form code, and ``"*"`` for all: ``issued_on``, optional ``verify_code``/``verify_url``,
+    #: ``source``, ``draft``, ``scan`` (sha256, media_type, name); ``"cover"``: what is missing.
     meta: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -196,15 +202,37 @@ class PacketCache:
         return len(extra)
 
 
-def packet_pdf(packet: Packet, store: PacketCache) -> tuple[bytes, bool]:
-    """The packet's PDF and whether it came from the cache; rendered (in one pass) and kept when
-    it is not there. Raises what ``render_packet`` raises (``MissingData``, ``RenderError``)."""
+def _with_scans(meta: dict[str, dict[str, Any]], blobs: FileStore) -> dict[str, dict[str, Any]]:
+    """`meta` with each bound scan's bytes (``scan["content"]``), read from the blob store."""
+    out = {}
+    for code, values in meta.items():
+        scan = values.get("scan")
+        if scan is not None:
+            try:
+                content = blobs.read(scan["sha256"])
+            except (OSError, ValueError) as err:  # the packet cannot be whole: no silent gap
+                raise RenderError(
+                    [code], f"the scan {scan['sha256']} cannot be read: {err}"
+                ) from err
+            values = {**values, "scan": {**scan, "content": content}}
+        out[code] = values
+    return out
+
+
+def packet_pdf(
+    packet: Packet, store: PacketCache, blobs: FileStore | None = None
+) -> tuple[bytes, bool]:
+    """The packet's PDF and whether it came from the cache; rendered (in one pass, the scans
+    bound in: read from `blobs`, else from the files the cache lives in) and kept when it is
+    not there. Raises what ``render_packet`` raises (``MissingData``, ``RenderError``)."""
     key = packet.key
     cached = store.get(key)
     if cached is not None:
         return cached, True
     from documents import render  # WeasyPrint is slow to load: only when a packet is drawn
 
-    content = render.render_packet(list(packet.codes), packet.dossier, packet.meta)
+    blobs = blobs if blobs is not None else FileStore(store.store, BLOB_PREFIX)
+    meta = _with_scans(packet.meta, blobs)
+    content = render.render_packet(list(packet.codes), packet.dossier, meta)
     store.put(key, content)
     return content, False

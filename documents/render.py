@@ -212,20 +212,16 @@ def render_packet(
     dossier: dict[str, Any],
     meta_by_code: Mapping[str, Mapping[str, Any]],
 ) -> bytes:
-    """The forms `codes`, in that order, as one PDF made in one pass.
+    """The forms `codes`, in that order, as one PDF laid out in one pass, with a bookmark per
+    form (``documents.packet.bind_packet``: also the scans bound in, drafts and the cover).
 
     ``meta_by_code[code]`` holds that form's ``issued_on`` and optional ``number``,
     ``verify_code`` and ``verify_url`` (a code missing from it is printed with ``issued_on`` of
     the ``"*"`` entry, or today). Every form's data are checked before anything is drawn.
     """
-    default = dict(meta_by_code.get("*", {}))
-    contexts = []
-    for code in codes:
-        meta = {**default, **meta_by_code.get(code, {})}
-        meta.setdefault("issued_on", date.today())
-        contexts.append((code, form_context(code, dossier, **meta)))
-    parts = [render_html(code, context) for code, context in contexts]
-    return render_pdf(parts, list(codes))
+    from documents.packet import bind_packet  # it builds on this module
+
+    return bind_packet(codes, dossier, meta_by_code)
 
 
 def save_form(

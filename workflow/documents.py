@@ -149,6 +149,17 @@ class Verification:
     #: The register number of the document re-issued in its place after a correction of the
     #: person's data (``workflow.services.corrections``), if it was: the old code says so.
     superseded_by: str | None = None
+    #: The register number of a newer copy of the same form of the case (generated again: a
+    #: decision re-issued), if there is one: that copy, not this one, is the one in force.
+    replaced_by: str | None = None
+    #: The member was removed from the list of Party members (``remove``): what the case's
+    #: documents decided no longer applies.
+    member_removed: bool = False
+
+    @property
+    def applies(self) -> bool:
+        """Whether the document is still the one in force (else the page says why not)."""
+        return not (self.superseded_by or self.replaced_by or self.member_removed)
 
 
 # --- which forms belong to a case -----------------------------------------------------------
@@ -179,3 +190,151 @@ def forms_in_play(
             if code in codes:
                 codes[code] = trigger
     return codes
+
+
+# --- which forms apply, and which are drafts (the packet: docs/forms.md) ----------------------
+
+#: The Đoàn's resolution introducing a youth (4-KNĐ) and the Công đoàn's (4A-KNĐ).
+DOAN_FORM, UNION_FORM = "4-KNĐ", "4A-KNĐ"
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """What decides whether the introducing organisations' forms apply to a case."""
+
+    #: Of Đoàn age on the cell's vote (else today): ``is_youth``.
+    youth: bool
+    #: The candidate's unit has a Đoàn branch (else the Công đoàn introduces youth).
+    unit_has_doan: bool
+    is_doan_member: bool
+    #: The kinds of introduction recorded (``member``, ``doan``, ``congdoan``).
+    introduced_by: frozenset[str] = frozenset()
+
+
+def applies(code: str, facts: Applicability) -> bool:
+    """Whether form `code` belongs to this candidate's dossier at all (the stage aside).
+
+    4-KNĐ: the Đoàn introduces a youth who is a Đoàn member of a unit with a Đoàn; 4A-KNĐ: the
+    Công đoàn introduces a youth where the unit has no Đoàn. An introduction on record by either
+    organisation makes its form apply whatever the rest says (the paper exists). Every other form
+    applies; the stage and the committees above the cell decide the rest (``forms_for_case``).
+    """
+    if code == DOAN_FORM:
+        return "doan" in facts.introduced_by or (
+            facts.youth and facts.unit_has_doan and facts.is_doan_member
+        )
+    if code == UNION_FORM:
+        return "congdoan" in facts.introduced_by or (facts.youth and not facts.unit_has_doan)
+    return True
+
+
+def _has_vote(body: str) -> Callable[[Mapping[str, Any]], bool]:
+    return lambda dossier: bool((dossier.get("votes") or {}).get(body))
+
+
+def _has_decision(kind: str) -> Callable[[Mapping[str, Any]], bool]:
+    return lambda dossier: bool((dossier.get("decisions") or {}).get(kind))
+
+
+def _introduced(kind: str) -> Callable[[Mapping[str, Any]], bool]:
+    return lambda dossier: any(i.get("kind") == kind for i in dossier.get("introductions") or ())
+
+
+#: The fact that makes a form final: before it is recorded, the form printed from the case is
+#: only a draft (the cell's resolution before its vote, a decision before it is taken). Forms
+#: written and signed by a person (1, 2, 5, 10, 11, 12-KNĐ) are printed pre-filled to be signed,
+#: not drafts of a fact.
+FINAL_WHEN: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    "CN-NTVĐ": lambda dossier: bool(dossier.get("certificate")),
+    "3-KNĐ": _introduced("member"),
+    DOAN_FORM: _introduced("doan"),
+    UNION_FORM: _introduced("congdoan"),
+    "6-KNĐ": _has_vote("cell"),
+    "8-KNĐ": _has_vote("grassroots"),
+    "9-KNĐ": _has_decision("admission"),
+    "13-KNĐ": _has_vote("recognition"),
+    "15-KNĐ": _has_vote("recognition_grassroots"),
+    "16-KNĐ": _has_decision("recognition"),
+}
+
+
+def is_draft(code: str, dossier: Mapping[str, Any]) -> bool:
+    """Whether form `code`, printed from the case's data now, is only a draft: it is not on
+    file and the fact that makes it final (``FINAL_WHEN``) is not recorded yet."""
+    if code in (dossier.get("documents") or {}):
+        return False
+    final = FINAL_WHEN.get(code)
+    return final is not None and not final(dossier)
+
+
+# --- what a packet binds, and what it lacks ---------------------------------------------------
+
+#: Where a form in the packet comes from: its signed scan, the numbered copy hoso issued (with
+#: its verification code), the form printed from the case's data, or that print as a draft.
+SOURCES = ("scan", "issued", "printed", "draft")
+
+
+@dataclass(frozen=True)
+class FormOnCase:
+    """One form of a case as the packet sees it (plain values from the read side): one that
+    belongs to its stage (``forms_for_case``) or is on file or issued."""
+
+    code: str
+    #: The transition that requires it on file (``submit_dossier``, ``recognize``), if any.
+    needed_for: str | None = None
+    on_file: bool = False
+    has_scan: bool = False
+    #: A generated copy (numbered, verifiable) that still says what the case says.
+    issued: bool = False
+    #: The data the form cannot be printed without and the case lacks (dotted keys).
+    lacking: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A form the packet binds, and from what (one of ``SOURCES``)."""
+
+    code: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Lacking:
+    """A form the procedure needs now that is not on file: ``unsigned`` when the packet holds
+    it as printed (to be signed and put on file), ``no_data`` when it cannot be printed either
+    (`data`: the keys missing)."""
+
+    code: str
+    reason: str
+    data: tuple[str, ...] = ()
+
+
+def packet_contents(
+    forms: Iterable[FormOnCase], facts: Applicability, dossier: Mapping[str, Any]
+) -> tuple[list[Bound], list[Lacking]]:
+    """What the case's packet binds, in the order given, and what is missing.
+
+    Bound: a form's signed scan where one is on file; else, where the data can fill it, the
+    issued copy or the form printed now (a draft while ``is_draft``). Left out: forms that do
+    not apply (``applies``) unless they are on file or issued. Missing: the applying forms a
+    transition requires that are not on file.
+    """
+    bound: list[Bound] = []
+    lacking: list[Lacking] = []
+    for form in forms:
+        if not (form.on_file or form.issued) and not applies(form.code, facts):
+            continue
+        if form.has_scan:
+            bound.append(Bound(form.code, "scan"))
+        elif not form.lacking:
+            if form.issued:
+                source = "issued"
+            else:
+                source = "draft" if is_draft(form.code, dossier) else "printed"
+            bound.append(Bound(form.code, source))
+        if form.needed_for and not form.on_file:
+            if form.lacking and not form.has_scan:
+                lacking.append(Lacking(form.code, "no_data", form.lacking))
+            else:
+                lacking.append(Lacking(form.code, "unsigned"))
+    return bound, lacking

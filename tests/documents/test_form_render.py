@@ -164,6 +164,9 @@ class CountingHTML:
     def write_pdf(self, *args, **kwargs):
         return self._document.write_pdf(*args, **kwargs)
 
+    def render(self, *args, **kwargs):  # the packet lays out, then binds (documents.packet)
+        return self._document.render(*args, **kwargs)
+
 
 _REAL_HTML = render.HTML
 

@@ -236,8 +236,9 @@ def test_capitals_keep_every_diacritic():
 def test_templates_and_stylesheet_are_nfc():
     """One code point per accented letter: what PDF text search and comparisons expect."""
     folder = TEMPLATES.parent
-    files = [*TEMPLATES.glob("*.html"), folder / "static" / "forms.css"]
-    assert len(files) == len(FORMS) + 3  # every form, the frame, the macros, the stylesheet
+    files = [*TEMPLATES.glob("*.html"), *(folder / "static").glob("*.css")]
+    # every form, the frame, the macros, the packet's cover, the forms' and packet's stylesheets
+    assert len(files) == len(FORMS) + 5
     for path in files:
         assert unicodedata.is_normalized("NFC", path.read_text(encoding="utf-8")), path.name
 
