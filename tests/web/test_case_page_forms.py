@@ -132,6 +132,7 @@ def test_a_chi_bo_co_so_is_admitted_without_a_grassroots_vote(town, login):
 
 def test_the_cell_vote_and_a_withdrawal_reason_are_marked_as_required(town, login):
     trained = town.to_trained()
+    town.ready_dossier(trained.id)  # else the submission is disabled, with the missing items
     page = login("sec").get(f"/candidates/{trained.id}").get_data(as_text=True)
     assert marked(action_block(page, "transition", "submit_dossier")) == {"vote_date", "votes_for"}
     assert marked(action_block(page, "transition", "withdraw")) == {"reason"}
@@ -139,6 +140,8 @@ def test_the_cell_vote_and_a_withdrawal_reason_are_marked_as_required(town, logi
 
 def test_a_recognition_asks_for_the_vote_only_when_none_is_on_file(town, login):
     case = town.to_state("admitted")
+    for code in ("10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ", "15-KNĐ"):
+        town.record(case.id, "document", code=code, dated="2025-06-10")  # else disabled
     browser = login("com")
     page = browser.get(f"/candidates/{case.id}").get_data(as_text=True)
     needed = {"vote_date", "votes_for", "decision_number", "decision_date"}

@@ -37,6 +37,7 @@ def _total(block: str) -> tuple[int, int]:
 
 def test_the_vote_form_shows_the_total_before_submitting(town, login):
     case = town.to_trained()
+    town.ready_dossier(case.id)  # else the submission is disabled, with the missing items
     page = login("sec").get(f"/candidates/{case.id}").get_data(as_text=True)
     block = action_block(page, "transition", "submit_dossier")
     # The register's count is put in the form, and the total computed from it: 6, 2/3 is 4.

@@ -17,6 +17,7 @@ from flask_login import login_required
 
 from db.read.case_page import CasePage, TimelineEvent, case_page, official_members
 from web.candidates import bp
+from web.candidates.checklist import case_checklist, disable_blocked, lines
 from web.candidates.forms import (
     ActionForm,
     build_form,
@@ -67,6 +68,8 @@ class Action:
     message: str | None = None
     #: A cell's vote: its total (denominator, votes needed), shown before submitting.
     total: VoteTotal | None = None
+    #: Why the action cannot succeed now (the first unmet rule): shown disabled, with it.
+    blocked: str | None = None
 
 
 @dataclass
@@ -191,6 +194,9 @@ def _page(case_id: int, outcome: Outcome | None = None, refused: Refused | None 
     if page is None:
         abort(404)
     actions = _actions(facts, page, outcome)
+    disable_blocked(facts, actions)
+    verification = verification_panel(facts, refused)
+    missing = lines(case_checklist(facts), actions, verification["shown"])
     unplaced = None
     if outcome is not None and refused is None and not any(a.open for a in actions):
         # The action is no longer on offer (the state moved on): say so at the top.
@@ -207,7 +213,8 @@ def _page(case_id: int, outcome: Outcome | None = None, refused: Refused | None 
         timeline=_timeline(page),
         choice_label=choice_label,
         document_codes=document_codes(runtime().settings.rules),
-        verification=verification_panel(facts, refused),
+        verification=verification,
+        checklist=missing,
     )
     return body, outcome.status if outcome else 200
 
