@@ -11,9 +11,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from db.read.worklist import dossiers_to_decide
+from web.candidates.vote_total import needed_votes
 from web.context import actor, db_session, runtime
-from web.reviews.batch import ACTION_LABELS, decide, read_decisions
+from web.reviews.batch import ACTION_LABELS, Outcome, decide, read_decisions
 from web.work import steps
+from workflow import services
+from workflow.errors import NotFound
+from workflow.facts import Actor
 from workflow.states import Role
 from workflow.worklist import work_items
 
@@ -33,17 +37,42 @@ def _committee_only():
         abort(403)
 
 
-def _queue(values: Mapping[str, str] | None = None, error: str | None = None, status: int = 200):
-    """The queue page, with what was typed when a submission is shown again."""
+def _committee(who: Actor, case_id: int) -> dict[str, int] | None:
+    """The committee whose 2/3 the admission's vote needs, as the rule will count it: its size
+    and the votes for needed; ``None`` where no đảng ủy cơ sở sits between (no vote)."""
+    try:
+        facts = services.view_case(runtime().uow(write=False), who, case_id)
+    except NotFound:
+        return None
+    if not facts.has_grassroots_committee:
+        return None
+    size = facts.grassroots_committee_size
+    return {"size": size, "needed": needed_votes(size, runtime().settings.rules.vote_threshold)}
+
+
+def _queue(
+    values: Mapping[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+    outcomes: list[Outcome] | None = None,
+):
+    """The queue page, with what was typed when a submission is shown again (and what became
+    of each decision sent)."""
     who = actor()
     rules = runtime().settings.rules
     on = steps.today()
     made = work_items(dossiers_to_decide(db_session(), who), Role.committee, rules, on)
     # Oldest first: in the order of the chi bộ votes.
     queue = sorted(made, key=lambda i: (i.case.cell_vote_date or date.max, i.case.id))
+    threshold = rules.vote_threshold
     page = render_template(
         "reviews/index.html",
         queue=queue,
+        committees={item.case.id: _committee(who, item.case.id) for item in queue},
+        share=f"{threshold.numerator}/{threshold.denominator}",
+        outcomes=outcomes,
+        done=sum(o.done for o in outcomes or ()),
+        refused=sum(not o.done for o in outcomes or ()),
         values=values or {},
         error=error,
         today=on,
@@ -71,6 +100,10 @@ def decide_dossiers():
     outcomes = decide(runtime(), who, decisions, names, str(get_locale() or "vi"))
     done = sum(o.done for o in outcomes)
     status = 200 if done else 422
+    if done < len(outcomes):
+        # A refused decision: the queue again, every value typed kept, what became of each.
+        db_session().close()  # the queue is read again after the decisions' commits
+        return _queue(request.form, None, status, outcomes)
     return render_template(
         "reviews/result.html", outcomes=outcomes, done=done, refused=len(outcomes) - done
     ), status
