@@ -223,3 +223,17 @@ def test_the_cover_and_a_draft_page_as_pictures(runtime, instance, tmp_path):
         shades[name] = sum(histogram[170:235])
     # The watermark: light grey across the draft page, which a form printed final lacks.
     assert shades["draft"] > 1.5 * shades["printed"], shades
+
+
+def test_a_pdf_scan_is_bound_without_its_links_and_actions(runtime, instance):
+    """A scan is pages to read and print: its links, form fields and scripts stay out."""
+    from weasyprint import HTML
+
+    linked = HTML(string='<p><a href="https://evil.example/x">SCAN-WITH-LINK</a></p>').write_pdf()
+    assert "/Annots" in PdfReader(BytesIO(linked)).pages[0]
+    case_id = trained_youth(runtime)
+    upload(runtime, instance, case_id, "1-KNĐ", linked)
+    _plan, reader = packet(runtime, instance, case_id)
+    page = dict(outline(reader))[f"1-KNĐ {FORMS['1-KNĐ'].title}"]
+    assert "SCAN-WITH-LINK" in text(reader, page)
+    assert "/Annots" not in reader.pages[page] and "/AA" not in reader.pages[page]
