@@ -155,3 +155,13 @@ def abbreviation(name: str | None) -> str:
 def signs_as_standing_committee(name: str) -> bool:
     """A committee above the grassroots (tỉnh, huyện...) signs ``T/M BAN THƯỜNG VỤ``."""
     return abbreviation(name) in ("TU", "HU", "QU")
+
+
+#: How a form calls the person, by its stage (``documents.registry``): a candidate is a "quần
+#: chúng" until admitted, a "đảng viên dự bị" during probation, a "đảng viên" once recognised.
+_CALLED = {"recognition": "đảng viên dự bị", "official": "đảng viên"}
+
+
+def called(stage: str) -> str:
+    """The word a form of `stage` calls the person by: ``quần chúng``, ``đảng viên dự bị``..."""
+    return _CALLED.get(stage, "quần chúng")

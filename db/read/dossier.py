@@ -24,6 +24,7 @@ from db.models import (
     MentorAssignment,
     Organisation,
     Person,
+    VerificationRequest,
     Vote,
 )
 from db.read.tree import chain_on
@@ -174,6 +175,10 @@ def dossier_data(
                     "admitted_on": _iso(member.admitted_on),
                     "official_since": _iso(member.official_since),
                     "cell_name": session.get(Organisation, member.cell_id).name,
+                    # 3-KNĐ: the introducer's own birth date, hometown and residence.
+                    "birth_date": _iso(member.person.birth_date),
+                    "hometown": member.person.hometown,
+                    "residence": member.person.residence,
                 },
             }
         )
@@ -188,6 +193,11 @@ def dossier_data(
             "votes_against": v.votes_against,
             "eligible": v.eligible,
             "resolution_number": v.resolution_number,
+            # The cell's roll on the day (6-KNĐ, 13-KNĐ): official members, the exempted who
+            # did not attend, those present; None where the vote did not record them.
+            "official_members": v.official_members,
+            "excused_absent": v.excused_absent,
+            "present": v.present,
         }
 
     decisions: dict[str, dict[str, Any]] = {}
@@ -263,6 +273,19 @@ def dossier_data(
         "documents": documents,
         # The committee's conclusion of the biography verification: 2-KNĐ's certification.
         "verification": certification(session, case_id),
+        # The relatives the verification asked about, by name (2-KNĐ's family section).
+        "relatives": [
+            {"subject": subject, "name": name}
+            for subject, name in session.execute(
+                select(VerificationRequest.subject, VerificationRequest.subject_name)
+                .where(
+                    VerificationRequest.case_id == case_id,
+                    VerificationRequest.subject_name.is_not(None),
+                )
+                .distinct()
+                .order_by(VerificationRequest.subject, VerificationRequest.subject_name)
+            )
+        ],
         # The numbers of the rules that the decisions print (hoso.toml may change them).
         "rules": {
             "probation_months": settings.probation_months,

@@ -124,6 +124,11 @@ def form_context(
         v.identity(d["grassroots"]) == v.identity(d["deciding"])
     )
     ctx["rules"] = {**_RULES, **(d.get("rules") or {})}
+    ctx["called"] = w.called(spec.stage)
+    ctx["relatives"] = {
+        subject: [r["name"] for r in d["relatives"] if r["subject"] == subject]
+        for subject in ("father", "mother", "spouse", "child")
+    }
     ctx["legal_basis"] = legal_basis(d, paper["date"]["iso"] or issued_on.isoformat())
     ctx["header"] = h.header(spec, ctx, d, paper["number"])
     extra = EXTRA.get(code)

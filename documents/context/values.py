@@ -11,6 +11,7 @@ from typing import Any
 
 from documents import wording as w
 from documents.keys import lookup
+from workflow.education import EDUCATION_LABELS, EducationLevel
 
 Context = dict[str, Any]
 
@@ -43,6 +44,7 @@ _EMPTY: dict[str, Any] = {
     "decisions": {},
     "documents": {},
     "rules": {},
+    "relatives": [],
 }
 _PERSON_FIELDS = (
     "full_name",
@@ -111,9 +113,18 @@ def person(person: dict[str, Any]) -> Context:
     return {
         **person,
         "full_name_upper": w.upper(person.get("full_name")),
+        # The level as the form writes it ("Trung học cơ sở (THCS)"), never its code.
+        "education": education_label(person.get("education")),
         "sex_label": _SEX.get((person.get("sex") or "").lower(), person.get("sex")),
         "birth": date_values(person.get("birth_date")),
     }
+
+
+def education_label(value: str | None) -> str | None:
+    """The Vietnamese name of an education level code; free text is kept as written."""
+    if value in EducationLevel.__members__:
+        return EDUCATION_LABELS[EducationLevel(value)][0]
+    return value
 
 
 def vote(vote: dict[str, Any] | None) -> Context | None:
@@ -130,6 +141,20 @@ def vote(vote: dict[str, Any] | None) -> Context | None:
         "against_share": w.share(no, eligible),
         "not_voting": max(eligible - yes - no, 0),
         "resolution_number": vote.get("resolution_number"),
+        **roll(vote),
+    }
+
+
+def roll(vote: dict[str, Any]) -> Context:
+    """The cell's official members on the vote's day as the vote recorded them: how many, how
+    many present and absent (the exempted among the absent); ``None`` where not recorded.
+    Probationary members are not in the record: the forms leave their count blank."""
+    official, present = vote.get("official_members"), vote.get("present")
+    return {
+        "official_members": official,
+        "present": present,
+        "absent": official - present if official is not None and present is not None else None,
+        "excused_absent": vote.get("excused_absent"),
     }
 
 
@@ -161,6 +186,16 @@ def body(org: dict[str, Any] | None) -> Context | None:
         "sign_role": (
             "T/M BAN THƯỜNG VỤ" if w.signs_as_standing_committee(name) else "T/M ĐẢNG ỦY"
         ),
+        # Who meets and votes for the body, as its resolutions name them and as they sign
+        # (8-KNĐ, 15-KNĐ): a district's standing committee, else the committee itself.
+        "voters": (
+            f"Ban Thường vụ {w.committee_name(name)}"
+            if w.signs_as_standing_committee(name)
+            else w.committee_name(name)
+        ),
+        "voter_members": (
+            "ủy viên Ban Thường vụ" if w.signs_as_standing_committee(name) else "cấp ủy viên"
+        ),
     }
 
 
@@ -188,4 +223,8 @@ def introduction(intro: dict[str, Any]) -> Context:
         "admitted_on": date_values(member.get("admitted_on")),
         "official_since": date_values(member.get("official_since")),
         "cell_name": member.get("cell_name"),
+        # The introducing member's own particulars (3-KNĐ), from the people register.
+        "birth": date_values(member.get("birth_date")),
+        "hometown": member.get("hometown"),
+        "residence": member.get("residence"),
     }
