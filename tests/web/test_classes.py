@@ -259,7 +259,8 @@ def test_the_instances_class_settings_judge_the_pages_and_the_certificates(login
         {"certificate_date": "2026-11-28"},
         token_from=f"/classes/{evening}",
     )
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    # Every candidate certified: back on the class page with the message (issue 12).
+    assert response.status_code == 303
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
     assert "1/GCN-TTCT-2026" in page and "2/GCN-TTCT-2026" in page
     assert case_of(demo_runtime, "Đặng Thị Thùy Dương").state == "trained"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -29,6 +29,7 @@ from web.candidates.forms import (
     recorded_data,
     shown_fields,
 )
+from web.candidates.landing import land_after
 from web.candidates.verification import Refused
 from web.candidates.verification import panel as verification_panel
 from web.candidates.vote_total import VoteTotal, vote_total
@@ -167,7 +168,7 @@ def _attempt(case_id: int, kind: str, name: str, call):
         message = _("This action is not possible in the case's current state.")
         return _page(case_id, Outcome(409, kind, name, request.form, message=message))
     flash(_("Done: %(action)s.", action=_label(kind, name)), "success")
-    return redirect(url_for("candidates.case", case_id=case_id), code=303)
+    return land_after(case_id)  # the case page, unless the action took the case out of sight
 
 
 def _label(kind: str, name: str) -> str:

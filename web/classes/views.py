@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from db.read import class_waiting
@@ -265,7 +266,15 @@ def issue(class_id: int):
         return _class_page(class_id, failures=refused.failures, status=422)
     except InvalidInput as bad:
         return _class_page(class_id, message=texts.problem(bad), status=422)
-    return render_template("classes/issued.html", result=result)
+    if result.having("refused") or result.having("not_finished"):
+        return render_template("classes/issued.html", result=result)  # each one's reasons
+    # Every candidate certified: their cases are now trained, out of the trainer's sight; back
+    # to the class page with the message, never on to a case page that would be a 404.
+    issued = len(result.having("certified"))
+    flash(
+        ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", issued), "success"
+    )
+    return redirect(url_for("classes.view", class_id=class_id), code=303)
 
 
 # --- who waits -----------------------------------------------------------------------------
