@@ -58,6 +58,7 @@ def create_app(
     from web.deadlines import bp as deadlines_bp
     from web.documents import bp as documents_bp
     from web.enterprises import bp as enterprises_bp
+    from web.forms_dates import init_app as init_dates
     from web.proposals import bp as proposals_bp
     from web.reports import bp as reports_bp
     from web.reviews import bp as reviews_bp
@@ -67,6 +68,7 @@ def create_app(
     converters.init_app(app)  # first: every <int:...> rule below is bounded
     security.init_app(app)
     i18n.init_app(app)
+    init_dates(app)  # one date entry: dd/mm/yyyy (web/forms_dates.py)
     labels.init_app(app)
     auth.init_app(app)
     errors.init_app(app)

@@ -88,9 +88,10 @@ def test_the_mentor_may_record_the_class_of_their_own_candidate_but_not_withdraw
     assert f"/candidates/{case.id}/actions/reassign_mentor" not in urls
     form = action_block(page, "transition", "complete_training")
     assert re.search(r'<input[^>]*id="transition-complete_training-certificate_date"', form)
-    assert re.search(
-        r'type="date"[^>]*name="certificate_date"|name="certificate_date"[^>]*type="date"', form
-    )
+    # A text box for dd/mm/yyyy (issue 12), not type="date", whose display follows the locale.
+    box = re.search(r'<input[^>]*name="certificate_date"[^>]*>', form).group(0)
+    assert 'type="text"' in box and 'placeholder="dd/mm/yyyy"' in box
+    assert 'inputmode="numeric"' in box
     assert f'name="version" type="hidden" value="{case.version}"' in form
     assert 'name="csrf_token"' in form
 

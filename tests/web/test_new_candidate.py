@@ -85,7 +85,8 @@ def test_the_form_offers_the_secretarys_cells_and_the_sources_in_vietnamese(logi
     ]
     for name in ("full_name", "birth_date", "id_number", "is_doan_member", "source_detail"):
         assert f'name="{name}"' in html
-    assert re.search(r'name="birth_date"[^>]*type="date"|type="date"[^>]*name="birth_date"', html)
+    box = re.search(r'<input[^>]*name="birth_date"[^>]*>', html).group(0)  # dd/mm/yyyy (issue 12)
+    assert 'type="text"' in box and 'placeholder="dd/mm/yyyy"' in box
     assert 'name="csrf_token"' in html
 
 

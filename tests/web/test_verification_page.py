@@ -56,13 +56,13 @@ def test_from_request_to_conclusion_on_the_page(app, district):
 
     # An answer dated before the request was sent: refused in the panel, the form kept.
     answer_url = f"{url}/{request_id}"
-    early = {"answered_on": "2026-09-30", "finding": "Tốt.", "favourable": "1"}
+    early = {"answered_on": "30/09/2026", "finding": "Tốt.", "favourable": "1"}
     refused = com.post(answer_url, early, token_from=f"/candidates/{case_id}")
     assert refused.status_code == 422
     page = panel(refused.get_data(as_text=True))
     assert "Answered on: 30/09/2026 is before the request was sent" in text(page)
     assert f'id="action-verification-answer-{request_id}" open' in page
-    assert 'value="2026-09-30"' in page
+    assert 'value="30/09/2026"' in page  # kept as typed: dd/mm/yyyy (issue 12)
 
     fine = {**early, "answered_on": "2026-10-20", "finding": "Gia đình chấp hành tốt."}
     assert com.post(answer_url, fine, token_from=f"/candidates/{case_id}").status_code == 303

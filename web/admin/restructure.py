@@ -6,21 +6,21 @@ dissolved organisations, which the admin moves. Every change is a use case of
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from db.read import tree as read_tree
 from web.admin import bp
 from web.admin.forms import message, options
 from web.context import actor, db_session, runtime
+from web.forms_dates import DayField
 from workflow import tree as rules
 from workflow.errors import InvalidInput, NotAllowed, NotFound
+from workflow.fields import parse_date
 from workflow.services import restructure
 from workflow.services.admin_scope import manage_scope
 
@@ -69,7 +69,7 @@ class RestructureForm(FlaskForm):
     children = SelectMultipleField(
         _l("Organisations it takes over"), validators=[Optional()], validate_choice=False
     )
-    as_of = DateField(_l("Takes effect on"), validators=[InputRequired()])
+    as_of = DayField(_l("Takes effect on"), validators=[InputRequired()])
 
 
 class MoveGrantForm(FlaskForm):
@@ -83,8 +83,8 @@ def _choices(rows: list[read_tree.TreeRow]) -> list:
 def _page(form: RestructureForm | None = None, status: int = 200):
     session, scope = db_session(), manage_scope(actor())
     try:
-        on = date.fromisoformat(request.args["on"]) if request.args.get("on") else None
-    except ValueError:
+        on = parse_date("on", request.args.get("on", ""))
+    except InvalidInput:
         on = None
     now = read_tree.tree_rows(session, scope, None)
     form = form or RestructureForm(formdata=None)

@@ -16,7 +16,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.widgets import DateInput, NumberInput
+from wtforms.widgets import NumberInput
+
+from web.forms_dates import DayInput
 
 # The domain's names are labelled in web.labels; re-exported here for the case page's modules.
 from web.labels import action_label, locale, pick, role_label, state_label  # noqa: F401
@@ -49,7 +51,7 @@ class ActionForm(FlaskForm):
 def _field(spec: FieldSpec) -> Field:
     """The WTForms field for one FieldSpec (labels are given at rendering, in the language)."""
     if spec.kind == "date":
-        return StringField(spec.name, widget=DateInput())
+        return StringField(spec.name, widget=DayInput())
     if spec.kind in ("int", "organisation"):
         return StringField(spec.name, widget=NumberInput(min=0, step=1))
     if spec.kind == "text":

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from web.admin.forms import options
+from web.forms_dates import DayField
 from workflow import enterprises as rules
 
 SURVEY_NAMES = {
@@ -51,7 +52,7 @@ class EnterpriseForm(FlaskForm):
     survey_status = SelectField(
         _l("Survey"), choices=options(SURVEY_NAMES.items()), default="not_surveyed"
     )
-    surveyed_on = DateField(_l("Survey date"), validators=[Optional()])
+    surveyed_on = DayField(_l("Survey date"), validators=[Optional()])
     plan = TextAreaField(
         _l("Plan for finding candidates"), validators=[Optional(), Length(max=4000)]
     )
