@@ -99,3 +99,24 @@ def test_the_demo_admin_fires_nothing(demo, trigger, fields):
     result = run("case", "fire", str(case), trigger, *fields, "--as", "admin")
     assert result.exit_code == 3, result.output
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("trigger", "field", "others"),
+    [
+        ("reassign_mentor", "mentor", ["since=2026-01-05"]),
+        ("record_introduction", "member", ["kind=member", "dated=2026-01-05"]),
+    ],
+)
+def test_a_whole_number_beyond_32_bits_is_refused_by_name(demo, trigger, field, others):
+    run, snapshot, sql = demo
+    (case,) = sql(
+        "SELECT c.id FROM cases c JOIN organisations o ON o.id = c.cell_id WHERE c.state ="
+        " 'mentored' AND o.name = 'Chi bộ trường THPT Chu Văn An' ORDER BY c.id LIMIT 1"
+    )[0]
+    before = snapshot()
+    args = [f"{field}={HUGE}", *others, "--as", "bithu.chuvanan"]
+    result = run("case", "fire", str(case), trigger, *args)
+    assert result.exit_code == 2, result.output
+    assert field in result.output and "2147483647" in result.output
+    assert "Traceback" not in result.output and snapshot() == before

@@ -34,21 +34,33 @@ def parse_date(field: str, value: Any) -> date | None:
     raise InvalidInput(field, f"'{text}' is not a date (YYYY-MM-DD or dd/mm/yyyy)")
 
 
+#: The largest whole number a field takes: every count, size, year and id is stored in a 32-bit
+#: integer column, and a larger one would be a database error on PostgreSQL (a 500), not a
+#: refusal. The rules then judge the numbers against each other (votes against members).
+INT_MAX = 2**31 - 1
+
+
 def _parse_int(field: str, value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        number = value  # already a number (JSON, the CLI's callers): still never negative
+        number = value  # already a number (JSON, the CLI's callers): still bounded
     else:
         text = str(value).strip()
         if not text:
             return None
+        # A long run of digits is refused by its size, before int() reads it (past 4,300 digits
+        # int() fails as if it were no number).
+        if len(text) > len(str(INT_MAX)) and text.isdigit():
+            raise InvalidInput(field, f"must be at most {INT_MAX}")
         try:
             number = int(text)
         except ValueError:
             raise InvalidInput(field, f"'{text}' is not a whole number") from None
     if number < 0:
         raise InvalidInput(field, "must not be negative")
+    if number > INT_MAX:
+        raise InvalidInput(field, f"must be at most {INT_MAX}")
     return number
 
 

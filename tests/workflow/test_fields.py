@@ -124,3 +124,22 @@ def test_every_action_takes_a_reason() -> None:
     assert values["reason"] == "đủ điều kiện"
     assert parse_fields((), {"reason": "   "}) == {"reason": None}
     assert parse_fields((), {}) == {}
+
+
+@pytest.mark.parametrize("field", ["votes_for", "mentor"])
+@pytest.mark.parametrize("typed", ["2147483648", " 99999999999999999999 ", 2**31, 10**40])
+def test_a_whole_number_beyond_32_bits_names_its_field(field: str, typed: object) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse(**{field: typed})
+    assert refused.value.field == field and "2147483647" in refused.value.message
+
+
+def test_thousands_of_digits_are_refused_by_name() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse(votes_for="9" * 5000)
+    assert refused.value.field == "votes_for"
+
+
+def test_the_largest_whole_number_is_taken() -> None:
+    values = parse(votes_for="2147483647", mentor=2147483647)
+    assert (values["votes_for"], values["mentor"]) == (2147483647, 2147483647)

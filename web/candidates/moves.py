@@ -19,6 +19,7 @@ from web.context import actor, db_session, runtime
 from web.labels import pick
 from workflow import policy
 from workflow.errors import Conflict, InvalidInput, InvalidTransition
+from workflow.fields import INT_MAX
 from workflow.moves import (
     HAND_OVER_LABELS,
     MOVABLE_STATES,
@@ -54,7 +55,12 @@ def _cells() -> list[tuple[int, str]]:
 
 def _int(name: str) -> int | None:
     value = (request.form.get(name) or "").strip()
-    return int(value) if value.isdigit() else None
+    if not value.isdigit():
+        return None
+    # A forged id past the columns' range is refused by name, before a query would overflow.
+    if len(value) > len(str(INT_MAX)) or int(value) > INT_MAX:
+        raise InvalidInput(name, f"must be at most {INT_MAX}")
+    return int(value)
 
 
 @bp.app_context_processor
