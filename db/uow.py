@@ -25,6 +25,7 @@ from db.repositories.outside import SqlOutside
 from db.repositories.proposals import SqlProposals
 from db.repositories.setup import SqlSetup
 from db.repositories.targets import SqlTargets
+from db.repositories.throttle import SqlMisses
 from db.repositories.tokens import SqlTokens
 from db.repositories.users import SqlUsers
 from db.repositories.verification import SqlVerifications
@@ -83,6 +84,7 @@ class SqlUnitOfWork:
         self.logins = SqlLogins(self.session)
         self.setup = SqlSetup(self.session)
         self.tokens = SqlTokens(self.session)
+        self.misses = SqlMisses(self.session)
         self.tasks = AfterCommit()
         self._committed = False
         return self

@@ -58,11 +58,12 @@ class TaskEnv:
 # --- what each task does ----------------------------------------------------------------------
 
 
-def _verifier(verify_url: str) -> Callable[[str], str]:
-    return lambda code: verify_url.replace("{code}", code)
+def _verifier(verify_url: str | None) -> Callable[[str], str | None]:
+    # No configured address (web.documents.address): the code is printed alone.
+    return lambda code: verify_url.replace("{code}", code) if verify_url else None
 
 
-def render_packet(env: TaskEnv, case_id: int, today: str, verify_url: str) -> None:
+def render_packet(env: TaskEnv, case_id: int, today: str, verify_url: str | None) -> None:
     """Render the case's packet as it stands into the cache (nothing when it is there)."""
     rules = env.runtime.settings.rules
     with env.runtime.sessions() as session:
@@ -73,16 +74,18 @@ def render_packet(env: TaskEnv, case_id: int, today: str, verify_url: str) -> No
         packet_pdf(plan, env.packets)
 
 
-def generated_key(row: GeneratedView, verify_url: str) -> str:
+def generated_key(row: GeneratedView, verify_url: str | None) -> str:
     """The file key of a generated document's PDF: its id and a hash of what it is drawn from."""
     digest = hashlib.sha256(
-        "|".join((row.data_hash, row.verify_code, row.issued_on.isoformat(), verify_url)).encode()
+        "|".join(
+            (row.data_hash, row.verify_code, row.issued_on.isoformat(), verify_url or "")
+        ).encode()
         + renderer_version().encode()
     ).hexdigest()[:32]
     return f"{GENERATED}/{row.id}-{digest}.pdf"
 
 
-def generated_pdf(files: Files, row: GeneratedView, verify_url: str) -> bytes:
+def generated_pdf(files: Files, row: GeneratedView, verify_url: str | None) -> bytes:
     """A generated document's PDF: from the files when drawn before, else drawn and kept."""
     key = generated_key(row, verify_url)
     kept = files.get(key)
@@ -104,7 +107,9 @@ def generated_pdf(files: Files, row: GeneratedView, verify_url: str) -> bytes:
     return content
 
 
-def render_documents(env: TaskEnv, case_id: int, doc_ids: list[int], verify_url: str) -> None:
+def render_documents(
+    env: TaskEnv, case_id: int, doc_ids: list[int], verify_url: str | None
+) -> None:
     """Draw the case's generated documents `doc_ids` (re-issued ones) into the files, under the
     keys the download then finds (``generated_key``: the same `verify_url` as the web's)."""
     with env.runtime.sessions() as session:
@@ -302,30 +307,15 @@ class UnitOfWorkTasks:
         from web.context import runtime
 
         if name == RENDER_DOCUMENTS and "verify_url" not in args:
-            verify = _verify_pattern()
-            if verify is None:  # drawn when first asked for, as before
-                log.info("task %s dropped: no verification address outside a request", name)
-                return
-            args["verify_url"] = verify
+            # The configured address, never the request's (web.documents.address); None: the
+            # code is printed alone, as the downloads print it.
+            from web.documents.address import verify_url_pattern
+
+            args["verify_url"] = verify_url_pattern()
         if "org_path" not in args and "case_id" in args:
             with runtime().engine.connect() as conn:
                 args["org_path"] = queue.case_org_path(conn, args["case_id"])
         app_tasks().defer(name, lock=lock, **args)
-
-
-def _verify_pattern() -> str | None:
-    """The verification address the downloads print (with ``{code}``): the request's, else the
-    instance's ``HOSO_BASE_URL``, else none."""
-    from flask import has_request_context
-
-    if has_request_context():
-        from web.documents.views import verify_url_pattern
-
-        return verify_url_pattern()
-    from web.context import runtime
-
-    base = runtime().settings.reminders.base_url
-    return f"{base.rstrip('/')}/verify/{{code}}" if base else None
 
 
 def init_app(app: Any) -> None:

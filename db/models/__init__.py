@@ -26,6 +26,7 @@ from db.models.proposals import Proposal as Proposal
 from db.models.security import LoginAttempt as LoginAttempt
 from db.models.targets import Target
 from db.models.tasks import TaskFailure as TaskFailure
+from db.models.throttle import ThrottleMiss as ThrottleMiss
 from db.models.tokens import ApiToken as ApiToken
 from db.models.users import RoleGrant, User
 from db.models.verification import VerificationConclusion, VerificationRequest

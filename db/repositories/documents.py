@@ -21,7 +21,7 @@ from documents.registry import FORMS
 from workflow.documents import data_hash, load_data, new_verify_code
 from workflow.facts import Actor
 from workflow.history import canonical_data
-from workflow.ports.documents import GeneratedForm, StoredForm
+from workflow.ports.documents import GeneratedForm, ScanOnFile, StoredForm
 from workflow.settings import DEFAULT_SETTINGS, RuleSettings
 from workflow.uploads import Scan
 
@@ -79,6 +79,17 @@ class SqlDocuments:
         if row is None:
             return None
         form = FORMS.get(row.code)
+        # A copy of the same form generated after this one (the decision re-issued).
+        newer = self.session.scalar(
+            select(GeneratedDocument.number)
+            .where(
+                GeneratedDocument.case_id == row.case_id,
+                GeneratedDocument.code == row.code,
+                GeneratedDocument.id > row.id,
+            )
+            .order_by(GeneratedDocument.id.desc())
+            .limit(1)
+        )
         return StoredForm(
             id=row.id,
             case_id=row.case_id,
@@ -90,6 +101,7 @@ class SqlDocuments:
             data=row.data,
             data_hash=row.data_hash,
             verify_code=row.verify_code,
+            replaced_by=newer,
         )
 
     def dossier(self, case_id: int) -> dict[str, Any]:
@@ -103,6 +115,24 @@ class SqlDocuments:
         `record_id`, through its blob's row (made by the first upload of these bytes)."""
         file_id = _stored_file(self.session, scan.sha256, scan.size, scan.media_type, user_id)
         self.session.add(DocumentScan(document_id=record_id, file_id=file_id, name=scan.name))
+
+    def scan_on_file(self, case_id: int, scan_id: int) -> ScanOnFile | None:
+        """Scan `scan_id` of a form on file of case `case_id`, if there is one."""
+        row = self.session.execute(
+            select(DocumentScan.id, DocumentRecord.code, StoredFile.sha256, DocumentScan.name)
+            .join(DocumentRecord, DocumentRecord.id == DocumentScan.document_id)
+            .join(StoredFile, StoredFile.id == DocumentScan.file_id)
+            .where(DocumentScan.id == scan_id, DocumentRecord.case_id == case_id)
+        ).first()
+        return ScanOnFile(*row) if row is not None else None
+
+    def replace_scan(self, scan_id: int, scan: Scan, user_id: int) -> None:
+        """Point the scan's row at the new blob: the form on file keeps its date and number,
+        the old blob stays stored (the ``replace_scan`` event names it for the auditors)."""
+        file_id = _stored_file(self.session, scan.sha256, scan.size, scan.media_type, user_id)
+        row = self.session.get(DocumentScan, scan_id)
+        row.file_id, row.name = file_id, scan.name
+        self.session.flush()
 
 
 def printed_number(code: str, data: str, issued_on: date) -> str | None:

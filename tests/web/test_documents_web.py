@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from db.models import DocumentRecord, Event, GeneratedDocument, Person, StoredFile
+from workflow.throttle import VERIFY_LIMIT
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 CHU_VAN_AN = "Chi bộ trường THPT Chu Văn An"
@@ -316,7 +317,7 @@ def test_an_unknown_code_is_not_found_and_guessing_is_rationed(browser, app):
     response = browser.get("/verify/AAAAAAAAAA?lang=en")
     assert response.status_code == 404
     assert "Not found" in response.get_data(as_text=True)
-    for _ in range(app.config.get("VERIFY_MAX_MISSES", 20)):
+    for _ in range(VERIFY_LIMIT.rule.free):
         browser.get("/verify/BBBBBBBBBB")
     assert browser.get("/verify/CCCCCCCCCC").status_code == 429
 

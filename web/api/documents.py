@@ -17,6 +17,7 @@ from web.api.common import refusals
 from web.api.errors import error_response
 from web.api.schemas import MAX_ID, DocumentSchema
 from web.context import db_session, runtime
+from web.documents.address import verify_url
 from workflow import services
 from workflow.clock import Clock
 from workflow.errors import NotFound
@@ -83,13 +84,12 @@ def _pdf(content: bytes, name: str) -> Response:
 def _draw_generated(case_id: int, made: GeneratedView) -> Response:
     from documents.render import render_form  # WeasyPrint loads slowly: only when drawing
 
-    verify_url = url_for("documents.verify", code=made.verify_code, _external=True)
     content = render_form(
         made.code,
         made.data,
         issued_on=made.issued_on,
         verify_code=made.verify_code,
-        verify_url=verify_url,
+        verify_url=verify_url(made.verify_code),  # the configured address, never the Host
     )
     return _pdf(content, f"{FORMS[made.code].slug}_{made.seq}-{made.year}_{case_id}.pdf")
 

@@ -9,7 +9,6 @@ form's other fields.
 from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
 
-from web.documents.throttle import Throttle
 from workflow.uploads import DEFAULT_MAX_BYTES
 
 bp = Blueprint("documents", __name__, static_folder="static", static_url_path="/documents/static")
@@ -24,10 +23,6 @@ def _configure(state: BlueprintSetupState) -> None:
     app.config.setdefault("HOSO_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = app.config["HOSO_UPLOAD_MAX_BYTES"] + FORM_OVERHEAD
-    # Unknown verification codes per address: guessing codes is slowed down to nothing.
-    app.extensions["hoso_verify_throttle"] = Throttle(
-        app.config.get("VERIFY_MAX_MISSES", 20), app.config.get("VERIFY_WINDOW_SECONDS", 600)
-    )
 
 
 from web.documents import packet as _packet  # noqa: E402,F401

@@ -14,6 +14,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -32,6 +33,7 @@ from documents.registry import FORMS
 from web.candidates.case import show as show_case
 from web.context import actor, db_session, runtime
 from web.documents import bp
+from web.documents.address import verify_url, verify_url_pattern  # noqa: F401 (packet.py's)
 from web.documents.panel import refuse_upload
 from web.labels import locale
 from web.tasks import app_files, generated_pdf
@@ -40,6 +42,7 @@ from workflow.clock import Clock
 from workflow.definition import FACTS
 from workflow.errors import Conflict, InvalidInput, InvalidTransition
 from workflow.services.documents import verify_document
+from workflow.throttle import VERIFY_LIMIT, Throttled
 from workflow.uploads import Upload, UploadRefused, download_name
 
 #: The fields of the upload form besides the file: those of the document fact.
@@ -146,15 +149,6 @@ def pdf(content: bytes, name: str) -> Response:
     return response
 
 
-def verify_url(verify_code: str) -> str:
-    return url_for("documents.verify", code=verify_code, _external=True)
-
-
-def verify_url_pattern() -> str:
-    """The verification address with ``{code}`` where a code goes (for the tasks)."""
-    return verify_url("0CODE0").replace("0CODE0", "{code}")
-
-
 def _generated_pdf(case_id: int, row: GeneratedView) -> Response:
     """A generated document, drawn from the data it keeps (once: then from the instance's files,
     ``web.tasks.generated_pdf``). It prints the numbers on record (the decision's, the
@@ -213,19 +207,30 @@ def verify_form():
     code = (request.args.get("code") or "").strip()
     if code:
         return redirect(url_for("documents.verify", code=code), code=303)
-    return render_template("documents/verify.html", found=None, asked=None)
+    return _unlisted(make_response(render_template("documents/verify.html", found=None)))
 
 
 @bp.get("/verify/<code>")
 def verify(code: str):
-    """Whether a generated document is genuine, and still says what the case says: its form,
-    number, date and candidate's name, nothing more. Unknown codes are rationed per address."""
-    throttle = current_app.extensions["hoso_verify_throttle"]
+    """Whether a generated document is genuine and still in force: its form, number, date and
+    candidate's name, nothing more. Unknown codes are rationed per address, in the database
+    (``workflow.throttle``): past a generous budget each one waits longer (429, Retry-After)."""
+    limit = current_app.config.get("VERIFY_LIMIT", VERIFY_LIMIT)
     address = request.remote_addr or "unknown"
-    if throttle.blocked(address):
-        abort(429)
-    found = verify_document(runtime().uow(write=False), code)
-    if found is None:
-        throttle.fail(address)
-        return render_template("documents/verify.html", found=None, asked=code), 404
-    return render_template("documents/verify.html", found=found, asked=code)
+    try:
+        found = verify_document(runtime().uow(), code, address=address, limit=limit)
+    except Throttled as waiting:
+        page = render_template("documents/verify.html", found=None, wait=waiting.seconds)
+        response = _unlisted(make_response(page, 429))
+        response.headers["Retry-After"] = str(waiting.seconds)
+        return response
+    page = render_template("documents/verify.html", found=found, asked=code)
+    return _unlisted(make_response(page, 200 if found else 404))
+
+
+def _unlisted(response: Response) -> Response:
+    """Never kept by a cache (the answer changes when the document does) nor listed by a search
+    engine (a page per person's decision)."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response

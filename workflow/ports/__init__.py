@@ -23,6 +23,7 @@ from workflow.ports.proposals import ProposalRepository
 from workflow.ports.setup import SetupRepository
 from workflow.ports.targets import TargetRepository
 from workflow.ports.tasks import AfterCommit
+from workflow.ports.throttle import MissRepository
 from workflow.ports.tokens import TokenRepository
 from workflow.ports.tree import TreeRepository
 from workflow.ports.verification import VerificationRepository
@@ -60,6 +61,7 @@ class UnitOfWork(Protocol):
     logins: LoginRepository
     setup: SetupRepository
     tokens: TokenRepository
+    misses: MissRepository
     tasks: AfterCommit
 
     def __enter__(self) -> UnitOfWork: ...

@@ -35,6 +35,19 @@ class StoredForm:
     data: str
     data_hash: str
     verify_code: str
+    #: The register number of the newest copy of the same form of the case generated after
+    #: this one, if any (the form was generated again: this copy is no longer the one in force).
+    replaced_by: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanOnFile:
+    """The signed scan of a form on file, as its replacement needs it."""
+
+    id: int
+    code: str
+    sha256: str
+    name: str
 
 
 class DocumentRepository(Protocol):
@@ -52,4 +65,13 @@ class DocumentRepository(Protocol):
 
     def attach_scan(self, record_id: int, scan: Scan, user_id: int) -> None:
         """Link `scan` (its bytes already in the blob store) to the form on file `record_id`."""
+        ...
+
+    def scan_on_file(self, case_id: int, scan_id: int) -> ScanOnFile | None:
+        """Scan `scan_id` of a form on file of case `case_id`, if there is one."""
+        ...
+
+    def replace_scan(self, scan_id: int, scan: Scan, user_id: int) -> None:
+        """Make `scan` (its bytes already in the blob store) the current scan of the form on
+        file that scan `scan_id` belongs to; the old blob stays stored (named by its hash)."""
         ...

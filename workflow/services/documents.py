@@ -7,7 +7,7 @@ form generated on its own, and for the public check of any generated form.
 
 from __future__ import annotations
 
-from workflow import policy
+from workflow import policy, throttle
 from workflow.clock import Clock
 from workflow.documents import (
     FORM_CODES,
@@ -23,6 +23,8 @@ from workflow.facts import Actor
 from workflow.ports import UnitOfWork
 from workflow.ports.documents import GeneratedForm
 from workflow.ports.tasks import RENDER_DOCUMENTS
+from workflow.states import State
+from workflow.throttle import VERIFY_LIMIT, MissLimit
 
 #: The action a form generated on its own is recorded as (on the case's timeline and the audit).
 GENERATE = "generate_document"
@@ -67,23 +69,45 @@ def generate_document(
         return made
 
 
-def verify_document(uow: UnitOfWork, raw_code: str) -> Verification | None:
+def verify_document(
+    uow: UnitOfWork,
+    raw_code: str,
+    address: str | None = None,
+    limit: MissLimit = VERIFY_LIMIT,
+    clock: Clock | None = None,
+) -> Verification | None:
     """The verification of the document carrying `raw_code` (as typed); ``None`` when there is
     none. Anyone may ask: it tells the form, numbers, date and name, nothing more.
 
     Current when the stored data still hash to the stored hash (the row was not edited) and
     what they say is still true of the case (``still_true``): a later ceremony does not make
-    an admission decision outdated, a corrected name or a new vote of the cell does.
+    an admission decision outdated, a corrected name or a new vote of the cell does. It no
+    longer applies (``Verification.applies``) once superseded, generated again or the member
+    removed.
+
+    Asked from `address` (the public page), unknown codes are rationed (``workflow.throttle``):
+    an address that must wait gets ``Throttled`` before any code is looked at, and each unknown
+    or malformed code counts one miss (committed).
     """
+    now = (clock or Clock.system()).now
+    key = throttle.miss_key(address) if address is not None else None
     code = normalise_code(raw_code)
-    if code is None:
-        return None
     with uow:
-        found = uow.documents.find(code)
+        if key is not None:
+            failures = uow.misses.tally(throttle.VERIFY, key, now - limit.window)
+            seconds = throttle.wait(limit, failures, now)
+            if seconds:
+                raise throttle.Throttled(seconds)
+        found = uow.documents.find(code) if code is not None else None
         if found is None:
+            if key is not None:
+                uow.misses.record(throttle.VERIFY, key, now)
+                uow.misses.prune(throttle.VERIFY, now - limit.window)
+                uow.commit()
             return None
         now = uow.documents.dossier(found.case_id)
         newer = uow.corrections.superseded_by(found.id)
+        case = uow.cases.get(found.case_id)
     return Verification(
         code=found.code,
         title=found.title,
@@ -93,4 +117,6 @@ def verify_document(uow: UnitOfWork, raw_code: str) -> Verification | None:
         name=name_on(load_data(found.data)) or name_on(now) or "",
         current=newer is None and is_current(found.data, found.data_hash, now),
         superseded_by=newer,
+        replaced_by=found.replaced_by if newer is None else None,
+        member_removed=case is not None and case.state == State.removed,
     )

@@ -24,6 +24,7 @@ from tests.workflow.fakes.moves import FakeMoves
 from tests.workflow.fakes.outside import FakeOutside
 from tests.workflow.fakes.proposals import FakeProposals
 from tests.workflow.fakes.tasks import FakeTasks
+from tests.workflow.fakes.throttle import FakeMisses
 from tests.workflow.fakes.tokens import FakeTokens
 from tests.workflow.fakes.tree import FakeTree
 from tests.workflow.fakes.verification import FakeVerifications
@@ -80,6 +81,7 @@ class FakeUnitOfWork:
         self.verifications = FakeVerifications(self.cases)
         self.logins = FakeLogins(self.users)
         self.tokens = FakeTokens(self.users)
+        self.misses = FakeMisses()
         self.tasks = FakeTasks()
         self.committed = False
 

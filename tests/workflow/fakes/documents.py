@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from workflow.documents import CODE_ALPHABET, data_hash
-from workflow.ports.documents import GeneratedForm, StoredForm
+from workflow.ports.documents import GeneratedForm, ScanOnFile, StoredForm
 from workflow.uploads import Scan
 
 
@@ -41,6 +41,9 @@ class FakeDocuments:
         #: The case's data now, as ``dossier`` answers (a case absent here does not exist).
         self.dossiers: dict[int, dict[str, Any]] = dossiers if dossiers is not None else {}
         self.scans: list[tuple[int, Scan, int]] = []
+        #: Scans of forms on file by scan id, and the case each belongs to (``replace_scan``).
+        self.on_file: dict[int, ScanOnFile] = {}
+        self.scan_case: dict[int, int] = {}
 
     def generate(self, case_id: int, code: str, user_id: int, today: date) -> GeneratedForm:
         """Number `code` in `today`'s year and freeze the case's data (``{}`` if none set)."""
@@ -62,6 +65,11 @@ class FakeDocuments:
         for case_id, form in self.generated:
             if form.verify_code == verify_code:
                 kept = self.kept[form.id]
+                newer = [
+                    f.number
+                    for c, f in self.generated
+                    if c == case_id and f.code == form.code and f.id > form.id
+                ]
                 return StoredForm(
                     form.id,
                     case_id,
@@ -73,6 +81,7 @@ class FakeDocuments:
                     kept.data,
                     form.data_hash,
                     form.verify_code,
+                    newer[-1] if newer else None,
                 )
         return None
 
@@ -83,3 +92,11 @@ class FakeDocuments:
 
     def attach_scan(self, record_id: int, scan: Scan, user_id: int) -> None:
         self.scans.append((record_id, scan, user_id))
+
+    def scan_on_file(self, case_id: int, scan_id: int) -> ScanOnFile | None:
+        found = self.on_file.get(scan_id)
+        return found if found is not None and self.scan_case.get(scan_id) == case_id else None
+
+    def replace_scan(self, scan_id: int, scan: Scan, user_id: int) -> None:
+        old = self.on_file[scan_id]
+        self.on_file[scan_id] = ScanOnFile(scan_id, old.code, scan.sha256, scan.name)
