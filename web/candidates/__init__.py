@@ -10,5 +10,6 @@ from web.candidates import importing as _importing  # noqa: E402,F401
 from web.candidates import list as _list  # noqa: E402,F401
 from web.candidates import moves as _moves  # noqa: E402,F401
 from web.candidates import new as _new  # noqa: E402,F401
+from web.candidates import scans as _scans  # noqa: E402,F401
 from web.candidates import transfer as _transfer  # noqa: E402,F401
 from web.candidates import verification as _verification  # noqa: E402,F401
