@@ -74,6 +74,7 @@ OTHER_ACTIONS = {
     "class_attendance": ("Điểm danh buổi học", "Record attendance"),
     "class_issue_certificates": ("Cấp giấy chứng nhận cho lớp", "Issue the class's certificates"),
     "generate_document": ("Tạo văn bản", "Make a document"),
+    "replace_scan": ("Thay bản quét", "Replace a scan"),
     "admin_create_user": ("Tạo người dùng", "Create a user"),
     "admin_update_user": ("Sửa người dùng", "Edit a user"),
     "admin_activate_user": ("Mở lại tài khoản", "Reactivate a user"),
