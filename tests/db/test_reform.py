@@ -124,9 +124,16 @@ def test_the_targets_report_counts_the_organisations_of_its_year(reform):
 
 def test_a_grant_on_a_dissolved_committee_is_listed_and_moved(reform):
     runtime = reform.walker.runtime
-    with runtime.uow() as uow:
-        user = uow.users.get(reform.admin.user_id)
-        grant_id = uow.users.add_grant(user.id, "committee", reform.huyen)
+    with runtime.uow() as uow:  # another user's grant: an admin moves none of their own
+        user_id = uow.users.add(
+            username="uyvien.huyen",
+            full_name="Ủy viên Ban Thường vụ",
+            email=None,
+            password="",
+            active=True,
+            member_id=None,
+        )
+        grant_id = uow.users.add_grant(user_id, "committee", reform.huyen)
         uow.commit()
     commune = reform.cross()
     with runtime.sessions() as session:
