@@ -110,3 +110,14 @@ def test_a_disabled_action_posted_anyway_is_refused_by_the_rules(town, login):
     # The refused form is shown open, with every failure, the values kept.
     assert 'id="action-transition-submit_dossier" open' in page
     assert 'value="2026-11-02"' in page or "02/11/2026" in page
+
+
+def test_the_resolution_number_is_typed_once(town, login):
+    case = town.to_trained()
+    town.ready_dossier(case.id)
+    town.record(case.id, "document", code="6-KNĐ", dated="2026-11-02", number="12-NQ/CB")
+    page = login("sec").get(f"/candidates/{case.id}").get_data(as_text=True)
+    block = re.search(r'id="action-transition-submit_dossier".*?</details>', page, re.S).group(0)
+    assert re.search(r'name="resolution_number"[^>]*value="12-NQ/CB"', block) or re.search(
+        r'value="12-NQ/CB"[^>]*name="resolution_number"', block
+    )

@@ -242,6 +242,8 @@ def _actions(facts: CaseFacts, page: CasePage, outcome: Outcome | None) -> list[
         key = name if kind == "transition" else f"record_{name}"
         needed = needed_fields(key, fields, vote_on_file=page.recognition_vote_date is not None)
         action = Action(kind, name, label, url, fields, form, needed, open=again)
+        if not again:
+            _prefill(form, kind, name, page)
         if any(spec.name == "official_members" for spec in fields):
             action.total = vote_total(page.cell_id, form, refill=again)
         if again:
@@ -251,6 +253,19 @@ def _actions(facts: CaseFacts, page: CasePage, outcome: Outcome | None) -> list[
                 form[outcome.field].errors = [_("Check this value.")]
         actions.append(action)
     return actions
+
+
+#: The form of the cell's resolution: its number, typed once with the upload, fills the
+#: submission's (a fact entered once).
+CELL_RESOLUTION = "6-KNĐ"
+
+
+def _prefill(form: ActionForm, kind: str, name: str, page: CasePage) -> None:
+    """Fill what is already on file: the cell's resolution number from its uploaded form."""
+    if (kind, name) == ("transition", "submit_dossier") and "resolution_number" in form:
+        numbers = [d["number"] for d in page.documents if d["code"] == CELL_RESOLUTION]
+        if numbers and numbers[-1] and not form["resolution_number"].data:
+            form["resolution_number"].data = numbers[-1]
 
 
 #: The person's particulars the page shows, in this order.
