@@ -37,7 +37,8 @@ class Instance:
         return f"sqlite:///{self.folder / 'hoso.sqlite3'}"
 
     def run(self, *args: Any) -> Result:
-        env = {"HOSO_INSTANCE": str(self.folder), "HOSO_DATABASE_URL": None}
+        # English: these tests read the refusals' English words (tests/cli/test_language.py: vi).
+        env = {"HOSO_INSTANCE": str(self.folder), "HOSO_DATABASE_URL": None, "HOSO_LANG": "en"}
         return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 
 

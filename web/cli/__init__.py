@@ -9,12 +9,22 @@ import click
 from web.cli import audit, cases, docs, remind, serve, setup, worker
 from web.cli.backup import backup_command, restore_command
 from web.cli.importing import import_command
+from web.cli.lang import from_environment, lang_option
 from web.cli.orgs import org
 from web.cli.reports import report
 from web.cli.users import user
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class HosoGroup(click.Group):
+    """The ``hoso`` group: each run starts in the language of HOSO_LANG (web/cli/lang.py)."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:  # type: ignore[no-untyped-def]
+        from_environment()
+        return super().make_context(*args, **kwargs)
+
+
+@click.group(cls=HosoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@lang_option
 def cli() -> None:
     """hoso: Party admission dossiers, from first notice to full membership."""
 

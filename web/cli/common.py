@@ -12,6 +12,7 @@ import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from db.runtime import Runtime
+from web.cli.lang import lang, pick
 from workflow.errors import (
     Conflict,
     DomainError,
@@ -30,6 +31,15 @@ EXIT_CODES: dict[type[DomainError], int] = {
     Conflict: 6,
     RuleViolation: 7,
     InvalidInput: 2,
+}
+
+#: How a refusal's kind reads in Vietnamese (the CLI speaks Vietnamese unless ``--lang en``).
+KINDS_VI: dict[type[DomainError], str] = {
+    NotFound: "không tìm thấy",
+    NotAllowed: "không được phép",
+    InvalidTransition: "không thực hiện được ở trạng thái hiện tại",
+    Conflict: "hồ sơ vừa được người khác thay đổi",
+    InvalidInput: "giá trị không hợp lệ",
 }
 
 
@@ -56,15 +66,22 @@ def domain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except RuleViolation as err:
             for failure in err.failures:
-                click.echo(f"refused by rule {failure.rule}: {failure.en} / {failure.vi}", err=True)
+                said = pick("bị từ chối theo quy tắc", "refused by rule")
+                click.echo(f"{said} {failure.rule}: {failure.text(lang())}", err=True)
             sys.exit(EXIT_CODES[RuleViolation])
         except DomainError as err:
             kind = type(err).__name__
-            click.echo(f"error ({kind}): {err}", err=True)
+            if lang() == "en":
+                click.echo(f"error ({kind}): {err}", err=True)
+            else:  # the domain's own message is English: the kind of refusal is said in Vietnamese
+                click.echo(f"lỗi ({KINDS_VI.get(type(err), kind)}): {err}", err=True)
             sys.exit(EXIT_CODES.get(type(err), 1))
         except (OperationalError, ProgrammingError) as err:
             raise click.ClickException(
-                f"the database is not ready ({err.orig}); run `hoso init` first"
+                pick(
+                    f"cơ sở dữ liệu chưa sẵn sàng ({err.orig}); hãy chạy `hoso init` trước",
+                    f"the database is not ready ({err.orig}); run `hoso init` first",
+                )
             ) from err
 
     return wrapper
