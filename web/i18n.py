@@ -6,7 +6,7 @@ from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Flask, current_app, request, session, url_for
-from flask_babel import Babel
+from flask_babel import Babel, gettext
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -35,12 +35,19 @@ def format_day(value: date | datetime | str | None) -> str:
 
 
 def format_moment(value: str | datetime | None) -> str:
-    """An event's UTC moment in local time, as dd/mm/yyyy HH:MM."""
+    """An event's UTC moment in local time, as dd/mm/yyyy HH:MM (the CSV export's column)."""
     if not value:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return value.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
+
+
+def format_moment_zoned(value: str | datetime | None) -> str:
+    """A moment on a page: local time with its zone said, "05/12/2026 07:30 (giờ Việt Nam)"."""
+    # A reader abroad, or a log in UTC beside the page, must not be off by seven hours.
+    moment = format_moment(value)
+    return gettext("%(moment)s (Vietnam time)", moment=moment) if moment else ""
 
 
 def _gettable(path: str) -> bool:
@@ -84,7 +91,7 @@ def language_switch_url(lang: str) -> str:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["day"] = format_day
-    app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["moment"] = format_moment_zoned
 
     @app.context_processor
     def _locale() -> dict:

@@ -181,9 +181,11 @@ def choice_label(value: str) -> str:
         "member": _("A party member (3-KNĐ)"),
         "doan": _("The Đoàn, by resolution (4-KNĐ)"),
         "congdoan": _("The Công đoàn, by resolution (4A-KNĐ)"),
-        "cell_review": _("The cell's own review"),
-        "mass_organisation": _("Introduced by a mass organisation"),
-        "commune_application": _("Applied through the commune"),
+        # The very words of the new-candidate form (web/candidates/new.py): the source chosen is
+        # the source shown.
+        "cell_review": _("Found in the cell's own review"),
+        "mass_organisation": _("Proposed by a mass organisation"),
+        "commune_application": _("Applied to join the Party through the commune or town"),
         "import_file": _("Imported from a file"),
         "cell": _("Party cell"),
         "grassroots": _("Grassroots committee"),

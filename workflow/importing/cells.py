@@ -52,7 +52,7 @@ def resolve_cells(
                 Problem(
                     "unknown_cell",
                     "cell",
-                    f"Không có chi bộ '{text}' trong phạm vi của bạn.",
+                    f"Không có chi bộ '{text}' trong phạm vi của đồng chí.",
                     f"There is no party cell '{text}' in your scope.",
                 ),
             )

@@ -132,7 +132,7 @@ def _identify_row(rows: _Rows, actor: Actor, row: SheetRow, detail: str, clock: 
             Problem(
                 "not_allowed",
                 "cell",
-                "Bạn không được thêm quần chúng vào chi bộ này.",
+                "Đồng chí không được thêm quần chúng vào chi bộ này.",
                 "You may not add candidates to this party cell.",
             )
         )
