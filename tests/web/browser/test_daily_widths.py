@@ -62,6 +62,18 @@ PATHS: dict[str, tuple[str, ...]] = {
     ),
     "doan.chuvanan": ("/", "/proposals/", "/proposals/new", "/proposals/{proposal}"),
 }
+#: Screenshots for docs/user-guide.md (saved only with HOSO_SCREENSHOTS=1: scripts/screenshots).
+SHOTS = {
+    (390, "bithu.chuvanan", "/"): "phone-work-secretary",
+    (390, "bithu.chuvanan", "/candidates"): "phone-candidates",
+    (390, "trungtam", "/classes/{class}"): "phone-class",
+    (390, "kiemtra", "/audit/"): "phone-audit",
+    (1280, "bithu.chuvanan", "/account"): "account",
+    (1280, "bithu.chuvanan", "/account/tokens"): "account-tokens",
+    (1280, "bithu.chuvanan", "/candidates/transfers"): "transfers-date-entry",
+    (1280, "admin", "/admin/tasks"): "admin-tasks",
+    (1280, "-", "/login"): "login",
+}
 #: Pages without an account: the login page, an error page, the public verification form.
 ANONYMOUS = ("/login", "/no-such-page", "/verify")
 
@@ -109,7 +121,7 @@ def _measure(page, path: str, width: int) -> int:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_daily_paths_fit(width, new_page, live_server, login):
+def test_daily_paths_fit(width, new_page, live_server, login, screenshot):
     ids = _ids(live_server)
     wide, missing = [], []
     for user, paths in PATHS.items():
@@ -121,15 +133,19 @@ def test_daily_paths_fit(width, new_page, live_server, login):
                 missing.append((user, path, response and response.status))
             if (extra := _measure(page, path, width)) > 0:
                 wide.append((user, path, extra))
+            if name := SHOTS.get((width, user, template)):
+                screenshot(page, name)
     page = new_page(live_server)
     for path in ANONYMOUS:
         if (extra := _measure(page, path, width)) > 0:
             wide.append(("-", path, extra))
+        if name := SHOTS.get((width, "-", path)):
+            screenshot(page, name)
     assert missing == [], f"pages that did not open (user, path, status): {missing}"
     assert wide == [], f"pages wider than {width} px (user, path, extra px): {wide}"
 
 
-def test_menu_collapses_on_a_phone(new_page, live_server, login):
+def test_menu_collapses_on_a_phone(new_page, live_server, login, screenshot):
     """At 390 px the menu hides behind a toggle (a checkbox and its label: no JavaScript)."""
     page = login(new_page(live_server), "bantochuc")
     page.set_viewport_size({"width": 390, "height": 900})
@@ -138,6 +154,7 @@ def test_menu_collapses_on_a_phone(new_page, live_server, login):
     assert not links.first.is_visible()
     page.locator("header.top label.menu-button").click()
     assert links.first.is_visible()
+    screenshot(page, "phone-menu")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/")
     assert page.locator("nav.main a").first.is_visible()
