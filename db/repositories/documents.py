@@ -134,24 +134,6 @@ class SqlDocuments:
         row.file_id, row.name = file_id, scan.name
         self.session.flush()
 
-    def scan_on_file(self, case_id: int, scan_id: int) -> ScanOnFile | None:
-        """Scan `scan_id` of a form on file of case `case_id`, if there is one."""
-        row = self.session.execute(
-            select(DocumentScan.id, DocumentRecord.code, StoredFile.sha256, DocumentScan.name)
-            .join(DocumentRecord, DocumentRecord.id == DocumentScan.document_id)
-            .join(StoredFile, StoredFile.id == DocumentScan.file_id)
-            .where(DocumentScan.id == scan_id, DocumentRecord.case_id == case_id)
-        ).first()
-        return ScanOnFile(*row) if row is not None else None
-
-    def replace_scan(self, scan_id: int, scan: Scan, user_id: int) -> None:
-        """Point the scan's row at the new blob: the form on file keeps its date and number,
-        the old blob stays stored (the ``replace_scan`` event names it for the auditors)."""
-        file_id = _stored_file(self.session, scan.sha256, scan.size, scan.media_type, user_id)
-        row = self.session.get(DocumentScan, scan_id)
-        row.file_id, row.name = file_id, scan.name
-        self.session.flush()
-
 
 def printed_number(code: str, data: str, issued_on: date) -> str | None:
     """The number a generated form carries on paper (a decision's or resolution's), if any."""

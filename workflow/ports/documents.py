@@ -50,16 +50,6 @@ class ScanOnFile:
     name: str
 
 
-@dataclass(frozen=True)
-class ScanOnFile:
-    """The signed scan of a form on file, as its replacement needs it."""
-
-    id: int
-    code: str
-    sha256: str
-    name: str
-
-
 class DocumentRepository(Protocol):
     def generate(self, case_id: int, code: str, user_id: int, today: date) -> GeneratedForm:
         """Number form `code` of the case in the day's year, freeze its data now, and store it."""
@@ -75,15 +65,6 @@ class DocumentRepository(Protocol):
 
     def attach_scan(self, record_id: int, scan: Scan, user_id: int) -> None:
         """Link `scan` (its bytes already in the blob store) to the form on file `record_id`."""
-        ...
-
-    def scan_on_file(self, case_id: int, scan_id: int) -> ScanOnFile | None:
-        """Scan `scan_id` of a form on file of case `case_id`, if there is one."""
-        ...
-
-    def replace_scan(self, scan_id: int, scan: Scan, user_id: int) -> None:
-        """Make `scan` (its bytes already in the blob store) the current scan of the form on
-        file that scan `scan_id` belongs to; the old blob stays stored (named by its hash)."""
         ...
 
     def scan_on_file(self, case_id: int, scan_id: int) -> ScanOnFile | None:

@@ -44,9 +44,6 @@ class FakeDocuments:
         #: Scans of forms on file by scan id, and the case each belongs to (``replace_scan``).
         self.on_file: dict[int, ScanOnFile] = {}
         self.scan_case: dict[int, int] = {}
-        #: Scans of forms on file by scan id, and the case each belongs to (``replace_scan``).
-        self.on_file: dict[int, ScanOnFile] = {}
-        self.scan_case: dict[int, int] = {}
 
     def generate(self, case_id: int, code: str, user_id: int, today: date) -> GeneratedForm:
         """Number `code` in `today`'s year and freeze the case's data (``{}`` if none set)."""
@@ -95,14 +92,6 @@ class FakeDocuments:
 
     def attach_scan(self, record_id: int, scan: Scan, user_id: int) -> None:
         self.scans.append((record_id, scan, user_id))
-
-    def scan_on_file(self, case_id: int, scan_id: int) -> ScanOnFile | None:
-        found = self.on_file.get(scan_id)
-        return found if found is not None and self.scan_case.get(scan_id) == case_id else None
-
-    def replace_scan(self, scan_id: int, scan: Scan, user_id: int) -> None:
-        old = self.on_file[scan_id]
-        self.on_file[scan_id] = ScanOnFile(scan_id, old.code, scan.sha256, scan.name)
 
     def scan_on_file(self, case_id: int, scan_id: int) -> ScanOnFile | None:
         found = self.on_file.get(scan_id)
