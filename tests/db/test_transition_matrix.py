@@ -60,9 +60,11 @@ ROLE = {
 USERS = list(ROLE)
 
 #: Users who see no case of the district's cell, so get NotFound for everything: ``mentor2`` is
-#: not this candidate's mentor, the admin manages users and organisations, the introducer sees only
-#: their own proposals (none here), ``sec_other`` runs another cell.
+#: not this candidate's mentor, the introducer sees only their own proposals (none here),
+#: ``sec_other`` runs another cell. The admin manages users and organisations and fires nothing:
+#: refused as not allowed before any case is looked up (so nothing about the case is told).
 SEE_NOTHING = ("mentor2", "adm", "intro", "sec_other")
+ADMINISTERS_ONLY = ("adm",)
 
 #: A allowed · F NotFound · N NotAllowed · I InvalidTransition. The case ``District.to_state``
 #: builds has a mentor (members[1], user ``mentor``) in every state reached through
@@ -142,6 +144,8 @@ GRID = _grid()
 
 def expected(state: str, trigger: str, user: str) -> str:
     """The outcome the grid gives: ``ok`` or the refusal's class name."""
+    if user in ADMINISTERS_ONLY:
+        return NotAllowed.__name__
     if user in SEE_NOTHING:
         return NotFound.__name__
     return GRID[state, user][trigger]
@@ -157,6 +161,8 @@ ALLOWED = [
 def by_the_rules(state: str, trigger: str, user: str) -> str:
     """The outcome derived from the rules of the module's docstring, to check the grid."""
     sources, _, users = TRANSITIONS[trigger]
+    if user in ADMINISTERS_ONLY:  # policy.administers_only: before the case is looked up
+        return NotAllowed.__name__
     sees = {
         "sec": True,  # their cell
         "com": True,  # everything in scope
