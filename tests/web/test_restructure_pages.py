@@ -86,9 +86,9 @@ def test_a_role_on_a_dissolved_committee_is_shown_as_such_and_moved(login, demo_
     browser = login("admin")
     assert _split(browser, demo_runtime, date.today()).status_code == 302
     committee, commune = _org_id(demo_runtime, DUC_TRONG), _org_id(demo_runtime, COMMUNE)
-    with demo_runtime.sessions() as session:
+    with demo_runtime.sessions() as session:  # another user's role: an admin grants none to self
         admin = actor_by_username(session, "admin")
-        user_id = admin.user_id
+        user_id = actor_by_username(session, "bithu.chuvanan").user_id
     grant = admin_cases.grant_role(demo_runtime.uow(), admin, user_id, "auditor", commune)
     restructure.merge_organisations(demo_runtime.uow(), admin, commune, committee, date.today())
     page = browser.get("/admin/tree").get_data(as_text=True)
