@@ -66,8 +66,10 @@ class SqlUnitOfWork:
         self.session = self.factory(bind=self.connection, join_transaction_mode="rollback_only")
         # The chain head a case loaded for update brings, handed to the history's append.
         self.head = HeadSeen()
-        self.cases = SqlCases(self.session, self.settings.rules, self.head)
         self.history = SqlHistory(self.session, self.head)
+        # On PostgreSQL the case's UPDATE may travel in its event's statement (``SqlCases.record``
+        # hands it to the history, ``commit`` sends one still held).
+        self.cases = SqlCases(self.session, self.settings.rules, self.head, self.history)
         self.users = SqlUsers(self.session)
         self.organisations = SqlOrganisations(self.session)
         self.tree = SqlTree(self.session)
@@ -102,6 +104,7 @@ class SqlUnitOfWork:
             raise Conflict("a concurrent change won; reload and retry") from exc
 
     def commit(self) -> None:
+        self.history.settle()  # a case write that no event carried
         try:
             self.session.flush()
         except StaleDataError as err:
@@ -129,3 +132,4 @@ class SqlUnitOfWork:
         self.session.rollback()
         self.head.forget()
         self.tasks.clear()
+        self.history.pending = None

@@ -1,9 +1,14 @@
 """Storing what an action recorded: its effects as Core statements, then the case in one UPDATE.
 
 The case itself is a ``CaseRow`` (not an ORM object): the effects set its columns in memory and
-``write_case`` puts them back with ``UPDATE cases ... WHERE id = :id AND version = :version``,
+``CaseWrite`` puts them back with ``UPDATE cases ... WHERE id = :id AND version = :version``,
 stepping the version. No row: someone changed the case since it was loaded, a ``Conflict``. The
 statements are built once, here, so that SQLAlchemy's compiled cache serves them.
+
+A ``CaseWrite`` is sent on its own (``run``), or, on PostgreSQL, handed to the history to travel
+in the event's statement as the CTE ``written`` (``cte``, then ``done`` with the rows it wrote):
+one round trip fewer per transition. Either way this module alone decides what the UPDATE sets and
+what its outcome means.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, literal_column, update
+from sqlalchemy import CTE, Connection, bindparam, insert, literal_column, update
 from sqlalchemy.orm import Session
 
 from db.models import Certificate, Decision, DocumentRecord, Introduction, MentorAssignment, Vote
@@ -77,23 +82,56 @@ _END_MEMBERSHIP = (
 )
 
 
+class CaseWrite:
+    """The versioned UPDATE of one case, built from what changed since it was loaded."""
+
+    __slots__ = ("case", "now", "keys", "params")
+
+    def __init__(self, case: CaseRow):
+        self.case = case
+        self.now = tuple(getattr(case, name) for name in WRITTEN)
+        params: dict[str, Any] = {
+            name: value
+            for name, value, was in zip(WRITTEN, self.now, case.stored, strict=True)
+            if value != was
+        }
+        #: The columns set (besides the version): one compiled form per set.
+        self.keys = tuple(params)
+        params["b_id"], params["b_version"] = case.id, case.version
+        #: The UPDATE's parameters, named after the columns (and ``b_id``, ``b_version``).
+        self.params = params
+
+    def run(self, connection: Connection) -> None:
+        """Send the UPDATE on its own; ``Conflict`` if the case moved on."""
+        self.done(_WRITE_CASE.rowcount(connection, self.params, self.keys))
+
+    def cte(self) -> CTE:
+        """The UPDATE as a data-modifying CTE named ``written``: one row (the case's id) if it
+        wrote the case, none if the version moved on. Its parameters are ``params``."""
+        values = {name: bindparam(name, type_=CASES.c[name].type) for name in self.keys}
+        return (
+            update(CASES)
+            .where(CASES.c.id == bindparam("b_id"), CASES.c.version == bindparam("b_version"))
+            .values(version=CASES.c.version + literal_column("1"), **values)
+            .returning(CASES.c.id)
+            .cte("written")
+        )
+
+    def done(self, written: int) -> None:
+        """The UPDATE wrote `written` rows: ``Conflict`` if none, else the row is up to date."""
+        case = self.case
+        if written != 1:
+            raise Conflict(
+                f"case {case.id} was changed by someone else meanwhile (version {case.version}); "
+                "reload and try again"
+            )
+        case.version += 1
+        case.stored = self.now
+
+
 def write_case(connection: Connection, case: CaseRow) -> None:
     """Put the case's changed columns back and step its version; ``Conflict`` if it moved on."""
-    now = tuple(getattr(case, name) for name in WRITTEN)
-    params: dict[str, Any] = {
-        name: value
-        for name, value, was in zip(WRITTEN, now, case.stored, strict=True)
-        if value != was
-    }
-    keys = tuple(params)
-    params["b_id"], params["b_version"] = case.id, case.version
-    if _WRITE_CASE.rowcount(connection, params, keys) != 1:
-        raise Conflict(
-            f"case {case.id} was changed by someone else meanwhile (version {case.version}); "
-            "reload and try again"
-        )
-    case.version += 1
-    case.stored = now
+    CaseWrite(case).run(connection)
 
 
 class EffectStore:

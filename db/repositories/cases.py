@@ -30,13 +30,13 @@ from db.repositories.case_rows import (
     has_grassroots_committee,
     member_from,
 )
-from db.repositories.case_writes import EffectStore, closed_on, write_case
-from db.repositories.history import HeadSeen
+from db.repositories.case_writes import CaseWrite, EffectStore, closed_on
+from db.repositories.history import HeadSeen, SqlHistory
 from db.repositories.prepared import Prepared
 from db.repositories.rule_facts import cell_roll, rule_fix_facts
 from db.repositories.verification import verification_facts
 from db.text import fold
-from workflow.effects import Effect
+from workflow.effects import Effect, IssueForm
 from workflow.facts import Actor, CaseFacts, CellRoll, IntroducerFacts, MemberFacts, VoteFacts
 from workflow.people import PERSON_FIELDS
 from workflow.settings import RuleSettings
@@ -133,7 +133,13 @@ _OPEN_CASE_BY_NAME = Prepared(
 class SqlCases:
     """Cases in one session."""
 
-    def __init__(self, session: Session, settings: RuleSettings, head: HeadSeen | None = None):
+    def __init__(
+        self,
+        session: Session,
+        settings: RuleSettings,
+        head: HeadSeen | None = None,
+        history: SqlHistory | None = None,
+    ):
         self.session = session
         self.settings = settings
         #: The chain head a load for update reads and locks, for the history's append.
@@ -143,6 +149,15 @@ class SqlCases:
         bind = session.bind
         self._connection = bind if isinstance(bind, Connection) else None
         self._members: dict[int, MemberFacts | None] = {}
+        #: PostgreSQL: the unit of work's history, which carries the case's UPDATE in the
+        #: event's statement (``record``). SQLite's round trips are in-process: nothing to save.
+        self._carrier = (
+            history
+            if history is not None
+            and self._connection is not None
+            and self._connection.dialect.name == "postgresql"
+            else None
+        )
 
     def _conn(self) -> Connection:
         return self._connection or self.session.connection()
@@ -153,6 +168,8 @@ class SqlCases:
         """The case with what the rules read of it, or None. `for_update`: the caller will change
         it and append an event; its row and the chain head's are locked (PostgreSQL), and the
         head read with it is handed to the history (``HeadSeen``)."""
+        if self._carrier is not None and self._carrier.pending is not None:
+            self._carrier.settle()  # a case write the history holds: the load must see it
         if not for_update:
             row = _LOAD_CASE.first(self._conn(), {"case_id": case_id})
             return case_row(row) if row is not None else None
@@ -311,9 +328,23 @@ class SqlCases:
         The forms an action produces (``IssueForm``) are not stored here: the use case hands them
         to the documents repository after this, so that they are made from what was stored.
         Every action steps the version, facts too: a page loaded before it is stale.
+
+        On PostgreSQL, when the case was loaded for update and the action makes no form, the
+        case's UPDATE is handed to the history and sent in the event's statement (one round trip
+        fewer); a version that moved on is then a ``Conflict`` at the append, and nothing is
+        appended. An action that makes forms writes the case now: the forms read it back.
         """
         store = EffectStore(self.session, self._conn(), actor, self.member)
         for effect in effects:
             store.store(case, effect)
         closed_on(case, _CLOSED_SET, today)
-        write_case(store.connection, case)
+        write = CaseWrite(case)
+        carrier = self._carrier
+        if (
+            carrier is not None
+            and self.head.locked
+            and not any(isinstance(e, IssueForm) for e in effects)
+        ):
+            carrier.carry(write)
+        else:
+            write.run(store.connection)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import CTE, Connection, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import ChainCheck, ChainHead, Event
@@ -49,6 +50,46 @@ _APPEND_ONE = Prepared(
 _MOVE = Prepared(_MOVE_HEAD)
 
 
+class CarriedWrite(Protocol):
+    """A write of the case repository's that travels in the event's statement (PostgreSQL):
+    ``db.repositories.case_writes.CaseWrite``, the case's versioned UPDATE. The history sends it
+    and reports how many rows it wrote; what the UPDATE sets and what a miss means stay there."""
+
+    keys: tuple[str, ...]
+    params: dict[str, Any]
+
+    def cte(self) -> CTE:
+        """The write as a data-modifying CTE returning one row per row written."""
+
+    def run(self, connection: Connection) -> None:
+        """Send the write on its own."""
+
+    def done(self, written: int) -> None:
+        """The write wrote `written` rows (it raises if that is a refusal)."""
+
+
+#: PostgreSQL: the case's write, its event and the head's move in one statement, per set of
+#: columns the write sets. The event is inserted only from a written case, and the head moves
+#: only if the case was written; the statement answers (case rows written, head rows moved).
+_CARRYING: dict[tuple[str, ...], Prepared] = {}
+
+
+def _carrying(write: CarriedWrite) -> Prepared:
+    """The one statement for `write`, its event and the head's move (built once per columns)."""
+    prepared = _CARRYING.get(write.keys)
+    if prepared is None:
+        written = write.cte()
+        event = select(*(bindparam(f"e_{c}", type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS))
+        appended = insert(_EVENTS).from_select(_EVENT_COLUMNS, event.select_from(written))
+        moved = _MOVE_HEAD.where(exists(select(written.c[0]))).returning(_HEAD.c.id).cte("moved")
+        answer = select(
+            select(func.count()).select_from(written).scalar_subquery(),
+            select(func.count()).select_from(moved).scalar_subquery(),
+        ).add_cte(appended.cte("appended"))
+        prepared = _CARRYING[write.keys] = Prepared(answer)
+    return prepared
+
+
 class HeadSeen:
     """The chain head as this unit of work last saw it while holding its lock: read with the
     case that a write loads (``SqlCases.get(..., for_update=True)``), then kept up to date by
@@ -79,7 +120,9 @@ class SqlHistory:
 
     Plain Core statements on the unit of work's connection (no ORM objects): appending is on the
     path of every use case. When the head was read under its lock with the case (`head`), an
-    append is one INSERT and one head move, sent as one statement on PostgreSQL.
+    append is one INSERT and one head move, sent as one statement on PostgreSQL; a case write
+    handed over with ``carry`` joins that statement (the case, its event, the head: one round
+    trip).
     """
 
     def __init__(self, session: Session, head: HeadSeen | None = None):
@@ -87,6 +130,20 @@ class SqlHistory:
         self.head = head if head is not None else HeadSeen()
         bind = session.bind
         self._connection = bind if isinstance(bind, Connection) else None
+        #: A case write waiting for the next event's statement (``carry``).
+        self.pending: CarriedWrite | None = None
+
+    def carry(self, write: CarriedWrite) -> None:
+        """Send `write` in the next single event's statement (PostgreSQL, the head locked), or on
+        its own before anything else is appended; ``settle`` sends it now."""
+        self.settle()
+        self.pending = write
+
+    def settle(self) -> None:
+        """Send a carried write on its own now (something is about to read what it writes)."""
+        write, self.pending = self.pending, None
+        if write is not None:
+            write.run(self._connection or self.session.connection())
 
     def append(self, new: NewEvent) -> Appended:
         """Append `new` after the current head; the head row's lock serialises writers."""
@@ -96,8 +153,15 @@ class SqlHistory:
         """Append `events` in order after the current head, in one INSERT and one head move
         (imports and certificate batches append hundreds at once)."""
         if not events:
+            self.settle()
             return []
         connection = self._connection or self.session.connection()
+        write = self.pending
+        postgres = connection.dialect.name == "postgresql"
+        if write is not None and (len(events) > 1 or not self.head.locked or not postgres):
+            self.settle()
+            write = None
+        self.pending = None
         if self.head.locked:
             old_id, digest = self.head.last_id, self.head.digest
         else:
@@ -115,7 +179,11 @@ class SqlHistory:
         if len(rows) > 1:
             connection.execute(_INSERT_EVENT, rows)
             moved = _MOVE.rowcount(connection, move)
-        elif connection.dialect.name == "postgresql":
+        elif write is not None:
+            move.update({f"e_{c}": v for c, v in rows[0].items()}, **write.params)
+            written, moved = _carrying(write).first(connection, move)
+            write.done(written)  # no case written: nothing appended, the head did not move
+        elif postgres:
             move.update({f"e_{c}": v for c, v in rows[0].items()})
             moved = _APPEND_ONE.rowcount(connection, move)
         else:

@@ -8,8 +8,12 @@ from sqlalchemy import select, update
 from db.models import Case, MentorAssignment, Organisation
 from db.repositories.organisations import add_organisation
 from tests.factories import TODAY
+from workflow.clock import Clock
 from workflow.effects import AssignMentor
 from workflow.errors import Conflict, RuleViolation
+from workflow.events import new_event
+
+NOW = Clock.at(TODAY)
 
 
 def test_a_case_loads_with_its_person_cell_mentor_and_deciding_body(district):
@@ -82,15 +86,17 @@ def test_a_transition_writes_the_case_once_and_steps_its_version(district):
 
 
 def test_a_case_changed_after_it_was_loaded_is_a_conflict(district):
-    """The write names the version it loaded: a row that moved on is not overwritten."""
+    """The write names the version it loaded: a row that moved on is not overwritten. (On
+    PostgreSQL the UPDATE travels in the event's statement: the conflict comes at the append.)"""
     case = district.to_mentored()
+    sec = district.actor("sec")
     with district.runtime.uow() as uow:
         row = uow.cases.get(case.id, for_update=True)
         uow.session.execute(update(Case).where(Case.id == case.id).values(version=Case.version + 1))
         with pytest.raises(Conflict):
-            uow.cases.record(
-                row, [AssignMentor(district.members[2].id, TODAY)], district.actor("sec"), TODAY
-            )
+            uow.cases.record(row, [AssignMentor(district.members[2].id, TODAY)], sec, TODAY)
+            event_ = new_event(sec, "secretary", "reassign_mentor", NOW, "v1", case_id=case.id)
+            uow.history.append(event_)
     with district.runtime.uow(write=False) as uow:
         assert uow.cases.get(case.id).version == case.version  # rolled back
 

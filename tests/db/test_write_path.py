@@ -1,8 +1,10 @@
-"""The lean write path: what a transition sends, the chain head read with the case, prepared
-statements that behave like SQLAlchemy's, and pooled PostgreSQL connections without a ping."""
+"""The lean write path: what a transition sends, the chain head read with the case, the case's
+UPDATE carried in the event's statement (PostgreSQL), prepared statements that behave like
+SQLAlchemy's, and pooled PostgreSQL connections without a ping."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -15,6 +17,7 @@ from db.repositories.prepared import Prepared
 from db.session import make_engine
 from tests.db.history_support import assert_intact
 from workflow.clock import Clock
+from workflow.errors import Conflict
 from workflow.events import new_event
 
 NOW = Clock.at(date(2026, 3, 2))
@@ -43,13 +46,75 @@ def test_a_transition_is_one_load_one_update_and_one_append(district):
         # BEGIN IMMEDIATE, the load (with the chain head), the case, the event, the head.
         assert [s.split()[0] for s in sent] == ["BEGIN", "WITH", "UPDATE", "INSERT", "UPDATE"]
     else:
-        # The load locks the head with the case; the event and the head's move are one statement.
-        assert [s.split()[0] for s in sent] == ["WITH", "UPDATE", "WITH"]
+        # The load locks the head with the case; the case's UPDATE, the event and the head's move
+        # are one statement.
+        assert [s.split()[0] for s in sent] == ["WITH", "WITH"]
+        assert sent[1].startswith("WITH written AS (UPDATE cases")
     assert sum("chain_head" in s and s.startswith("SELECT") for s in sent) == 0
     sent = statements_of(engine, lambda: district.fire(case.id, "reinstate", reason="quay lại"))
     # PostgreSQL looks again for another open case, under the head's lock it already holds.
-    assert len(sent) == (5 if engine.dialect.name == "sqlite" else 4)
+    assert len(sent) == (5 if engine.dialect.name == "sqlite" else 3)
     assert_intact(engine, 3)
+    with district.runtime.uow(write=False) as uow:
+        stored = uow.cases.get(case.id)
+    assert (stored.state, stored.version) == ("identified", 3)
+
+
+@contextmanager
+def _carried(district, case_id):
+    """A unit of work that loaded `case_id` for update and recorded a withdrawal of it."""
+    with district.runtime.uow() as uow:
+        row = uow.cases.get(case_id, for_update=True)
+        row.state = "withdrawn"
+        uow.cases.record(row, [], district.actor("sec"), NOW.today)
+        yield uow, row
+
+
+def test_a_carried_case_write_that_finds_another_version_appends_nothing(district):
+    """The version check holds inside the one statement: no row written, a Conflict, no event,
+    the head where it was. (SQLite writes the case in ``record``: test_case_repository.)"""
+    if district.runtime.engine.dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL carries the case's UPDATE in the event's statement")
+    case = district.identify()
+    event_ = new_event(district.actor("sec"), "secretary", "withdraw", NOW, "v1", case_id=case.id)
+    with _carried(district, case.id) as (uow, row):
+        assert uow.history.pending is not None
+        bump = update(Case).where(Case.id == case.id).values(version=Case.version + 1)
+        uow.session.execute(bump)  # as if another writer had stepped the version
+        with pytest.raises(Conflict):
+            uow.history.append(event_)
+        assert uow.session.scalar(select(func.count()).select_from(Event)) == 1
+        assert uow.session.scalar(select(ChainHead.last_id)) == 1
+        assert row.version == 1
+    assert_intact(district.runtime.engine, 1)
+
+
+def test_a_carried_case_write_is_sent_before_the_case_is_read_or_committed(district):
+    """Held by the history, the UPDATE still reaches the database if no event carries it."""
+    case = district.identify()
+    with _carried(district, case.id) as (uow, row):
+        assert uow.cases.get(case.id).state == "withdrawn"  # the load sent it first
+        assert uow.history.pending is None and row.version == 2
+    with _carried(district, district.identify(birth_date="1991-01-01").id) as (uow, row):
+        uow.commit()
+    with district.runtime.uow(write=False) as reader:
+        assert (reader.cases.get(row.id).state, reader.cases.get(row.id).version) == (
+            "withdrawn",
+            2,
+        )
+
+
+def test_a_carried_case_write_misses_with_a_head_that_moved(district):
+    """The head guard holds with the case's UPDATE in the statement: nothing is kept."""
+    case = district.identify()
+    event_ = new_event(district.actor("sec"), "secretary", "withdraw", NOW, "v1", case_id=case.id)
+    with _carried(district, case.id) as (uow, _):
+        uow.head.saw(uow.head.last_id + 1, uow.head.digest)
+        with pytest.raises(RuntimeError, match="chain head"):
+            uow.history.append(event_)
+    with district.runtime.uow(write=False) as reader:
+        assert reader.cases.get(case.id).state == "identified"
+    assert_intact(district.runtime.engine, 1)
 
 
 def test_the_load_for_update_hands_the_head_to_the_history(district):
