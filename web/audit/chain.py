@@ -1,8 +1,10 @@
 """The chain verification and the replay of every case, kept in the database for a while.
 
 The last check is stored (``chain_checks``, through ``workflow.services.audit``), so that every
-worker and host shows it and a new check walks only the events appended since. ``check_now`` is
-Flask-free: ``hoso audit verify`` runs the same check (over the whole chain).
+worker and host shows it and a new check walks only the events appended since, and replays only
+the buckets of cases whose rows changed or that have new events (``db.read.replay``: the others
+keep the differences the stored check found). ``check_now`` is Flask-free: ``hoso audit verify``
+runs the same check over the whole chain and replays every case.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from threading import Lock
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from db.read import replay as replaying
 from db.read.history import last_check, verify
-from db.read.replay import replay_cases
+from db.read.replay import buckets_from_json, replay_cases, replay_changed
 from db.runtime import Runtime
 from web.context import runtime
 from workflow.history import ChainProblem, ChainReport
@@ -52,6 +55,8 @@ class ReplayResult:
     cases: int
     count: int
     differences: tuple[Difference, ...] = ()
+    #: How many cases this check replayed (all of them, or those of the buckets that changed).
+    replayed: int | None = None
 
     @property
     def consistent(self) -> bool:
@@ -83,8 +88,9 @@ class ChainCheck:
         return str(REASONS.get(problem.reason, problem.reason))
 
 
-def _result(check: ChainCheck) -> dict:
-    """The check as the JSON stored with its checkpoint."""
+def _result(check: ChainCheck, buckets: dict | None = None) -> dict:
+    """The check as the JSON stored with its checkpoint (and the replay's buckets, for the next
+    check to start from)."""
     problem = check.report.problem
     replay = check.replay
     return {
@@ -99,6 +105,11 @@ def _result(check: ChainCheck) -> dict:
             "differences": [
                 [d.case_id, d.column, d.stored, d.replayed] for d in replay.differences
             ],
+            "replayed": replay.replayed,
+            # The events the replay is known to have seen: the chain walked up to there.
+            "events_upto": check.report.checked if check.report.intact else 0,
+            "bucket_size": replaying.BUCKET,
+            "buckets": buckets or {},
         },
     }
 
@@ -123,17 +134,29 @@ def from_checkpoint(checkpoint: ChainCheckpoint) -> ChainCheck:
             replay["cases"],
             replay["count"],
             tuple(Difference(*d) for d in replay["differences"]),
+            replay.get("replayed"),
         ),
     )
 
 
+def _replay(rt: Runtime, since: ChainCheckpoint | None, intact: bool):
+    """Every case replayed; or, after an intact stored check whose replay kept its buckets, only
+    the buckets whose rows or events changed since."""
+    kept = (since.result.get("replay") or {}) if since is not None else {}
+    resumable = kept.get("buckets") and kept.get("bucket_size") == replaying.BUCKET
+    if not intact or not resumable or not kept.get("events_upto"):
+        return replay_cases(rt.engine)
+    return replay_changed(rt.engine, buckets_from_json(kept["buckets"]), kept["events_upto"])
+
+
 def check_now(rt: Runtime, since: ChainCheckpoint | None = None) -> ChainCheck:
-    """Walk the chain (from `since`, an intact check, or from its start), replay every case,
-    store the result as the last check, and return it."""
+    """Walk the chain (from `since`, an intact check, or from its start), replay the cases
+    (without `since`: every one; with it: those whose rows or events changed since), store the
+    result as the last check, and return it."""
     started = time.perf_counter()
     report = verify(rt.engine, since=since)
-    found = replay_cases(rt.engine)
-    replay = ReplayResult(found.cases, found.count, tuple(found.differences))
+    found = _replay(rt, since, report.intact)
+    replay = ReplayResult(found.cases, found.count, tuple(found.differences), found.replayed)
     check = ChainCheck(report, datetime.now(UTC), time.perf_counter() - started, replay)
     # Ids run from 1 without gaps: the head walked is event `checked`. A broken chain keeps no
     # point to resume from (the next check walks it all again); its result is stored all the
@@ -146,7 +169,7 @@ def check_now(rt: Runtime, since: ChainCheckpoint | None = None) -> ChainCheck:
             report.head if report.intact else "",
             check.at,
             check.seconds,
-            {**_result(check), "resumable": report.intact},
+            {**_result(check, found.buckets_json()), "resumable": report.intact},
         ),
     )
     return check
