@@ -8,6 +8,7 @@ Only pages are visited and nothing is submitted: the shared server's demo stays 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -58,12 +59,24 @@ class Traffic:
     """What the page asked for, and what the browser complained about."""
 
     requests: list[str] = field(default_factory=list)
+    stylesheets: list[tuple[str, int]] = field(default_factory=list)  # (url, status) answered
     errors: list[str] = field(default_factory=list)
+
+
+def _is_stylesheet(response) -> bool:
+    # Static URLs carry a cache-busting query (``hoso.css?v=<hash>``): judge by the URL's path.
+    return urlsplit(response.url).path.endswith(".css")
 
 
 def watch(page) -> Traffic:
     seen = Traffic()
     page.on("request", lambda request: seen.requests.append(request.url))
+    page.on(
+        "response",
+        lambda response: (
+            _is_stylesheet(response) and seen.stylesheets.append((response.url, response.status))
+        ),
+    )
     page.on("console", lambda message: message.type == "error" and seen.errors.append(message.text))
     page.on("pageerror", lambda error: seen.errors.append(str(error)))
     return seen
@@ -95,7 +108,10 @@ def test_a_main_page_loads_from_the_site_only(visit, page, live_server, login, s
         if not (url.startswith(live_server.url + "/") or url.startswith("data:"))
     ]
     assert not outside, f"loaded from outside the site: {outside}"
-    assert any(url.endswith(".css") for url in seen.requests), "no stylesheet was loaded"
+    assert seen.stylesheets, "no stylesheet was loaded"
+    # 304 is the browser revalidating its cached copy: loaded all the same.
+    failed = [(url, status) for url, status in seen.stylesheets if status not in (200, 304)]
+    assert not failed, f"stylesheets not loaded: {failed}"
     assert not seen.errors, f"errors in the browser: {seen.errors}"
 
 
