@@ -17,8 +17,10 @@ from datetime import date
 from typing import Any
 
 from workflow import rules as r
+from workflow.dates import full_months
 from workflow.errors import Failure
 from workflow.facts import Actor, CaseFacts
+from workflow.introductions import evidenced_kind
 from workflow.rules.attempt import Attempt, Rule, evaluate_all
 from workflow.rules.dossier import missing_dossier_forms, missing_recognition_forms
 from workflow.rules.person import OVER_AGE
@@ -138,16 +140,25 @@ def _attempt(
     return Attempt(facts, actor, today, settings, _fields(facts, action), action)
 
 
-def _fix(failure: Failure, facts: CaseFacts) -> Fix:
+def _fix(failure: Failure, attempt: Attempt) -> Fix:
+    facts = attempt.facts
     if failure.rule == "certificate_valid_on_vote" and facts.certificate_date is None:
         return Fix("transition", Trigger.complete_training)
     if failure.rule == "age_in_range" and facts.birth_date is not None:
-        return Fix("fact", "over_age_approval") if OVER_AGE not in facts.exceptions else Fix("none")
+        # Only the over-60s have a paper that helps (the provincial approval); the under-18s wait.
+        too_young = (
+            full_months(facts.birth_date, attempt.vote_date) < attempt.settings.min_age_months
+        )
+        if too_young or OVER_AGE in facts.exceptions:
+            return Fix("none")
+        return Fix("fact", "over_age_approval")
     return _FIXES.get(failure.rule, Fix("none"))
 
 
 def _form_items(step: str, rule: Rule, codes: list[str]) -> list[Item]:
-    """One item per form missing, each fixed by uploading that form."""
+    """One item per form missing, each fixed by uploading that form; not the forms that
+    evidence an introduction (3-KNĐ, 4-KNĐ, 4A-KNĐ): the introducers' item asks for the
+    introduction, whose recording puts its form on file (``workflow.introductions``)."""
     return [
         Item(
             step,
@@ -155,6 +166,7 @@ def _form_items(step: str, rule: Rule, codes: list[str]) -> list[Item]:
             Fix("document", code),
         )
         for code in codes
+        if evidenced_kind(code) is None or r.introducers not in PAPERWORK.get(step, ())
     ]
 
 
@@ -171,7 +183,7 @@ def _items(
         else:
             for failure in evaluate_all((rule,), attempt):
                 blocks = failure.rule not in ON_VOTE_DATE
-                found.append(Item(step, failure, _fix(failure, facts), blocks))
+                found.append(Item(step, failure, _fix(failure, attempt), blocks))
     return found
 
 
