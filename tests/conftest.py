@@ -122,6 +122,28 @@ def _private_instance(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_playwright_loop(request):
+    """Hide the browser tests' event loop from the other tests of the same process.
+
+    Playwright's sync API (the session's Chromium, tests/web/browser) marks its loop as running
+    in this thread between calls, so `asyncio.run` in any later test of that process (the
+    procrastinate worker of ``hoso worker --once``) would be refused: "cannot be called from a
+    running event loop". A browser test keeps it; any other test runs without it.
+    """
+    import asyncio
+
+    loop = asyncio._get_running_loop()
+    if loop is None or request.node.get_closest_marker("browser"):
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
+
+
 def _template_kind(request) -> str | None:
     """What a test's fresh database starts as: ``None`` (empty), "migrated" or "district"."""
     if "district" in request.fixturenames:
