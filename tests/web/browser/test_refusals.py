@@ -76,23 +76,73 @@ def test_too_few_votes_is_refused_with_the_rule(page, live_server, login, screen
     screenshot(page, "refusal")
 
 
+def force_submission(page, case_id: int, fields: dict[str, str]):
+    """Post the submission the page no longer offers (a page opened before, a crafted request),
+    with the CSRF token and version of this page's withdrawal form; the answer is the case
+    page, 422, with the form open on its refusal."""
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.evaluate(
+            """([url, fields]) => {
+                const form = document.createElement("form");
+                form.method = "post";
+                form.action = url;
+                const own = document.querySelector("#action-transition-withdraw form");
+                for (const name of ["csrf_token", "version"]) {
+                    fields[name] = own.querySelector(`input[name=${name}]`).value;
+                }
+                for (const [name, value] of Object.entries(fields)) {
+                    const input = document.createElement("input");
+                    input.type = "hidden";
+                    input.name = name;
+                    input.value = value;
+                    form.append(input);
+                }
+                document.body.append(form);
+                form.submit();
+            }""",
+            [f"/candidates/{case_id}/actions/submit_dossier", fields],
+        )
+    page.wait_for_load_state()
+    return answer.value
+
+
 def test_a_dossier_not_ready_lists_every_rule_that_fails(page, live_server, login):
-    # Trained, but 17 years old and with only some of the dossier's forms on file.
+    # Trained, but 17 years old, without the Youth Union's introduction and with only some of
+    # the dossier's forms on file.
     name = "Trần Ngọc Hân"
     case_id = live_server.case_id(name)
     login(page, "bithu.chuvanan")
     open_case(page, name)
-    block = open_action(page, SUBMIT)
-    block.get_by_label(re.compile(r"^Ngày biểu quyết")).fill("2026-11-25")
-    block.get_by_label("Số tán thành").fill("11")
-    block.get_by_label("Số không tán thành").fill("0")
-    answer = refused_submission(page, block)
+    # The checklist names every rule that fails, at once, each with where it is put right.
+    checklist = page.locator("#checklist .checklist-items > li")
+    expect(checklist.filter(has_text="Chưa đủ 18 tuổi vào ngày chi bộ biểu quyết")).to_have_count(1)
+    for code in ("5-KNĐ", "6-KNĐ"):
+        missing = checklist.filter(has_text=f"Hồ sơ còn thiếu: {code}.")
+        expect(missing.locator("a.fix")).to_have_attribute("href", f"#form-{code}")
+    introducers = checklist.filter(has_text="nghị quyết giới thiệu của Đoàn")
+    expect(introducers.locator("a.fix")).to_have_attribute("href", "#action-fact-introduction")
+    assert checklist.count() >= 5
+    # Age: nothing on the page puts it right (the over-60s' approval is no fix for a 17-year-old).
+    age = checklist.filter(has_text="Chưa đủ 18 tuổi")
+    expect(age.locator("a.fix")).to_have_count(0)
+    expect(page.locator("#checklist")).not_to_contain_text("2/3")  # no vote is judged yet
+    # The submission cannot succeed: its button is disabled, with the first rule as the reason.
+    blocked = page.locator("#action-transition-submit_dossier.action-blocked")
+    expect(blocked.get_by_role("button", name=SUBMIT)).to_be_disabled()
+    expect(blocked.locator(".blocked-reason")).to_contain_text("nghị quyết giới thiệu của Đoàn")
 
+    # Posted anyway, with a vote that is enough: refused, every failing rule named at once.
+    answer = force_submission(
+        page,
+        case_id,
+        {"vote_date": "25/11/2026", "votes_for": "11", "votes_against": "0"},
+    )
     assert answer.status == 422
-    refusal = page.locator("#action-transition-submit_dossier .refusal")
+    refusal = page.locator("#action-transition-submit_dossier[open] .refusal[role=alert]")
     expect(refusal).to_contain_text("Chưa đủ 18 tuổi vào ngày chi bộ biểu quyết 25/11/2026")
+    expect(refusal).to_contain_text("nghị quyết giới thiệu của Đoàn")
     expect(refusal).to_contain_text("Hồ sơ còn thiếu")
-    assert refusal.locator("li").count() >= 2
+    assert refusal.locator("li").count() >= 3
     expect(refusal).not_to_contain_text("2/3")  # the vote itself was enough
     expect(page.locator("#case-state")).to_have_text("Đã học lớp nhận thức về Đảng")
     assert live_server.case_state(case_id) == "trained"
