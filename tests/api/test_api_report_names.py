@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 
-from tests.api.support import ApiClient, mint
-
 from sqlalchemy import text
+
+from tests.api.support import ApiClient, mint
 
 CHU_VAN_AN = "Chi bộ trường THPT Chu Văn An"
 
