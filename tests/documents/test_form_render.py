@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import base64
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from documents import render
 from documents.context import form_context
@@ -183,6 +185,17 @@ def test_packet_is_one_pdf_made_in_one_pass(monkeypatch, official, rendered):
     text = pdf_text(pdf)
     positions = [text.index(f"Mẫu {code}") for code in codes]
     assert positions == sorted(positions)
+
+
+def test_a_form_in_the_packet_is_laid_out_as_alone(official):
+    """2-KNĐ's photo box once shared its class with the packet's cover page (``page: cover``):
+    in the packet the form broke after its header, one page longer than alone."""
+    meta = {"*": {"issued_on": ISSUED_ON, "verify_code": VERIFY_CODE}}
+    alone = render_form("2-KNĐ", official, issued_on=ISSUED_ON, verify_code=VERIFY_CODE)
+    packet = render_packet(["2-KNĐ"], official, meta)
+    assert page_count(packet) == page_count(alone)
+    first = nfc(PdfReader(BytesIO(packet)).pages[0].extract_text())
+    assert "LÝ LỊCH CỦA NGƯỜI XIN VÀO ĐẢNG" in first and "SƠ LƯỢC LÝ LỊCH" in first
 
 
 def test_packet_checks_every_form_before_drawing(monkeypatch, trained):
