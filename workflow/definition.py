@@ -266,6 +266,8 @@ FACTS: dict[str, FactSpec] = {
                 FieldSpec("name", "str", "Tổ chức giới thiệu", "Introducing organisation"),
                 FieldSpec("known_since", "date", "Biết quần chúng từ", "Known since"),
                 FieldSpec("dated", "date", "Ngày giới thiệu", "Dated", required=True),
+                # Typed once: the number of the letter or resolution put on file with it.
+                FieldSpec("number", "str", "Số văn bản giới thiệu", "Number of the letter"),
                 FieldSpec(
                     "replacement",
                     "bool",

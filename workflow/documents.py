@@ -228,6 +228,12 @@ def applies(code: str, facts: Applicability) -> bool:
     return True
 
 
+def offered(code: str, facts: Applicability, on_case: bool) -> bool:
+    """Whether the case page lists form `code`: it applies (``applies``, the packet's rule), or
+    it is on the case anyway (on file, scanned or generated)."""
+    return on_case or applies(code, facts)
+
+
 def _has_vote(body: str) -> Callable[[Mapping[str, Any]], bool]:
     return lambda dossier: bool((dossier.get("votes") or {}).get(body))
 

@@ -19,14 +19,20 @@ from db.models import (
     DocumentRecord,
     DocumentScan,
     GeneratedDocument,
+    Introduction,
     Organisation,
     Person,
     StoredFile,
+    Vote,
 )
 from db.repositories.case_rows import has_grassroots_committee
 from documents.registry import FORMS, PACKET_ORDER, forms_for_case, required_forms
-from workflow.documents import forms_in_play, is_youth, load_data
+from workflow.documents import Applicability, forms_in_play, is_youth, load_data, offered
 from workflow.settings import RuleSettings
+from workflow.states import VoteBody
+
+#: The cell's resolution: its upload is filled from the submission's number and vote date.
+CELL_RESOLUTION = "6-KNĐ"
 
 
 def form_title(code: str) -> str:
@@ -151,6 +157,11 @@ class FormRow:
     on_file: list[date] = field(default_factory=list)
     scans: list[ScanView] = field(default_factory=list)
     generated: list[GeneratedView] = field(default_factory=list)
+    #: What the upload of its signed scan is filled with, typed once elsewhere: the date and
+    #: number of the form on file (an introduction put it there), or for the cell's resolution
+    #: the submission's.
+    fill_dated: date | None = None
+    fill_number: str | None = None
 
     @property
     def status(self) -> str:
@@ -162,8 +173,9 @@ class FormRow:
 
 
 def _forms_now(session: Session, case_id: int, settings: RuleSettings, today: date):
-    """The forms that belong to the case now, each with the transition that requires it on
-    file (``workflow.documents.forms_in_play``); ``None`` if there is no such case."""
+    """What decides which forms apply to the case, and the forms that belong to it now, each
+    with the transition that requires it on file (``workflow.documents.forms_in_play``);
+    ``None`` if there is no such case."""
     found = session.execute(
         select(
             Case.state,
@@ -172,6 +184,7 @@ def _forms_now(session: Session, case_id: int, settings: RuleSettings, today: da
             Organisation.has_doan,
             Organisation.has_branch_committee,
             Case.cell_id,
+            Person.is_doan_member,
         )
         .join(Person, Person.id == Case.person_id)
         .join(Organisation, Organisation.id == Case.cell_id)
@@ -179,12 +192,15 @@ def _forms_now(session: Session, case_id: int, settings: RuleSettings, today: da
     ).one_or_none()
     if found is None:
         return None
-    state, vote_date, born, has_doan, branch, cell_id = found
+    state, vote_date, born, has_doan, branch, cell_id, doan_member = found
     youth = is_youth(born, vote_date or today, settings)
     has_doan = bool(has_doan)
+    kinds = session.scalars(select(Introduction.kind).where(Introduction.case_id == case_id))
+    # Which forms apply: the packet's rule (``workflow.documents.applies``), one for both.
+    facts = Applicability(youth, has_doan, bool(doan_member), frozenset(kinds))
     # 8-KNĐ and 15-KNĐ only where a đảng ủy cơ sở sits between the cell and the deciding body.
     grassroots = has_grassroots_committee(session.connection(), cell_id)
-    return forms_in_play(
+    return facts, forms_in_play(
         state,
         forms_for_case(
             state,
@@ -206,10 +222,12 @@ def _forms_now(session: Session, case_id: int, settings: RuleSettings, today: da
 def case_documents(
     session: Session, case_id: int, settings: RuleSettings, today: date
 ) -> list[FormRow]:
-    """The forms of a case that belong to it or are on file, in the dossier's order."""
-    applying = _forms_now(session, case_id, settings, today)
-    if applying is None:
+    """The forms of a case that belong to it and apply to it, or are on file, in the
+    dossier's order (no 4-KNĐ for a youth who is not a Đoàn member: as the packet binds)."""
+    found = _forms_now(session, case_id, settings, today)
+    if found is None:
         return []
+    facts, applying = found
     rows: dict[str, FormRow] = {}
 
     def row(code: str) -> FormRow:
@@ -219,16 +237,37 @@ def case_documents(
 
     for code, trigger in applying.items():
         row(code).needed_for = trigger
-    for code, dated in session.execute(
-        select(DocumentRecord.code, DocumentRecord.dated)
+    for code, dated, number in session.execute(
+        select(DocumentRecord.code, DocumentRecord.dated, DocumentRecord.number)
         .where(DocumentRecord.case_id == case_id)
         .order_by(DocumentRecord.dated, DocumentRecord.id)
     ):
         row(code).on_file.append(dated)
+        row(code).fill_dated, row(code).fill_number = dated, number
     for scan in case_scans(session, case_id):
         row(scan.code).scans.append(scan)
     query = _GENERATED.where(GeneratedDocument.case_id == case_id)
     for made in _generated(session, query.order_by(GeneratedDocument.id)):
         row(made.code).generated.append(made)
+    if CELL_RESOLUTION in rows and not rows[CELL_RESOLUTION].fill_number:
+        _fill_from_cell_vote(session, case_id, rows[CELL_RESOLUTION])
+    shown = {
+        code: r
+        for code, r in rows.items()
+        if offered(code, facts, bool(r.on_file or r.scans or r.generated))
+    }
     order = {code: i for i, code in enumerate(PACKET_ORDER)}
-    return [rows[code] for code in sorted(rows, key=lambda c: (order.get(c, len(order)), c))]
+    return [shown[code] for code in sorted(shown, key=lambda c: (order.get(c, len(order)), c))]
+
+
+def _fill_from_cell_vote(session: Session, case_id: int, row: FormRow) -> None:
+    """The cell's resolution typed once: its upload takes the submission's number (and the
+    vote's date, where the form is not on file)."""
+    vote = session.execute(
+        select(Vote.held_on, Vote.resolution_number)
+        .where(Vote.case_id == case_id, Vote.body == VoteBody.cell)
+        .order_by(Vote.held_on.desc(), Vote.id.desc())
+        .limit(1)
+    ).first()
+    if vote is not None:
+        row.fill_dated, row.fill_number = row.fill_dated or vote[0], vote[1]

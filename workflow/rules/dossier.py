@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workflow.dates import add_months
 from workflow.errors import Failure
+from workflow.introductions import forms_on_file
 from workflow.rules.attempt import Attempt, day_text, fail
 from workflow.rules.person import is_youth
 
@@ -23,13 +24,15 @@ def _expected(codes: tuple[str, ...], a: Attempt) -> list[str]:
 
 def missing_dossier_forms(a: Attempt) -> list[str]:
     """The forms of the dossier not on file, in the settings' order (the youth's resolution
-    last): what ``dossier_forms_present`` names, and the checklist lists one by one."""
-    missing = [c for c in _expected(a.settings.dossier_forms, a) if c not in a.facts.documents]
+    last): what ``dossier_forms_present`` names, and the checklist lists one by one. A recorded
+    introduction is its form on file (``workflow.introductions``)."""
+    on_file = forms_on_file(a.facts)
+    missing = [c for c in _expected(a.settings.dossier_forms, a) if c not in on_file]
     if is_youth(a.facts, a.vote_date, a.settings):
         # The Đoàn's resolution (4-KNĐ), or the Công đoàn's (4A-KNĐ) where the unit has no Đoàn.
         doan_form, union_form = a.settings.youth_forms
         needed = doan_form if a.facts.unit_has_doan else union_form
-        if needed not in a.facts.documents:
+        if needed not in on_file:
             missing.append(needed)
     return missing
 

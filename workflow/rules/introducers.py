@@ -7,6 +7,7 @@ from datetime import date
 from workflow.dates import add_months
 from workflow.errors import Failure
 from workflow.facts import IntroducerFacts, MemberFacts
+from workflow.introductions import kinds_introducing
 from workflow.rules.attempt import Attempt, day_text, fail
 from workflow.rules.person import is_youth
 from workflow.states import IntroducerKind, MemberStatus
@@ -148,7 +149,7 @@ def _youth_introducers(a: Attempt, members: list[IntroducerFacts]) -> list[Failu
                 "A candidate of Đoàn age must be a Đoàn member.",
             )
         )
-    if not any(i.kind == organisation for i in a.facts.introductions):
+    if organisation not in kinds_introducing(a.facts):  # its resolution on file counts
         found.append(
             fail(
                 introducers,

@@ -25,6 +25,7 @@ from workflow.errors import (
 from workflow.events import new_event
 from workflow.facts import Actor, CaseFacts
 from workflow.fields import parse_fields
+from workflow.introductions import form_put_on_file
 from workflow.machine import fire, triggers_from
 from workflow.ports import CaseRecord, UnitOfWork
 from workflow.rules import Attempt, evaluate
@@ -217,7 +218,8 @@ def record_fact(
     expected_version: int | None = None,
     clock: Clock | None = None,
 ) -> CaseRecord:
-    """Record a fact (introduction, document, ceremony, note) without changing the state."""
+    """Record a fact (introduction, document, ceremony, note) without changing the state; an
+    introduction puts the form that evidences it on file too (``workflow.introductions``)."""
     return _record(uow, actor, case_id, kind, raw, None, expected_version, clock)
 
 
@@ -283,6 +285,12 @@ def _record(
         action = f"record_{kind}"
         _store(uow, case, action, values, actor, clock)
         append_event(uow, case, actor, role, action, None, values, clock, settings)
+        # A fact entered once: an introduction puts its form (4-KNĐ...) on file with it.
+        evidence = form_put_on_file(kind, values, facts)
+        if evidence:
+            role = policy.fact_role(actor, facts, "document") or role
+            _store(uow, case, "record_document", evidence, actor, clock)
+            append_event(uow, case, actor, role, "record_document", None, evidence, clock, settings)
         uow.commit()
         return case
 
