@@ -10,14 +10,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from db.read.worklist import dossiers_to_decide
+from db.read.reviews import Cursor, cells_of, committee_sizes, names_of, queue_page
+from db.read.worklist import CaseRow
 from web.candidates.vote_total import needed_votes
 from web.context import actor, db_session, runtime
 from web.reviews.batch import ACTION_LABELS, Outcome, decide, read_decisions
 from web.work import steps
-from workflow import services
-from workflow.errors import NotFound
-from workflow.facts import Actor
+from workflow.errors import InvalidInput
+from workflow.fields import parse_date
 from workflow.states import Role
 from workflow.worklist import work_items
 
@@ -37,17 +37,29 @@ def _committee_only():
         abort(403)
 
 
-def _committee(who: Actor, case_id: int) -> dict[str, int] | None:
-    """The committee whose 2/3 the admission's vote needs, as the rule will count it: its size
-    and the votes for needed; ``None`` where no đảng ủy cơ sở sits between (no vote)."""
+def _meeting_day(values: Mapping[str, str], default: date) -> date:
+    """The meeting's day as the form gives it (its vote date, dd/mm/yyyy), else `default`."""
     try:
-        facts = services.view_case(runtime().uow(write=False), who, case_id)
-    except NotFound:
-        return None
-    if not facts.has_grassroots_committee:
-        return None
-    size = facts.grassroots_committee_size
-    return {"size": size, "needed": needed_votes(size, runtime().settings.rules.vote_threshold)}
+        return parse_date("vote_date", values.get("vote_date") or None) or default
+    except InvalidInput:
+        return default  # a mistyped date is refused by the decision itself, by name
+
+
+def _committees(rows: list[CaseRow], on: date) -> dict[int, dict[str, int] | None]:
+    """Per dossier, the committee whose 2/3 the admission's vote needs as it stood on the
+    meeting's day `on`: its size and the votes for needed; ``None`` where no đảng ủy cơ sở sits
+    between (no vote). One read of that day's tree for the page, not a query per dossier."""
+    session = db_session()
+    cells = cells_of(session, (row.id for row in rows))
+    sizes = committee_sizes(session, cells.values(), on)
+    threshold = runtime().settings.rules.vote_threshold
+    shown: dict[int, dict[str, int] | None] = {}
+    for row in rows:
+        size = sizes.get(cells.get(row.id, -1))
+        shown[row.id] = (
+            None if size is None else {"size": size, "needed": needed_votes(size, threshold)}
+        )
+    return shown
 
 
 def _queue(
@@ -56,29 +68,38 @@ def _queue(
     status: int = 200,
     outcomes: list[Outcome] | None = None,
 ):
-    """The queue page, with what was typed when a submission is shown again (and what became
-    of each decision sent)."""
+    """A page of the queue (``after``: its cursor), with what was typed when a submission is
+    shown again (and what became of each decision sent)."""
+    values = values or {}
     who = actor()
     rules = runtime().settings.rules
     on = steps.today()
-    made = work_items(dossiers_to_decide(db_session(), who), Role.committee, rules, on)
-    # Oldest first: in the order of the chi bộ votes.
-    queue = sorted(made, key=lambda i: (i.case.cell_vote_date or date.max, i.case.id))
+    after = Cursor.parse(values.get("after") or request.args.get("after"))
+    page = queue_page(db_session(), who, after)
+    made = work_items(page.rows, Role.committee, rules, on)
+    # The longest waiting first: in the order of the chi bộ votes, as the page was read.
+    order = {row.id: i for i, row in enumerate(page.rows)}
+    queue = sorted(made, key=lambda i: order[i.case.id])
+    meeting = _meeting_day({**request.args, **values}, on)
     threshold = rules.vote_threshold
-    page = render_template(
+    body = render_template(
         "reviews/index.html",
         queue=queue,
-        committees={item.case.id: _committee(who, item.case.id) for item in queue},
+        committees=_committees(page.rows, meeting),
+        meeting=meeting,
+        after=after.token() if after else "",
+        more=page.next.token() if page.next else None,
+        total=page.total,
         share=f"{threshold.numerator}/{threshold.denominator}",
         outcomes=outcomes,
         done=sum(o.done for o in outcomes or ()),
         refused=sum(not o.done for o in outcomes or ()),
-        values=values or {},
+        values=values,
         error=error,
         today=on,
         decision_days=rules.deadlines["decision"],
     )
-    return page, status
+    return body, status
 
 
 @bp.get("/")
@@ -94,16 +115,16 @@ def decide_dossiers():
     if not decisions:
         return _queue(request.form, _("Choose a decision for at least one dossier."), 400)
     who = actor()
-    # The names are read before deciding: decided dossiers leave the queue.
-    names = {row.id: row.name for row in dossiers_to_decide(db_session(), who)}
+    # The names of the dossiers decided (not the whole queue's), read before deciding.
+    names = names_of(db_session(), (d.case_id for d in decisions))
     db_session().close()
     outcomes = decide(runtime(), who, decisions, names, str(get_locale() or "vi"))
     done = sum(o.done for o in outcomes)
-    status = 200 if done else 422
     if done < len(outcomes):
-        # A refused decision: the queue again, every value typed kept, what became of each.
+        # A refused decision (whatever became of the others): 422, the queue again with every
+        # value typed kept and what became of each dossier.
         db_session().close()  # the queue is read again after the decisions' commits
-        return _queue(request.form, None, status, outcomes)
+        return _queue(request.form, None, 422, outcomes)
     return render_template(
         "reviews/result.html", outcomes=outcomes, done=done, refused=len(outcomes) - done
-    ), status
+    ), 200
