@@ -37,6 +37,18 @@ def action(page, label: str):
     )
 
 
+def full_name(server, username: str) -> str:
+    """The name the pages show for `username` (the username itself is no longer shown)."""
+    from sqlalchemy import select
+
+    from db.models import User
+
+    with server.runtime.sessions() as session:
+        name = session.scalar(select(User.full_name).where(User.username == username))
+    assert name, f"{username} has no full name in the demo"
+    return name
+
+
 def confirm(page, block) -> None:
     """Press the action's Confirm button and wait for the answer."""
     with page.expect_navigation():
@@ -46,6 +58,8 @@ def confirm(page, block) -> None:
 def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     server = walkthrough_server
     today = datetime.now(LOCAL_ZONE).date()  # the server's today (Vietnam time)
+    # Who did each step, as the case page's history names them.
+    names = {u: full_name(server, u) for u in ("giupdo.chuvanan", "bithu.chuvanan", "bantochuc")}
 
     # --- the mentor records the awareness class -----------------------------------------------
     mentor = login(new_page(server), "giupdo.chuvanan")
@@ -69,7 +83,7 @@ def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     expect(training).to_have_attribute("open", "")
     certificate_day = today - timedelta(days=3)
     training.get_by_label("Số giấy chứng nhận").fill("CN-2026-1128")
-    training.get_by_label("Ngày cấp").fill(certificate_day.isoformat())
+    training.get_by_label("Ngày cấp").fill(certificate_day.strftime("%d/%m/%Y"))
     training.get_by_label("Nơi cấp").fill("Trung tâm Chính trị huyện Đức Trọng")
     screenshot(mentor, "action-complete-training")
     confirm(mentor, training)
@@ -83,7 +97,7 @@ def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     expect(newest.locator(".move")).to_contain_text(
         "Được phân công giúp đỡ → Đã học lớp nhận thức về Đảng"
     )
-    expect(newest).to_contain_text("giupdo.chuvanan")
+    expect(newest.locator(".event-user")).to_have_text(names["giupdo.chuvanan"])
     expect(newest).to_contain_text("CN-2026-1128")
     expect(newest).to_contain_text(certificate_day.strftime("%d/%m/%Y"))
     expect(mentor.locator("#case")).to_contain_text("CN-2026-1128")
@@ -97,7 +111,7 @@ def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     expect(state).to_have_text("Đã học lớp nhận thức về Đảng")
     submit = action(secretary, SUBMIT)
     submit.locator("summary").click()
-    submit.get_by_label(re.compile(r"^Ngày biểu quyết")).fill(CELL_VOTE.isoformat())
+    submit.get_by_label(re.compile(r"^Ngày biểu quyết")).fill(CELL_VOTE.strftime("%d/%m/%Y"))
     submit.get_by_label("Số tán thành").fill("10")
     submit.get_by_label("Số không tán thành").fill("0")
     confirm(secretary, submit)
@@ -105,7 +119,7 @@ def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     expect(state).to_have_text("Hồ sơ đã trình")
     newest = secretary.locator("#history li.event").first
     expect(newest).to_have_attribute("data-action", "submit_dossier")
-    expect(newest).to_contain_text("bithu.chuvanan")
+    expect(newest.locator(".event-user")).to_have_text(names["bithu.chuvanan"])
     expect(secretary.locator("#dossier")).to_contain_text(CELL_VOTE.strftime("%d/%m/%Y"))
 
     # --- the committee admits it from the review queue ----------------------------------------
@@ -114,10 +128,10 @@ def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     committee.goto("/reviews/")
     row = committee.locator("table.queue tbody tr").filter(has_text=SECRETARY_CASE)
     expect(row).to_have_count(1)
-    # Submitted by: the secretary's full name, the username on hover.
-    submitter = row.locator('[title="bithu.chuvanan"]')
-    expect(submitter).to_have_text(re.compile(r"^Người trình: \w"))
-    expect(submitter).not_to_contain_text("bithu.chuvanan")
+    # Submitted by: the secretary's full name, never the username.
+    submitter = row.get_by_text(re.compile(r"^Người trình: "))
+    expect(submitter).to_have_text(f"Người trình: {names['bithu.chuvanan']}")
+    expect(row).not_to_contain_text("bithu.chuvanan")
     expect(row).to_contain_text(CELL_VOTE.strftime("%d/%m/%Y"))  # the chi bộ vote
     row.locator("select[name^=action-]").select_option("admit")
     row.locator("input[name^=decision_number-]").fill("1128-QĐ/HU")
@@ -137,7 +151,7 @@ def test_the_whole_path(new_page, walkthrough_server, login, screenshot):
     expect(committee.locator("#case-state")).to_have_text("Đảng viên dự bị")
     newest = committee.locator("#history li.event").first
     expect(newest).to_have_attribute("data-action", "admit")
-    expect(newest).to_contain_text("bantochuc")
+    expect(newest.locator(".event-user")).to_have_text(names["bantochuc"])
     expect(committee.locator("#dossier")).to_contain_text("1128-QĐ/HU")
     case_id = server.case_id(SECRETARY_CASE)
     assert server.case_state(case_id) == "admitted"
