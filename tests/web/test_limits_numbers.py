@@ -32,10 +32,20 @@ FORMS = (
 NAMED = ("mentor", "member", "to_cell")
 
 
+class _Dates(_Page):
+    """A page's forms, the dd/mm/yyyy text boxes (``class="date"``) known as dates."""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "input" and "date" in (a.get("class") or "").split():
+            attrs = [(k, "date" if k == "type" else v) for k, v in attrs]
+        super().handle_starttag(tag, attrs)
+
+
 def _form(browser: Browser, page: str, action: str) -> Form:
     response = browser.client.get(page)
     assert response.status_code == 200, page
-    parsed = _Page()
+    parsed = _Dates()
     parsed.feed(response.get_data(as_text=True))
     found = [f for f in parsed.forms if (f.action or page).endswith(action)]
     assert found, f"no form {action} on {page}"
