@@ -76,7 +76,6 @@ def _page(
         if error
         else (today + timedelta(DEFAULT_DAYS)).isoformat(),
         today=today.isoformat(),
-        last_day=(today + timedelta(MAX_DAYS)).isoformat(),
     )
     response = make_response(body, 422 if error else 200)
     # The answer that shows a secret is kept by no cache, the browser's included.
