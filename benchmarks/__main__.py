@@ -14,8 +14,9 @@ from benchmarks import NAMES
 from benchmarks._support import POSTGRES_ENV, backends, machine_info
 
 NAMES = (*NAMES, "targets")  # the targets report (benchmarks/targets.py)
-#: Run only when named: load needs PostgreSQL and takes minutes (benchmarks/load.py).
-BY_NAME = ("load",)
+#: Run only when named: load needs PostgreSQL and takes minutes (benchmarks/load.py);
+#: audit_resume builds 100,000 cases per backend (benchmarks/audit_resume.py).
+BY_NAME = ("load", "audit_resume")
 
 
 def main(argv: list[str] | None = None) -> int:

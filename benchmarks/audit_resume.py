@@ -28,6 +28,7 @@ from workflow.replay import REPLAYED_COLUMNS, replay_case
 from workflow.settings import Settings
 
 NAME = "audit_resume"
+TITLE = "/audit/verify after a change: the stored check resumed vs every case replayed"
 
 
 def _rows_as_events_say(engine: Engine) -> None:
