@@ -5,7 +5,6 @@ meeting answers 422 with every value kept and what became of each dossier."""
 from __future__ import annotations
 
 import re
-import time
 from datetime import date
 
 import pytest
@@ -16,7 +15,7 @@ from db.read import reviews
 from db.text import fold
 from tests.grassroots_support import under_grassroots_committee
 from tests.web.test_reviews import admit_form, outcomes, state_of
-from tests.web.test_work import make_app, signed_in, submit_on
+from tests.web.test_work import count_queries, make_app, signed_in, submit_on
 from workflow.states import State
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -175,14 +174,17 @@ def _bulk_submitted(district, count: int) -> None:
         conn.execute(update(Case).values(submitted_by_user_id=None))
 
 
-def test_ten_thousand_dossiers_render_a_page_in_well_under_seconds(app, district):
-    _bulk_submitted(district, 10_000)
+def test_ten_thousand_dossiers_cost_what_sixty_do(app, district):
+    """A page of the queue reads a page of it: as many statements for 10,000 waiting dossiers
+    as for 60 (its speed is measured by the load benchmark, not asserted here)."""
     browser = signed_in(app, "com")
-    started = time.perf_counter()
+    _bulk_submitted(district, 60)
+    few = count_queries(app, browser, "/reviews/")
+    _bulk_submitted(district, 9_940)
+    many = count_queries(app, browser, "/reviews/")
     page = browser.get("/reviews/").get_data(as_text=True)
-    elapsed = time.perf_counter() - started
     rows = _rows(page)
     assert len(rows) == 50 and "50 of the 10000 dossiers waiting" in page
     assert "01/01/2025" in page  # the longest waiting first
     assert _more(page) is not None
-    assert elapsed < 3, f"{elapsed:.2f} s for a page of the queue"
+    assert many == few, f"{many} statements for 10,000 dossiers, {few} for 60"
