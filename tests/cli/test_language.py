@@ -64,3 +64,14 @@ def test_clicks_own_messages_follow_the_language(tmp_path):
     helped = run(tmp_path, "--help")
     assert "--lang [vi|en]" in helped.output and "Hiện hướng dẫn này rồi thoát." in helped.output
     assert run(tmp_path, "--lang", "fr", "case").exit_code == 2  # only vi and en
+
+
+def test_the_help_option_speaks_the_language_of_each_run(tmp_path):
+    """click makes each command's --help option once per process, before --lang is read."""
+    for _ in range(2):  # a second run of the same process says it again in its own language
+        en = run(tmp_path, "--lang", "en", "--help").output
+        assert "Show this message and exit." in en and "Hiện hướng dẫn" not in en
+        vi = run(tmp_path, "--help").output
+        assert "Hiện hướng dẫn này rồi thoát." in vi and "Show this message" not in vi
+        sub = run(tmp_path, "case", "--help", lang="en").output
+        assert "Show this message and exit." in sub

@@ -113,6 +113,24 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return _PLURAL_VI.get(plural, CLICK_VI[singular])
 
 
+#: Each of click's messages by its Vietnamese (to say a message made earlier in the language now).
+_SOURCE = {vi: en for en, vi in CLICK_VI.items()}
+
+
+def _help_record(
+    record: Callable[[click.Option, click.Context], tuple[str, str] | None],
+) -> Callable[[click.Option, click.Context], tuple[str, str] | None]:
+    def help_record(self: click.Option, ctx: click.Context) -> tuple[str, str] | None:
+        # click makes a command's --help option once (and keeps it), its text in the language
+        # of that moment: before --lang was read, or in an earlier run of the same process.
+        source = _SOURCE.get(self.help or "", self.help)
+        if source in CLICK_VI:
+            self.help = _gettext(source)
+        return record(self, ctx)
+
+    return help_record
+
+
 def _install() -> None:
     """Hand click's modules the two functions above in place of the standard library's."""
     from click import core, decorators, exceptions, formatting, parser, termui, types
@@ -121,6 +139,7 @@ def _install() -> None:
         module._ = _gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext  # type: ignore[attr-defined]
+    core.Option.get_help_record = _help_record(core.Option.get_help_record)  # type: ignore[method-assign]
 
 
 _install()
