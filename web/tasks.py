@@ -9,8 +9,10 @@ them, retrying a failure; on SQLite ``InlineTasks`` runs them at once in the sam
 way a failed attempt is kept (``task_failures``) for /admin/tasks and ``hoso worker --failed``.
 
 A use case defers through its unit of work, which hands the task over after its commit
-(``db.uow``); in the web app it goes to ``UnitOfWorkTasks`` (``init_app``), which adds what only
-the web knows: the verification address printed on a document, the organisation of the case.
+(``db.uow``); in the web app it goes to ``UnitOfWorkTasks`` (``init_app``), which adds what the
+domain does not know: the verification address printed on a document, the organisation of the
+case; in a ``hoso`` command to ``CommandTasks`` (``web.cli.common.runtime``), which does the same
+without an app: the configured address only.
 """
 
 from __future__ import annotations
@@ -288,6 +290,17 @@ def app_tasks() -> Tasks:
     return found
 
 
+def complete(runtime: Runtime, name: str, args: dict[str, Any], verify_url: str | None) -> None:
+    """Add to a task's `args` what the domain does not know: the verification address printed on
+    re-issued documents (`verify_url`, with ``{code}``; ``None``: the code is printed alone, as
+    the downloads print it), and the organisation of the case (the scope of the task)."""
+    if name == RENDER_DOCUMENTS and "verify_url" not in args:
+        args["verify_url"] = verify_url
+    if "org_path" not in args and "case_id" in args:
+        with runtime.engine.connect() as conn:
+            args["org_path"] = queue.case_org_path(conn, args["case_id"])
+
+
 class UnitOfWorkTasks:
     """Where the web app's units of work hand over the tasks their use cases deferred (after the
     commit): the app's ``Tasks``, each task completed with what the domain does not know."""
@@ -305,17 +318,57 @@ class UnitOfWorkTasks:
             log.info("task %s dropped: no web app to run it", name)
             return
         from web.context import runtime
+        from web.documents.address import verify_url_pattern
 
-        if name == RENDER_DOCUMENTS and "verify_url" not in args:
-            # The configured address, never the request's (web.documents.address); None: the
-            # code is printed alone, as the downloads print it.
-            from web.documents.address import verify_url_pattern
-
-            args["verify_url"] = verify_url_pattern()
-        if "org_path" not in args and "case_id" in args:
-            with runtime().engine.connect() as conn:
-                args["org_path"] = queue.case_org_path(conn, args["case_id"])
+        # The configured address, never the request's (web.documents.address).
+        complete(runtime(), name, args, verify_url_pattern())
         app_tasks().defer(name, lock=lock, **args)
+
+
+class CommandTasks(UnitOfWorkTasks):
+    """Where a ``hoso`` command's units of work hand over their tasks: queued on PostgreSQL (a
+    ``hoso worker`` runs them), run at once on SQLite, as the web app does; the documents' address
+    is the configured one only. In an app context (the app ``hoso run`` or ``hoso serve`` made
+    on the command's runtime, serving a request) the app's tasks take them, as in the web app."""
+
+    def __init__(self, runtime: Runtime, files: Files | None = None) -> None:
+        self.runtime = runtime
+        self._files = files
+        self._tasks: InlineTasks | QueueTasks | None = None
+
+    def _own(self) -> InlineTasks | QueueTasks:
+        """The command's tasks, made when first needed (the files of the instance)."""
+        if self._tasks is None:
+            self._tasks = tasks_for(self.runtime, self._files or LocalFiles.default())
+        return self._tasks
+
+    @property
+    def inline(self) -> bool:
+        """Inline on SQLite (known without opening a queue)."""
+        from flask import has_app_context
+
+        if has_app_context():
+            return super().inline
+        return self.runtime.engine.dialect.name != "postgresql"
+
+    def defer(self, name: str, *, lock: str | None = None, **args: Any) -> None:
+        """Complete the task's arguments, then queue it (or run it, on SQLite)."""
+        from flask import has_app_context
+
+        if has_app_context():
+            super().defer(name, lock=lock, **args)
+            return
+        from web.documents.address import configured_pattern
+
+        complete(
+            self.runtime, name, args, configured_pattern(self.runtime.settings.reminders.base_url)
+        )
+        self._own().defer(name, lock=lock, **args)
+
+    def close(self) -> None:
+        """Close the queue's connections, if a task was queued."""
+        if isinstance(self._tasks, QueueTasks):
+            self._tasks.close()
 
 
 def init_app(app: Any) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from db.runtime import Runtime
 from web.cli.lang import lang, pick
+from web.tasks import CommandTasks
 from workflow.errors import (
     Conflict,
     DomainError,
@@ -44,16 +45,21 @@ KINDS_VI: dict[type[DomainError], str] = {
 
 
 def runtime() -> Runtime:
-    """The runtime for this command, made once."""
+    """The runtime for this command, made once, with the tasks of a command (``web.tasks``)."""
     ctx = click.get_current_context()
     root = ctx.find_root()
     if "runtime" not in root.meta:
         try:
-            root.meta["runtime"] = Runtime.from_url()
+            rt = Runtime.from_url()
         except ValueError as err:  # a setting of hoso.toml or the environment: exit 2
             error = click.ClickException(str(err))
             error.exit_code = 2
             raise error from err
+        # The tasks the command's use cases defer (a document re-issued...) are queued on
+        # PostgreSQL and run at once on SQLite, as from the web; not dropped.
+        rt.tasks = tasks = CommandTasks(rt)
+        root.call_on_close(tasks.close)
+        root.meta["runtime"] = rt
     return root.meta["runtime"]
 
 

@@ -41,5 +41,15 @@ def verify_url(verify_code: str) -> str | None:
 
 def verify_url_pattern() -> str | None:
     """The verification address with ``{code}`` where a code goes (for the tasks), or ``None``."""
-    base = base_address()
+    return pattern_at(base_address())
+
+
+def configured_pattern(base_url: str | None) -> str | None:
+    """``verify_url_pattern`` outside the web app (a ``hoso`` command): the configured address
+    only, no development default (a command serves no page)."""
+    return pattern_at(base_url.strip().rstrip("/") if base_url and base_url.strip() else None)
+
+
+def pattern_at(base: str | None) -> str | None:
+    """The verification address at `base` with ``{code}`` where a code goes (``None``: none)."""
     return f"{base}/verify/{CODE}" if base else None
