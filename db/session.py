@@ -50,6 +50,11 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     kwargs.setdefault("pool_recycle", RECYCLE_SECONDS)
+    if "options=" not in url:
+        # No JIT: it compiled for 0.5-0.7 s on each list query over 100,000 cases (worklist,
+        # reports) to save milliseconds; a web app's queries are short (docs/performance.md).
+        connect_args = {"options": "-c jit=off", **kwargs.pop("connect_args", {})}
+        kwargs["connect_args"] = connect_args
     engine = create_engine(url, **kwargs)
     event.listen(engine, "checkout", _refuse_closed)
     return engine
