@@ -173,6 +173,20 @@ def test_committee_lists_dossiers_with_the_decision_deadline_in_working_days(app
     assert "26 working days left" in text and status == "open"
 
 
+def test_a_long_list_shows_its_most_urgent_rows_and_counts_them_all(app, district, monkeypatch):
+    """Thousands of dossiers are counted, not rendered: the earliest deadlines come first."""
+    later = submit_on(district, "2026-10-09", "Lê Thị Mai")
+    sooner = submit_on(district, "2026-09-01", "Trần Văn Bình")
+    monkeypatch.setattr("web.work.SHOWN", 1)
+
+    html = unescape(signed_in(app, "com").get("/").get_data(as_text=True))
+
+    assert set(work_rows(html, "committee")) == {sooner.id}
+    assert later.id != sooner.id
+    assert '<span class="count">2</span>' in html
+    assert "The 1 most urgent of 2 are shown." in html
+
+
 @pytest.mark.parametrize(
     ("today", "status", "left"),
     [

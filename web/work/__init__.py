@@ -17,6 +17,10 @@ from workflow.worklist import WorkItem, work_items
 
 bp = Blueprint("work", __name__)
 
+#: Rows a list shows, the most urgent first: a committee's list holds thousands of dossiers, and
+#: rendering every one cost seconds of CPU under load (docs/performance.md, "load").
+SHOWN = 100
+
 #: Roles without a work list: the page says what they can do, with links.
 OTHER_ROLES = (Role.auditor, Role.admin, Role.trainer, Role.introducer)
 
@@ -31,6 +35,8 @@ class Section:
     items: list[WorkItem]
     show_cell: bool
     show_mentor: bool
+    #: How many cases wait on the role in all (``items`` holds the SHOWN most urgent).
+    total: int
 
     def step_label(self, item: WorkItem) -> object:
         """The words of the item's step."""
@@ -65,7 +71,9 @@ def index():
         if show_cell is None:
             # The cell is worth a column only for a secretary of several.
             show_cell = len({i.case.cell for i in items}) > 1
-        sections.append(Section(role, title, intro, items, show_cell, show_mentor))
+        sections.append(
+            Section(role, title, intro, items[:SHOWN], show_cell, show_mentor, len(items))
+        )
     names = organisation_names(session, (g.organisation_id for g in who.grants))
     grants = sorted({(role_label(g.role), names.get(g.organisation_id, "")) for g in who.grants})
     return render_template(
