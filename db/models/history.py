@@ -16,7 +16,13 @@ class Event(Base):
     """
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_case_id_id", "case_id", "id"),)
+    __table_args__ = (
+        Index("ix_events_case_id_id", "case_id", "id"),
+        # A case's newest (matching) event: the worklist's last change, a report's days stuck.
+        Index(
+            "ix_events_case_id_at", "case_id", "at", postgresql_include=["to_state", "from_state"]
+        ),
+    )
 
     #: Contiguous from 1: the chain head hands out the next id under its lock.
     id: Mapped[int] = mapped_column(

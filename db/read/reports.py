@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, extract, func, literal, or_, select
+from sqlalchemy import Select, extract, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, Decision, Event, Organisation, Person
@@ -142,27 +142,30 @@ def introduction_counts(session: Session, scope: Scope | None) -> list[t.Introdu
 def open_cases(session: Session, scope: Scope | None, names: bool = True) -> list[t.OpenCase]:
     """Every open case with the day it last entered its current state (by its events); without
     `names`, the candidates' names are not even read (``policy.names_in_reports``)."""
+    # The newest event that brought the case into its state, one short walk back through the
+    # case's entries of ix_events_case_id_at each (a grouped join scanned all 1,000,000 events).
     entered = (
-        select(Event.case_id, func.max(Event.at).label("at"))
-        .join(Case, and_(Case.id == Event.case_id, Case.state == Event.to_state))
+        select(Event.at)
         .where(
-            Case.state.in_(t.PIPELINE_STATES),
+            Event.case_id == Case.id,
+            Event.to_state == Case.state,
             or_(Event.from_state.is_(None), Event.from_state != Event.to_state),
         )
-        .group_by(Event.case_id)
+        .order_by(Event.at.desc())
+        .limit(1)
+        .correlate(Case)
+        .scalar_subquery()
     )
-    entered = _cells_in_scope(entered, scope).subquery()
     query = (
         select(
             Case.id,
             Person.full_name if names else literal(""),
             Case.cell_id,
             Case.state,
-            entered.c.at,
+            entered,
             Case.opened_on,
         )
         .join(Person, Person.id == Case.person_id)
-        .outerjoin(entered, entered.c.case_id == Case.id)
         .where(Case.state.in_(t.PIPELINE_STATES))
     )
     query = _cells_in_scope(query, scope)
