@@ -70,11 +70,11 @@ def _carried(district, case_id):
         yield uow, row
 
 
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_a_carried_case_write_that_finds_another_version_appends_nothing(district):
     """The version check holds inside the one statement: no row written, a Conflict, no event,
-    the head where it was. (SQLite writes the case in ``record``: test_case_repository.)"""
-    if district.runtime.engine.dialect.name != "postgresql":
-        pytest.skip("only PostgreSQL carries the case's UPDATE in the event's statement")
+    the head where it was. Only PostgreSQL carries the case's UPDATE in the event's statement
+    (SQLite writes the case in ``record``: test_case_repository)."""
     case = district.identify()
     event_ = new_event(district.actor("sec"), "secretary", "withdraw", NOW, "v1", case_id=case.id)
     with _carried(district, case.id) as (uow, row):
