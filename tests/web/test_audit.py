@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from datetime import UTC, date, datetime
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -138,6 +139,21 @@ def test_second_page_continues_where_the_first_ends(login, demo_runtime):
     events = _events(demo_runtime)
     page = login("kiemtra").get("/audit/?page=2").get_data(as_text=True)
     assert _shown(page) == [str(e["id"]) for e in events[50:100]]
+
+
+def test_a_long_history_is_counted_up_to_a_cap(login, demo_runtime, monkeypatch):
+    """Past COUNT_CAP events the page says "more than" and still pages on, newest first."""
+    events = _events(demo_runtime)
+    monkeypatch.setattr("db.read.audit_log.COUNT_CAP", 60)
+    assert len(events) > 150
+    browser = login("kiemtra")
+    first = browser.get("/audit/").get_data(as_text=True)
+    assert _total(first) == 60 and "data-more" in first
+    assert "more than 60 events · Page 1" in unescape(first)
+    third = browser.get("/audit/?page=3").get_data(as_text=True)
+    assert _total(third) == 150 and "data-more" in third
+    assert _shown(third) == [str(e["id"]) for e in events[100:150]]
+    assert 'rel="next"' in third
 
 
 def test_filter_by_case(login, demo_runtime):

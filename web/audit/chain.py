@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from db.read import replay as replaying
+from db.read.audit_log import last_check_summary
 from db.read.history import last_check, verify
 from db.read.replay import buckets_from_json, replay_cases, replay_changed
 from db.runtime import Runtime
@@ -184,7 +185,7 @@ class ChainChecks:
 
     def recent(self) -> ChainCheck | None:
         """The last stored check if it is still fresh enough to show."""
-        stored = last_check(runtime().engine)
+        stored = last_check_summary(runtime().engine)
         if stored is None:
             return None
         last = from_checkpoint(stored)
