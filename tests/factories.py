@@ -97,7 +97,7 @@ class District:
                 known_since="2020-01-01",
                 dated=dated,
             )
-        for code in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"):
+        for code in ("1-KNĐ", "2-KNĐ", "5-KNĐ", "6-KNĐ"):  # 3-KNĐ: the introductions
             self.record(case_id, "document", code=code, dated=dated)
         if verified:
             self.verify(case_id, dated)
@@ -181,7 +181,7 @@ class District:
                 known_since="2020-01-01",
                 dated="2024-04-01",
             )
-        for code in ("1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "6-KNĐ"):
+        for code in ("1-KNĐ", "2-KNĐ", "5-KNĐ", "6-KNĐ"):  # 3-KNĐ: the introductions
             self.record(case.id, "document", clock=at("2024-04-01"), code=code, dated="2024-04-01")
         case = self.fire(
             case.id,

@@ -80,7 +80,8 @@ def test_a_case_open_on_the_reform_crosses_it_with_its_history(reform):
     assert (bodies[old], bodies[new]) == (reform.huyen, reform.commune)
     # Every step before and after the reform is still the case's history.
     assert actions[:3] == ["identify", "assign_mentor", "complete_training"]
-    assert actions.count("record_document") == 5 and "admit" in actions
+    # Four typed forms and the two introducers' letters (3-KNĐ) their introductions put on file.
+    assert actions.count("record_document") == 6 and "admit" in actions
 
     old_pdf = pdf_text(render_form("9-KNĐ", old_data, issued_on=date(2026, 11, 27)))
     assert "BAN THƯỜNG VỤ HUYỆN ỦY ĐỨC TRỌNG" in old_pdf

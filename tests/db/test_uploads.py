@@ -156,19 +156,27 @@ def test_the_other_cells_secretary_may_not_upload(district, store):
 # --- completeness: each required form gates its transition until it is on file --------------
 
 
-@pytest.mark.parametrize("missing", DOSSIER_FORMS)
-def test_submission_waits_for_each_dossier_form(district, store, missing):
-    case = district.to_trained()
+#: The member introducers' letters (3-KNĐ) are put on file by their introductions (one each).
+TYPED_FORMS = tuple(code for code in DOSSIER_FORMS if code != "3-KNĐ")
+
+
+def _introduced_by_two_members(district, case_id: int) -> None:
     for member in district.members[1:3]:
         district.record(
-            case.id,
+            case_id,
             "introduction",
             kind="member",
             member=member.id,
             known_since="2020-01-01",
             dated="2026-09-01",
         )
-    for code in DOSSIER_FORMS:
+
+
+@pytest.mark.parametrize("missing", TYPED_FORMS)
+def test_submission_waits_for_each_dossier_form(district, store, missing):
+    case = district.to_trained()
+    _introduced_by_two_members(district, case.id)
+    for code in TYPED_FORMS:
         if code != missing:
             district.record(case.id, "document", code=code, dated="2026-09-01")
     district.verify(case.id, "2026-09-01")
@@ -182,15 +190,38 @@ def test_submission_waits_for_each_dossier_form(district, store, missing):
     assert district.fire(case.id, "submit_dossier", **vote).state == "dossier_submitted"
 
 
-def test_a_youth_submission_waits_for_the_doan_resolution(district, store):
-    case = district.to_trained(birth_date="2000-01-01", is_doan_member="1")
-    district.ready_dossier(case.id)
-    district.record(case.id, "introduction", kind="doan", name="Đoàn trường", dated="2026-09-01")
+def test_the_member_introductions_are_the_3_knd_on_file(district, store):
+    """Entered once: each member's introduction puts its letter (3-KNĐ) on file."""
+    case = district.to_trained()
+    for code in TYPED_FORMS:
+        district.record(case.id, "document", code=code, dated="2026-09-01")
+    district.verify(case.id, "2026-09-01")
     vote = dict(vote_date="2026-10-01", votes_for=len(district.members))
     with pytest.raises(RuleViolation) as refused:
         district.fire(case.id, "submit_dossier", **vote)
-    assert [f.rule for f in refused.value.failures] == ["dossier_forms_present"]
-    assert "4-KNĐ" in refused.value.failures[0].en
+    assert "introducers" in {f.rule for f in refused.value.failures}
+    _introduced_by_two_members(district, case.id)
+    with district.runtime.sessions() as session:
+        letters = session.scalars(
+            select(DocumentRecord.code).where(
+                DocumentRecord.case_id == case.id, DocumentRecord.code == "3-KNĐ"
+            )
+        ).all()
+    assert len(letters) == 2
+    assert district.fire(case.id, "submit_dossier", **vote).state == "dossier_submitted"
+
+
+def test_a_youth_submission_waits_for_the_doan_resolution(district, store):
+    """A Đoàn member of Đoàn age needs the Đoàn's introduction: its resolution (4-KNĐ) on file
+    is that introduction, entered once."""
+    case = district.to_trained(birth_date="2000-01-01", is_doan_member="1")
+    district.ready_dossier(case.id)
+    vote = dict(vote_date="2026-10-01", votes_for=len(district.members))
+    with pytest.raises(RuleViolation) as refused:
+        district.fire(case.id, "submit_dossier", **vote)
+    assert any("4-KNĐ" in f.en or "Đoàn" in f.en for f in refused.value.failures), [
+        f.en for f in refused.value.failures
+    ]
 
     upload(district, store, case.id, "4-KNĐ")
     assert district.fire(case.id, "submit_dossier", **vote).state == "dossier_submitted"
