@@ -42,6 +42,9 @@ def test_too_few_votes_is_refused_with_the_rule(page, live_server, login, screen
     open_case(page, name)
     state = page.locator("#case-state")
     expect(state).to_have_text("Đã học lớp nhận thức về Đảng")
+    # Count only once the whole page is there (a busy machine may still be streaming it).
+    page.wait_for_load_state("load")
+    expect(page.locator("#history li.event").first).to_be_attached()
     events = page.locator("#history li.event").count()
 
     block = open_action(page, SUBMIT)
