@@ -226,6 +226,21 @@ def test_stuck_counts_from_the_last_entry_into_the_state(world):
     assert _row(r, world.other_cell.id).stuck == 0  # mentored 178 days < 180; submitted 44
 
 
+def test_the_pages_report_counts_stuck_cases_in_the_database_as_in_memory(world):
+    """``stuck_shown`` (the page): the same counts per row and the same longest cases, listed up
+    to that many, the days and local days worked out in SQL (SQLite and PostgreSQL)."""
+    full = _report(world, "com", 2026)
+    scope = report_scope(world.actor("com"))
+    with world.runtime.sessions() as session:
+        page = reports.targets_report(session, scope, 2026, TODAY, stuck_shown=1)
+        listed = reports.targets_report(session, scope, 2026, TODAY, stuck_shown=50)
+    assert listed.stuck == full.stuck and listed.stuck_count == full.stuck_count == 2
+    assert page.stuck == full.stuck[:1] and page.stuck_count == 2
+    assert [(r.org.id, r.stuck, r.oldest_days) for r in page.rows] == [
+        (r.org.id, r.stuck, r.oldest_days) for r in full.rows
+    ]
+
+
 def test_introductions_of_the_doan(world):
     r = _report(world, "com", 2026)
     [doan] = [q for q in r.quotas if q.org.name == "Đoàn trường THPT Thử"]

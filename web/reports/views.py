@@ -49,12 +49,16 @@ def _year(on: date) -> int:
     return int(raw)
 
 
-def _report() -> TargetReport:
+def _report(stuck_shown: int | None = None) -> TargetReport:
+    """The targets report of the asked year; with `stuck_shown` (the page), only the longest
+    stuck cases are listed (the exports list them all)."""
     on = today()
     settings = runtime().settings.targets
     scope = report_scope(actor())
     names = names_in_reports(actor(), scope)
-    return targets_report(db_session(), scope, _year(on), on, settings, names=names)
+    return targets_report(
+        db_session(), scope, _year(on), on, settings, names=names, stuck_shown=stuck_shown
+    )
 
 
 def _verifying(where: Scope, on: date) -> dict:
@@ -125,7 +129,7 @@ def _charts(r: TargetReport) -> dict:
 @bp.get("/targets", endpoint="targets")
 def targets():
     """Targets against results for the chosen year, within the reader's scope."""
-    r = _report()
+    r = _report(STUCK_SHOWN)
     scope = report_scope(actor())
     shown_years = report_years(db_session(), scope, r.today)
     if r.year not in shown_years:

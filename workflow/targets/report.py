@@ -4,7 +4,7 @@ verdicts, the past years and the stuck cases, from the rows storage hands over."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -164,6 +164,7 @@ def build_report(
     open_cases: Sequence[OpenCase],
     settings: TargetSettings = DEFAULT_TARGET_SETTINGS,
     outside: Sequence[OutsideTotal] = (),
+    stuck_counts: Mapping[int, tuple[int, int]] | None = None,
 ) -> TargetReport:
     """The report of `year` as seen on `today`, over `orgs` (the reader's scope).
 
@@ -171,6 +172,8 @@ def build_report(
     finds them); `targets` may span several years (the comparison uses them). `outside` are
     the admissions decided outside hoso (yearly totals per committee): they count in the
     enterprise share and the yearly totals, never in a cell's or a category's count.
+    With `stuck_counts` (per cell: its stuck cases and the longest in days, counted by the
+    database), `open_cases` are only the longest stuck cases to list.
     """
     tree = _Tree(orgs)
     phase = phase_of(year, today)
@@ -187,10 +190,17 @@ def build_report(
     stuck = _stuck(tree, open_cases, today, settings)
     stuck_count: dict[int, int] = defaultdict(int)
     oldest: dict[int, int] = {}
-    for case in stuck:
-        for org_id in tree.ancestors(case.cell_id):
-            stuck_count[org_id] += 1
-            oldest[org_id] = max(oldest.get(org_id, 0), case.days)
+    per_cell = stuck_counts
+    if per_cell is None:
+        per_cell = defaultdict(lambda: (0, 0))
+        for case in stuck:
+            n, days = per_cell[case.cell_id]
+            per_cell[case.cell_id] = (n + 1, max(days, case.days))
+    per_cell = {cell: found for cell, found in per_cell.items() if cell in tree.cells}
+    for cell_id, (n, days) in per_cell.items():
+        for org_id in tree.ancestors(cell_id):
+            stuck_count[org_id] += n
+            oldest[org_id] = max(oldest.get(org_id, 0), days)
 
     def pipe(org_id: int, unit: str, cat: str = ALL_CATEGORIES) -> dict[str, int]:
         return {str(s): open_now.get((org_id, (unit, cat, s)), 0) for s in PIPELINE_STATES}
@@ -261,7 +271,10 @@ def build_report(
     for y in years:
         intro = sum(introduced.of(o, y) for o in masses)
         history.append(_year_row(y, roots, rows, admitted, elsewhere, indexed, intro))
-    return TargetReport(year, today, phase, elapsed, settings, rows, shares, quotas, history, stuck)
+    total = None if stuck_counts is None else sum(n for n, _days in per_cell.values())
+    return TargetReport(
+        year, today, phase, elapsed, settings, rows, shares, quotas, history, stuck, total
+    )
 
 
 def _relative_depth(rows: list[OrgRow]) -> None:

@@ -139,6 +139,13 @@ class TargetReport:
     quotas: list[QuotaRow]
     history: list[YearRow]
     stuck: list[StuckCase]
+    #: Every stuck case in scope when ``stuck`` lists only the longest (the page's report).
+    stuck_total: int | None = None
+
+    @property
+    def stuck_count(self) -> int:
+        """How many cases are stuck (``stuck`` may list fewer)."""
+        return len(self.stuck) if self.stuck_total is None else self.stuck_total
 
     @property
     def cells_without_pipeline(self) -> list[OrgRow]:
