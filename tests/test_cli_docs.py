@@ -37,6 +37,7 @@ class Demo:
             "HOSO_INSTANCE": str(self.folder),
             "HOSO_DATABASE_URL": None,
             "HOSO_BASE_URL": None,
+            "HOSO_LANG": "en",  # these tests read the English messages (test_language.py: vi)
             **env,
         }
         return CliRunner().invoke(cli, [str(a) for a in args], env=environ)

@@ -23,7 +23,8 @@ def demo(demo_template, tmp_path):
     engine = create_engine(f"sqlite:///{folder / 'hoso.sqlite3'}")
 
     def run(*args: str):
-        env = {"HOSO_INSTANCE": str(folder), "HOSO_DATABASE_URL": None}
+        # English: these tests read the refusals' English words (tests/cli/test_language.py: vi).
+        env = {"HOSO_INSTANCE": str(folder), "HOSO_DATABASE_URL": None, "HOSO_LANG": "en"}
         return CliRunner().invoke(cli, list(args), env=env)
 
     def snapshot():

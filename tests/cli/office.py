@@ -24,8 +24,10 @@ class Office:
     url: str
     folder: Path
 
-    def run(self, *args: Any, input: str | None = None) -> Result:
-        env = {"HOSO_INSTANCE": str(self.folder), "HOSO_DATABASE_URL": self.url}
+    def run(self, *args: Any, input: str | None = None, lang: str | None = "en") -> Result:
+        """Run ``hoso``; in English unless `lang` says otherwise (None: the default, Vietnamese),
+        since these tests read the refusals' English words (tests/cli/test_language.py: vi)."""
+        env = {"HOSO_INSTANCE": str(self.folder), "HOSO_DATABASE_URL": self.url, "HOSO_LANG": lang}
         return CliRunner().invoke(cli, [str(a) for a in args], env=env, input=input)
 
     def ok(self, *args: Any, input: str | None = None) -> Result:

@@ -82,7 +82,9 @@ def test_the_admin_is_given_by_as_and_must_be_one(office):
 
 
 def test_passwords_never_come_from_an_option(office):
-    result = office.run("user", "passwd", "tranthib", "--password", PASSWORD, "--as", ADMIN)
+    result = office.run(
+        "user", "passwd", "tranthib", "--password", PASSWORD, "--as", ADMIN, lang=None
+    )
     assert result.exit_code == 2 and "Không có tùy chọn '--password'" in result.output  # vi first
     english = office.run("--lang", "en", "user", "passwd", "tranthib", "--password", PASSWORD)
     assert english.exit_code == 2 and "No such option" in english.output
@@ -90,6 +92,12 @@ def test_passwords_never_come_from_an_option(office):
 
 def test_a_prompted_password_must_be_typed_twice_alike(office):
     result = office.run(
-        "user", "passwd", "tranthib", "--as", ADMIN, input=f"{NEW}\n{NEW}x\n{NEW}\n{NEW}\n"
+        "user",
+        "passwd",
+        "tranthib",
+        "--as",
+        ADMIN,
+        input=f"{NEW}\n{NEW}x\n{NEW}\n{NEW}\n",
+        lang=None,
     )
     assert result.exit_code == 0 and "không khớp nhau" in result.output.lower()  # click, in vi

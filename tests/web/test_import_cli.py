@@ -33,6 +33,7 @@ def hoso(demo_runtime, tmp_path):
         env = {
             "HOSO_DATABASE_URL": demo_runtime.engine.url.render_as_string(hide_password=False),
             "HOSO_INSTANCE": str(tmp_path / "instance"),
+            "HOSO_LANG": "en",  # these tests read the English report (test_language.py: vi)
         }
         return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from web.cli import audit, cases, docs, remind, serve, setup, worker
+from web.cli import audit, cases, docs, helps, remind, serve, setup, worker
 from web.cli.backup import backup_command, restore_command
 from web.cli.importing import import_command
 from web.cli.lang import from_environment, lang_option
@@ -42,6 +42,7 @@ cli.add_command(worker.worker)
 cli.add_command(user)
 cli.add_command(backup_command)
 cli.add_command(restore_command)
+helps.apply(cli)  # after every registration: the descriptions in Vietnamese (web/cli/helps.py)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from db.runtime import Runtime
 from web.cli.lang import lang, pick
+from web.cli.words import invalid_input, refusal
 from web.tasks import CommandTasks
 from workflow.errors import (
     Conflict,
@@ -79,8 +80,8 @@ def domain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             kind = type(err).__name__
             if lang() == "en":
                 click.echo(f"error ({kind}): {err}", err=True)
-            else:  # the domain's own message is English: the kind of refusal is said in Vietnamese
-                click.echo(f"lỗi ({KINDS_VI.get(type(err), kind)}): {err}", err=True)
+            else:  # the domain speaks English: its text said as the web says it (web/cli/words.py)
+                click.echo(f"lỗi ({KINDS_VI.get(type(err), kind)}): {_said(err)}", err=True)
             sys.exit(EXIT_CODES.get(type(err), 1))
         except (OperationalError, ProgrammingError) as err:
             raise click.ClickException(
@@ -91,6 +92,13 @@ def domain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             ) from err
 
     return wrapper
+
+
+def _said(err: DomainError) -> str:
+    """A refusal's text in Vietnamese: the field's label and the reason, where they are known."""
+    if isinstance(err, InvalidInput):
+        return invalid_input(err.field, err.message)
+    return refusal(str(err))
 
 
 def echo_json(value: Any) -> None:

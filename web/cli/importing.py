@@ -9,6 +9,8 @@ import click
 
 from db.actors import actor_by_username
 from web.cli.common import EXIT_CODES, domain_errors, echo_json, runtime
+from web.cli.lang import lang, pick
+from web.cli.words import field_label, problem_text
 from workflow.errors import InvalidInput, RuleViolation
 from workflow.importing.problems import ImportFileError
 from workflow.importing.result import ImportResult
@@ -71,7 +73,9 @@ def import_command(file: Path, username: str, dry_run: bool, skip_bad: bool, as_
         if _terminal() and not as_json:
             with click.progressbar(
                 length=len(sheet.rows),
-                label="Checking" if dry_run else "Importing",
+                label=pick("Đang kiểm tra", "Checking")
+                if dry_run
+                else pick("Đang nhập", "Importing"),
                 file=sys.stderr,
                 show_pos=True,
             ) as bar:
@@ -81,7 +85,7 @@ def import_command(file: Path, username: str, dry_run: bool, skip_bad: bool, as_
         else:
             result = import_candidates(rt.uow(), actor, sheet, dry_run=dry_run, skip_bad=skip_bad)
     except ImportFileError as bad:  # reported as bad input (exit 2), naming the file
-        raise InvalidInput(str(file), bad.en) from None
+        raise InvalidInput(str(file), bad.text(lang())) from None
     if as_json:
         echo_json(result.as_dict())
     else:
@@ -98,34 +102,62 @@ def _terminal() -> bool:
 
 def _print_report(result: ImportResult) -> None:
     if result.sheet.ignored:
-        click.echo(f"columns ignored (no such field): {', '.join(result.sheet.ignored)}")
+        ignored = ", ".join(result.sheet.ignored)
+        click.echo(
+            pick(
+                f"cột bị bỏ qua (không có mục này): {ignored}",
+                f"columns ignored (no such field): {ignored}",
+            )
+        )
     refused = [row for row in result.rows if row.refused]
     if refused:
         lines = [
-            (str(row.line), _short(row.name), problem.field or "", _why(problem))
+            (str(row.line), _short(row.name), field_label(problem.field), _why(problem))
             for row in refused
             for problem in row.problems
         ]
-        _table(("row", "name", "field", "problem"), lines)
-    name = result.sheet.filename
+        _table(HEADERS[lang()], lines)
+    click.echo(_summary(result))
+
+
+def _summary(result: ImportResult) -> str:
+    """The report's last line: what was (or would be) imported, and what was refused."""
+    name, total, refused = result.sheet.filename, len(result.rows), result.refused
     if result.dry_run:
-        verdict = "would be imported" if not result.refused or result.skip_bad else "are good"
-        click.echo(
-            f"dry run of {name}: {result.accepted} of {len(result.rows)} row(s) {verdict}, "
-            f"{result.refused} refused; nothing was stored"
+        good = not refused or result.skip_bad
+        verdict = pick(
+            "sẽ được nhập" if good else "hợp lệ", "would be imported" if good else "are good"
         )
-    elif result.committed:
+        return pick(
+            f"chạy thử {name}: {result.accepted}/{total} dòng {verdict}, {refused} dòng bị từ "
+            "chối; chưa lưu gì",
+            f"dry run of {name}: {result.accepted} of {total} row(s) {verdict}, "
+            f"{refused} refused; nothing was stored",
+        )
+    if result.committed:
         ids = [row.case_id for row in result.rows if row.case_id is not None]
-        click.echo(
+        return pick(
+            f"đã nhập {result.imported} quần chúng từ {name} (hồ sơ {ids[0]}–{ids[-1]})"
+            + (f"; {refused} dòng bị từ chối và bỏ qua" if refused else ""),
             f"imported {result.imported} candidate(s) from {name} (cases {ids[0]}–{ids[-1]})"
-            + (f"; {result.refused} row(s) refused and skipped" if result.refused else "")
+            + (f"; {refused} row(s) refused and skipped" if refused else ""),
         )
-    else:
-        hint = "" if result.skip_bad else " (fix them, or use --skip-bad to import the rest)"
-        click.echo(
-            f"nothing imported from {name}: {result.refused} of {len(result.rows)} row(s) "
-            f"refused{hint}"
+    hint = (
+        ""
+        if result.skip_bad
+        else pick(
+            " (hãy sửa, hoặc dùng --skip-bad để nhập các dòng còn lại)",
+            " (fix them, or use --skip-bad to import the rest)",
         )
+    )
+    return pick(
+        f"không nhập gì từ {name}: {refused}/{total} dòng bị từ chối{hint}",
+        f"nothing imported from {name}: {refused} of {total} row(s) refused{hint}",
+    )
+
+
+#: The row report's columns, in each language.
+HEADERS = {"vi": ("dòng", "tên", "mục", "vấn đề"), "en": ("row", "name", "field", "problem")}
 
 
 def _short(text: str, width: int = 30) -> str:
@@ -133,7 +165,8 @@ def _short(text: str, width: int = 30) -> str:
 
 
 def _why(problem) -> str:
-    return f"{problem.en} [{problem.rule}]" if problem.rule else problem.en
+    text = problem_text(problem)
+    return f"{text} [{problem.rule}]" if problem.rule else text
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

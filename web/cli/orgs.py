@@ -10,6 +10,8 @@ import click
 from db.actors import actor_by_username
 from db.read.admin import organisation_tree
 from web.cli.common import EXIT_CODES, domain_errors, echo_json, runtime
+from web.cli.lang import lang, pick
+from web.cli.words import field_label, problem_text
 from workflow.errors import InvalidInput, RuleViolation
 from workflow.facts import Actor
 from workflow.importing import org_rows
@@ -90,7 +92,7 @@ def import_command(file: Path, username: str, dry_run: bool, as_json: bool) -> N
     manage_scope(actor, "import organisations")
     sheet = read_file(file, org_rows.COLUMNS, "name", org_rows.REQUIRED)
     result = import_organisations(runtime().uow(), actor, sheet, dry_run=dry_run)
-    report(result, "organisation", as_json)
+    report(result, pick("tổ chức", "organisation"), as_json, org_rows.COLUMNS)
 
 
 def read_file(
@@ -104,40 +106,72 @@ def read_file(
     try:
         return read_records(data, file.name, columns, key, required)
     except ImportFileError as bad:
-        raise InvalidInput(str(file), bad.en) from None
+        raise InvalidInput(str(file), bad.text(lang())) from None
 
 
-def report(result: RecordResult, noun: str, as_json: bool) -> None:
-    """The row report (as ``hoso import`` prints it), then exit 7 when rows are refused."""
+def report(
+    result: RecordResult, noun: str, as_json: bool, columns: tuple[Column, ...] = ()
+) -> None:
+    """The row report (as ``hoso import`` prints it), then exit 7 when rows are refused; the
+    fields named by the Vietnamese labels of `columns` (unless ``--lang en``)."""
     if as_json:
         echo_json(result.as_dict())
     else:
-        _print(result, noun)
+        _print(result, noun, columns)
     if result.refused:
         sys.exit(REFUSED)
 
 
-def _print(result: RecordResult, noun: str) -> None:
+def _print(result: RecordResult, noun: str, columns: tuple[Column, ...]) -> None:
     if result.sheet.ignored:
-        click.echo(f"columns ignored (no such field): {', '.join(result.sheet.ignored)}")
+        ignored = ", ".join(result.sheet.ignored)
+        click.echo(
+            pick(
+                f"cột bị bỏ qua (không có mục này): {ignored}",
+                f"columns ignored (no such field): {ignored}",
+            )
+        )
     lines = [
-        (str(row.line), _short(row.label), problem.field or "", problem.en)
+        (
+            str(row.line),
+            _short(row.label),
+            field_label(problem.field, columns),
+            problem_text(problem),
+        )
         for row in result.rows
         for problem in row.problems
     ]
     if lines:
-        _table(("row", "name", "field", "problem"), lines)
+        _table(HEADERS[lang()], lines)
     name, total = result.sheet.filename, len(result.rows)
     if result.dry_run:
         click.echo(
-            f"dry run of {name}: {result.accepted} of {total} row(s) are good, "
-            f"{result.refused} refused; nothing was stored"
+            pick(
+                f"chạy thử {name}: {result.accepted}/{total} dòng hợp lệ, {result.refused} dòng "
+                "bị từ chối; chưa lưu gì",
+                f"dry run of {name}: {result.accepted} of {total} row(s) are good, "
+                f"{result.refused} refused; nothing was stored",
+            )
         )
     elif result.committed:
         made = len({row.made_id for row in result.rows})
-        click.echo(f"imported {total} row(s) from {name}: {made} {noun}(s)")
+        click.echo(
+            pick(
+                f"đã nhập {total} dòng từ {name}: {made} {noun}",
+                f"imported {total} row(s) from {name}: {made} {noun}(s)",
+            )
+        )
     else:
-        click.echo(f"nothing imported from {name}: {result.refused} of {total} row(s) refused")
+        click.echo(
+            pick(
+                f"không nhập gì từ {name}: {result.refused}/{total} dòng bị từ chối",
+                f"nothing imported from {name}: {result.refused} of {total} row(s) refused",
+            )
+        )
+
+
+#: The row report's columns, in each language.
+HEADERS = {"vi": ("dòng", "tên", "mục", "vấn đề"), "en": ("row", "name", "field", "problem")}
 
 
 def _short(text: str, width: int = 30) -> str:

@@ -9,6 +9,7 @@ import click
 
 from db.read.admin import UserRow, organisation_tree, users
 from web.cli.common import domain_errors, echo_json, runtime
+from web.cli.lang import lang, pick
 from web.cli.orgs import acting, as_option, read_file, report
 from web.cli.passwords import read_password
 from workflow.errors import InvalidInput, NotFound
@@ -203,5 +204,5 @@ def import_command(file: Path, username: str, dry_run: bool, as_json: bool) -> N
     try:
         result = import_users(runtime().uow(), actor, sheet, dry_run=dry_run)
     except ImportFileError as bad:  # a password column: bad input (exit 2), naming the file
-        raise InvalidInput(str(file), bad.en) from None
-    report(result, "user", as_json)
+        raise InvalidInput(str(file), bad.text(lang())) from None
+    report(result, pick("người dùng", "user"), as_json, user_rows.COLUMNS)
