@@ -9,7 +9,7 @@ through ``db.read.scope.scope_clause``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
@@ -63,6 +63,9 @@ class CaseRow:
     recognition_referred_on: date | None = None
 
 
+_FIELDS = tuple(field.name for field in fields(CaseRow))
+
+
 def case_rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
     """The cases matching `where`, in one query (a grouped subquery for the recognition vote).
 
@@ -110,7 +113,12 @@ def case_rows(session: Session, where: ColumnElement[bool]) -> list[CaseRow]:
         .where(where)
         .order_by(Case.id)
     )
-    return [CaseRow(**row._asdict()) for row in session.execute(query)]
+    # Core, and rows unpacked by position: the ORM's result and a dict per row were half of the
+    # time of a committee's list of 10,000 rows. The columns are CaseRow's fields, in order.
+    result = session.connection().execute(query)
+    if tuple(result.keys()) != _FIELDS:
+        raise AssertionError(f"case_rows' columns are not CaseRow's: {tuple(result.keys())}")
+    return [CaseRow(*row) for row in result.all()]
 
 
 # --- scopes -------------------------------------------------------------------------------------
