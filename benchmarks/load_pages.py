@@ -61,6 +61,7 @@ def pages(plan: dict[str, Any]) -> list[tuple[str, str, str]]:
     mentor, sec = plan["mentor"][0], plan["secretary"][1]
     com, audit = plan["committee"][0], plan["auditor"][0]
     return [
+        ("fixed", mentor["username"], "/_bench_fixed"),
         ("work_mentor", mentor["username"], "/"),
         ("work_sec", sec["username"], "/"),
         ("work_com", com["username"], "/"),
