@@ -18,6 +18,7 @@ from workflow.errors import InvalidInput
 from workflow.fields import parse_date
 from workflow.importing.fields import fold, fold_header
 from workflow.importing.problems import ImportFileError, Problem
+from workflow.importing.result import RowReport
 from workflow.importing.table import HEADER_SEARCH_ROWS, read_table
 from workflow.importing.values import cell_text
 
@@ -186,8 +187,9 @@ def number(row: RecordRow, name: str) -> int | None:
 
 
 @dataclass
-class RecordResult:
-    """What an import did: each row's outcome, and whether anything was kept."""
+class RecordResult(RowReport):
+    """What an import of organisations or users did: each row's outcome, and whether anything
+    was kept (``id``: what the row made)."""
 
     sheet: RecordSheet
     committed: bool
@@ -197,42 +199,6 @@ class RecordResult:
     def rows(self) -> list[RecordRow]:
         return self.sheet.rows
 
-    @property
-    def refused(self) -> int:
-        return sum(1 for row in self.rows if row.refused)
-
-    @property
-    def accepted(self) -> int:
-        return len(self.rows) - self.refused
-
-    @property
-    def imported(self) -> int:
-        return self.accepted if self.committed else 0
-
-    def status(self, row: RecordRow) -> str:
-        if row.refused:
-            return "refused"
-        return "imported" if self.committed else "ok"
-
-    def as_dict(self) -> dict[str, Any]:
-        """The report as ``hoso import --json`` gives it (``id``: what the row made)."""
-        return {
-            "file": self.sheet.filename,
-            "dry_run": self.dry_run,
-            "committed": self.committed,
-            "rows": len(self.rows),
-            "accepted": self.accepted,
-            "refused": self.refused,
-            "imported": self.imported,
-            "ignored_columns": self.sheet.ignored,
-            "results": [
-                {
-                    "row": row.line,
-                    "name": row.label,
-                    "status": self.status(row),
-                    "id": row.made_id if self.committed else None,
-                    "problems": [p.as_dict() for p in row.problems],
-                }
-                for row in self.rows
-            ],
-        }
+    def _row(self, row: RecordRow) -> dict[str, Any]:
+        made = row.made_id if self.committed else None
+        return {"name": row.label, "status": self.status(row), "id": made}

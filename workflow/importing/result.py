@@ -8,17 +8,16 @@ from typing import Any
 from workflow.importing.sheet import Sheet, SheetRow
 
 
-@dataclass
-class ImportResult:
-    """What an import did: each row's outcome, and whether anything was kept."""
+class RowReport:
+    """The counts and the ``--json`` shape every import's report shares (candidates,
+    organisations, users); a report names its rows and what they made (`_row`)."""
 
-    sheet: Sheet
+    sheet: Any
     committed: bool
     dry_run: bool
-    skip_bad: bool
 
     @property
-    def rows(self) -> list[SheetRow]:
+    def rows(self) -> list[Any]:
         return self.sheet.rows
 
     @property
@@ -34,16 +33,25 @@ class ImportResult:
     def imported(self) -> int:
         return self.accepted if self.committed else 0
 
-    def status(self, row: SheetRow) -> str:
+    def status(self, row: Any) -> str:
         if row.refused:
             return "refused"
         return "imported" if self.committed else "ok"
 
+    def _options(self) -> dict[str, Any]:
+        """The import's own options, written after ``dry_run``."""
+        return {}
+
+    def _row(self, row: Any) -> dict[str, Any]:
+        """A row's name and what it made, between its status and its problems."""
+        raise NotImplementedError
+
     def as_dict(self) -> dict[str, Any]:
+        """The report as ``--json`` gives it."""
         return {
             "file": self.sheet.filename,
             "dry_run": self.dry_run,
-            "skip_bad": self.skip_bad,
+            **self._options(),
             "committed": self.committed,
             "rows": len(self.rows),
             "accepted": self.accepted,
@@ -51,13 +59,27 @@ class ImportResult:
             "imported": self.imported,
             "ignored_columns": self.sheet.ignored,
             "results": [
-                {
-                    "row": row.line,
-                    "name": row.name,
-                    "status": self.status(row),
-                    "case_id": row.case_id,
-                    "problems": [p.as_dict() for p in row.problems],
-                }
+                {"row": row.line, **self._row(row), "problems": [p.as_dict() for p in row.problems]}
                 for row in self.rows
             ],
         }
+
+
+@dataclass
+class ImportResult(RowReport):
+    """What an import of candidates did: each row's outcome, and whether anything was kept."""
+
+    sheet: Sheet
+    committed: bool
+    dry_run: bool
+    skip_bad: bool
+
+    @property
+    def rows(self) -> list[SheetRow]:
+        return self.sheet.rows
+
+    def _options(self) -> dict[str, Any]:
+        return {"skip_bad": self.skip_bad}
+
+    def _row(self, row: SheetRow) -> dict[str, Any]:
+        return {"name": row.name, "status": self.status(row), "case_id": row.case_id}
