@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
+from db import passwords
 from db.models import Event, User
 from db.read.tree import tree_at
 from db.runtime import Runtime
@@ -56,7 +56,9 @@ def test_an_office_starts_from_nothing_to_its_first_candidate(database_url, tmp_
         with rt.sessions() as session:
             users = {u.username: u for u in session.scalars(select(User))}
             assert set(users) == {ADMIN, "tranthib", "lequangc", "phamthid", "hoangvane"}
-            assert check_password_hash(users["tranthib"].password_hash, SECRETARY_PASSWORD)
+            secretary = users["tranthib"].password_hash
+            assert secretary.startswith(passwords.PREFIX)
+            assert passwords.verify(secretary, SECRETARY_PASSWORD)
             assert users["lequangc"].password_hash == ""  # none until an admin sets one
             first = session.scalars(select(Event).order_by(Event.id).limit(3)).all()
             assert {(e.username, e.role) for e in first} == {("setup", "system")}

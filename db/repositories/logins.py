@@ -1,7 +1,8 @@
 """The failed logins and the users' credentials and session versions (the LoginRepository port).
 
 The failures live in ``login_attempts`` so that every worker and host judges a client alike; a
-password is compared with its stored hash here (a user who does not exist costs the same time).
+password is compared with its stored hash here (a user who does not exist costs the same time), and
+a matching password whose hash is of an older kind is hashed again (``db.passwords``).
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from db import passwords
 from db.models import User
 from db.models.security import LoginAttempt
 from workflow.logins import API_KEY, Failures, Tally
 
-#: A fixed hash to compare against when the user does not exist, so timing does not tell.
-DUMMY_HASH = generate_password_hash("not a password")
+#: A fixed hash to compare against when the user does not exist or has no password, so timing
+#: does not tell: made the way every new hash is, it costs what a real check costs.
+DUMMY_HASH = passwords.hash_password("not a password")
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -97,14 +99,21 @@ class SqlLogins:
 
     def credentials(self, username: str, password: str) -> tuple[int, int] | None:
         user = self.session.scalar(select(User).where(User.username == username))
-        valid = check_password_hash(user.password_hash if user else DUMMY_HASH, password)
-        if user is None or not valid or not user.active or not user.password_hash:
+        stored = user.password_hash if user is not None else ""
+        # Exactly one check whatever the case: no user and no password check the dummy.
+        valid = passwords.verify(stored or DUMMY_HASH, password)
+        if user is None or not valid or not user.active or not stored:
             return None
+        if passwords.needs_rehash(stored):
+            # Upgraded in the login's own unit of work; the session version stays (no device is
+            # logged out by it). Only here is the password known in clear.
+            user.password_hash = passwords.hash_password(password)
+            self.session.flush()
         return user.id, user.session_version
 
     def password_matches(self, user_id: int, password: str) -> bool:
         stored = self.session.scalar(select(User.password_hash).where(User.id == user_id))
-        return bool(stored) and check_password_hash(stored, password)
+        return passwords.verify(stored or DUMMY_HASH, password) and bool(stored)
 
     def session_version(self, user_id: int) -> int | None:
         return self.session.scalar(

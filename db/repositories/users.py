@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from db.models import Member, Organisation, Person, RoleGrant, User
+from db.passwords import hash_password
 from db.text import fold
 from workflow.admin import GrantRecord, MemberLink, UserRecord
 
@@ -66,7 +66,7 @@ class SqlUsers:
             username=username,
             full_name=full_name,
             email=email,
-            password_hash=generate_password_hash(password),
+            password_hash=hash_password(password),
             active=active,
             member_id=member_id,
         )
@@ -89,7 +89,7 @@ class SqlUsers:
         self.session.flush()
 
     def set_password(self, user_id: int, password: str) -> None:
-        self.session.get(User, user_id).password_hash = generate_password_hash(password)
+        self.session.get(User, user_id).password_hash = hash_password(password)
         self.session.flush()
 
     def add_grant(self, user_id: int, role: str, organisation_id: int) -> int | None:

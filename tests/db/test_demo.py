@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import extract, func, select
-from werkzeug.security import check_password_hash
 
+from db import passwords
 from db.actors import actor_by_username
 from db.demo import LAST_DAY, DemoSummary, load_demo
 from db.migrate import upgrade
@@ -288,7 +288,8 @@ def test_the_ten_demo_accounts(rt, summary):
         for username, (role, scope) in DEMO_ACCOUNTS.items():
             user = session.scalar(select(User).where(User.username == username))
             assert user.active and user.full_name, username
-            assert check_password_hash(user.password_hash, "demo"), username
+            assert user.password_hash.startswith(passwords.PREFIX), username
+            assert passwords.verify(user.password_hash, "demo"), username
             assert [(g.role, g.organisation.name) for g in user.grants] == [(role, scope)]
             if role in ("secretary", "mentor"):
                 member = session.get(Member, user.member_id)

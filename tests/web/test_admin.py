@@ -7,8 +7,8 @@ from html import unescape
 
 import pytest
 from sqlalchemy import select, text
-from werkzeug.security import check_password_hash
 
+from db import passwords
 from db.actors import actor_by_username
 from db.models import Case, Organisation, RoleGrant, User
 from db.repositories.organisations import add_organisation
@@ -152,8 +152,9 @@ def test_create_a_user_grant_a_role_and_log_in_as_them(app, login, demo_runtime)
     assert response.status_code == 302
     created = _user(demo_runtime, "bithu.moi")
     assert created is not None and created.active and created.full_name == "Trần Thị Mới"
-    assert created.password_hash.startswith(("scrypt:", "pbkdf2:"))  # hashed, not stored
-    assert check_password_hash(created.password_hash, "mat-khau-8")
+    assert created.password_hash.startswith(passwords.PREFIX)  # hashed, not stored
+    assert not passwords.needs_rehash(created.password_hash)  # today's parameters
+    assert passwords.verify(created.password_hash, "mat-khau-8")
     assert response.headers["Location"].endswith(f"/admin/users/{created.id}")
 
     cell = _org_id(demo_runtime, CHU_VAN_AN)

@@ -1,7 +1,8 @@
 """The login's defences: no redirect off the site, throttling stored in the database that slows a
 client down but never keeps the right password out, one answer to every failure.
 
-And the passwords stored hashed, the session cookie HttpOnly and SameSite=Lax.
+And the passwords stored hashed (Argon2id; an older werkzeug hash is upgraded on its next login),
+the session cookie HttpOnly and SameSite=Lax.
 """
 
 from __future__ import annotations
@@ -11,9 +12,18 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 
+from db import passwords
 from tests.web.conftest import DEMO_PASSWORD
-from tests.web.security_support import flashes, new_client, sql, start_site, try_login
+from tests.web.security_support import (
+    flashes,
+    logged_in,
+    new_client,
+    sql,
+    start_site,
+    try_login,
+)
 
 
 @pytest.fixture(scope="module")
@@ -255,7 +265,7 @@ def test_passwords_are_stored_hashed(app, demo_runtime, login):
     rows = sql(demo_runtime, "SELECT username, password_hash FROM users WHERE active")
     assert rows
     for username, stored in rows:
-        assert stored.startswith(("scrypt:", "pbkdf2:")), username
+        assert stored.startswith(passwords.PREFIX), username
         assert DEMO_PASSWORD not in stored.split("$", 2)[-1]
     # Users made on the admin page: hashed, and salted (one password, two hashes).
     browser = login("admin")
@@ -272,8 +282,53 @@ def test_passwords_are_stored_hashed(app, demo_runtime, login):
         sql(demo_runtime, "SELECT password_hash FROM users WHERE username = :u", u=u)[0][0]
         for u in ("nguoi.mot", "nguoi.hai")
     )
-    assert one.startswith(("scrypt:", "pbkdf2:")) and "mat-khau-chung-1" not in one
+    assert one.startswith(passwords.PREFIX) and "mat-khau-chung-1" not in one
     assert one != two
+
+
+def _stored(runtime, username: str) -> tuple[str, int]:
+    """The user's stored hash and session version."""
+    query = "SELECT password_hash, session_version FROM users WHERE username = :u"
+    return tuple(sql(runtime, query, u=username)[0])
+
+
+@pytest.mark.parametrize("method", ["scrypt", "pbkdf2:sha256:1000"])
+def test_an_old_hash_logs_in_once_upgraded_and_no_other_session_ends(app, demo_runtime, method):
+    elsewhere = new_client(app, "bithu.chuvanan")  # another device, logged in before
+    old = generate_password_hash(DEMO_PASSWORD, method=method)
+    with demo_runtime.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE users SET password_hash = :h WHERE username = 'bithu.chuvanan'"),
+            {"h": old},
+        )
+    version = _stored(demo_runtime, "bithu.chuvanan")[1]
+
+    assert try_login(app, "bithu.chuvanan", "sai").status_code == 401
+    assert _stored(demo_runtime, "bithu.chuvanan") == (old, version)  # a wrong one never upgrades
+
+    mine = new_client(app, "bithu.chuvanan")
+    upgraded, after = _stored(demo_runtime, "bithu.chuvanan")
+    assert upgraded != old and upgraded.startswith(passwords.PREFIX)
+    assert not passwords.needs_rehash(upgraded)
+    assert after == version  # the same session version: nobody is logged out by it
+    assert logged_in(mine) and logged_in(elsewhere)
+    assert try_login(app, "bithu.chuvanan", DEMO_PASSWORD).status_code == 302  # still the one
+    assert try_login(app, "bithu.chuvanan", "sai").status_code == 401
+    assert _stored(demo_runtime, "bithu.chuvanan") == (upgraded, version)  # upgraded once
+
+
+def test_a_deactivated_user_with_an_old_hash_is_not_upgraded(app, demo_runtime):
+    old = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:1000")
+    with demo_runtime.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE users SET password_hash = :h, active = false "
+                "WHERE username = 'bithu.chuvanan'"
+            ),
+            {"h": old},
+        )
+    assert try_login(app, "bithu.chuvanan", DEMO_PASSWORD).status_code == 401
+    assert _stored(demo_runtime, "bithu.chuvanan")[0] == old
 
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(site):
