@@ -3,7 +3,8 @@
 The events are the record; the ``cases`` row is a copy kept for speed. ``replay_case`` folds a
 case's events (oldest first) into the columns they determine, as the use cases set them:
 the state each transition reached, the version every change of the row stepped, the cell and
-the mentor, the certificate, the cell's vote, the decisions, the ceremony, the closing day.
+the mentor, the certificate, the cell's vote, the decisions, the ceremony, the closing day, the
+day the case entered its state.
 ``differences`` names each column whose stored value is not the replayed one.
 """
 
@@ -38,6 +39,7 @@ REPLAYED_COLUMNS = (
     "ceremony_on",
     "recognition_referred_on",
     "closed_on",
+    "state_since",
 )
 
 #: The actions whose use case writes the case row through the case repository (``record``):
@@ -107,6 +109,7 @@ def replay_case(events: Iterable[CaseEvent]) -> dict[str, Any]:
         if action == Trigger.identify:
             row.update(
                 state=event.to_state,
+                state_since=local_day(event.at),
                 version=1,
                 cell_id=data.get("cell"),
                 opened_on=local_day(event.at),
@@ -128,14 +131,15 @@ def replay_case(events: Iterable[CaseEvent]) -> dict[str, Any]:
 def _recorded(row: dict[str, Any], event: CaseEvent) -> None:
     """A transition or a fact written by the case repository (``SqlCases.record``)."""
     if event.to_state is not None:
+        if event.to_state != row["state"]:
+            # ``case_writes.entered_state``: a transition that keeps the state keeps the day.
+            row["state_since"] = local_day(event.at)
         row["state"] = event.to_state
     for column, key in _COPIES.get(event.action, ()):
         row[column] = event.data.get(key)
     if event.action == Trigger.submit_dossier:
         row["submitted_by_user_id"] = event.user_id
-    if event.action == "record_recognition_vote" and event.data.get(
-        "referred_to_higher_committee"
-    ):
+    if event.action == "record_recognition_vote" and event.data.get("referred_to_higher_committee"):
         row["recognition_referred_on"] = event.data.get("vote_date")
     if row["state"] in _CLOSED:
         row["closed_on"] = row["closed_on"] or local_day(event.at)

@@ -48,6 +48,10 @@ class Case(Base):
     #: The party member the candidate became on admission.
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     closed_on: Mapped[date | None]
+    #: The local day the case entered its current state (its opening day until it first moves):
+    #: set by the write path with every change of state, so that the targets report counts how
+    #: long a case has waited without walking its events (``workflow.replay`` checks it).
+    state_since: Mapped[date | None]
     #: The day the third recognition vote short of 2/3 sent the case to the higher committee.
     recognition_referred_on: Mapped[date | None]
 

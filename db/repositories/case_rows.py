@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, func, literal_column, select, true
+from sqlalchemy import Connection, bindparam, case, false, func, literal_column, select, true
 
 from db.models import Case, ChainHead, Member, Organisation, Person
 from db.read.tree import placement_on
@@ -43,6 +43,7 @@ WRITTEN = (
     "recognized_on",
     "member_id",
     "closed_on",
+    "state_since",
 )
 # Constants written into the SQL (not bound): fewer parameters to process on every load.
 _ZERO, _ONE = literal_column("0"), literal_column("1")
@@ -89,6 +90,7 @@ class CaseRow:
     recognized_on: date | None
     member_id: int | None
     closed_on: date | None
+    state_since: date | None
     # The person, the cell and where it sits (loaded with the case, read by ``facts``).
     person_name: str
     birth_date: date | None
@@ -99,8 +101,8 @@ class CaseRow:
     #: The body that decides for the cell (its id goes on a decision).
     deciding_body_id: int
     mentor: MemberFacts | None
-    #: Another case of the same person is open (read by ``reinstate`` on SQLite; PostgreSQL
-    #: looks again under the chain head's lock).
+    #: Another case of the same person is open (read by ``reinstate`` on SQLite). Always False
+    #: on PostgreSQL, whose loads leave it out: it looks under the chain head's lock instead.
     other_open_case: bool
     #: The values of ``WRITTEN`` as loaded (or last written): the UPDATE sets what changed.
     stored: tuple[Any, ...]
@@ -207,9 +209,10 @@ _OTHER_OPEN_CASE = case(
 )
 
 
-def _load_case(*head: Any) -> Any:
+def _load_case(*head: Any, other_open: Any = _OTHER_OPEN_CASE) -> Any:
     """The case, its person, cell, deciding body, committee size and mentor, in one row, and
-    the columns `head` of the chain head."""
+    the columns `head` of the chain head; `other_open`: whether another case of the person is
+    open (``_OTHER_OPEN_CASE``, or a constant where it is looked up apart)."""
     # The head comes first in FROM: PostgreSQL then locks it before the case's row, so that a
     # writer waits for the head holding nothing (the order every appender takes them in).
     select_from = _HEAD.join(CASES, _HEAD.c.id == _ONE) if head else CASES
@@ -224,7 +227,7 @@ def _load_case(*head: Any) -> Any:
             *_CELL_CONTEXT_COLUMNS,
             _CASE_PLACEMENT.c.committee_size,
             *_MENTOR_COLUMNS,
-            _OTHER_OPEN_CASE,
+            other_open.label("other_open"),
             *head,
         )
         .select_from(select_from)
@@ -247,6 +250,14 @@ LOAD_CASE = _load_case()
 LOAD_CASE_FOR_UPDATE = _load_case(_HEAD.c.last_id, _HEAD.c.digest).with_for_update(
     of=[_HEAD, CASES]
 )
+#: PostgreSQL's two loads: the same rows without the look for another open case, which
+#: PostgreSQL makes apart, after queueing on the chain head's lock (``SqlCases._other_open_case``:
+#: READ COMMITTED would let two identifications of one person pass it at once). Its two indexed
+#: EXISTS were 30-40 µs of every load (docs/performance.md).
+LOAD_CASE_APART = _load_case(other_open=false())
+LOAD_CASE_FOR_UPDATE_APART = _load_case(
+    _HEAD.c.last_id, _HEAD.c.digest, other_open=false()
+).with_for_update(of=[_HEAD, CASES])
 
 #: A cell's type and where it sits, for a case not opened yet.
 LOAD_CELL = (

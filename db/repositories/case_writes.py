@@ -301,6 +301,16 @@ _HANDLERS: dict[type, Callable[[EffectStore, CaseRow, Any], None]] = {
 }
 
 
+_STATE = WRITTEN.index("state")
+
+
+def entered_state(case: CaseRow, today: date) -> None:
+    """Date the state the case has just entered (``cases.state_since``, read by the targets
+    report); a transition that keeps the state keeps the day, as the replay does."""
+    if case.state != case.stored[_STATE]:
+        case.state_since = today
+
+
 def closed_on(case: CaseRow, closed_states: frozenset[str] | set[str], today: date) -> None:
     """Date a case that has just closed; clear the date of one reopened."""
     if case.state in closed_states:

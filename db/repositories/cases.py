@@ -19,7 +19,9 @@ from db.models import Case, ChainHead, DocumentRecord, Introduction, Organisatio
 from db.repositories.case_rows import (
     CASES,
     LOAD_CASE,
+    LOAD_CASE_APART,
     LOAD_CASE_FOR_UPDATE,
+    LOAD_CASE_FOR_UPDATE_APART,
     LOAD_CELL,
     LOAD_MEMBER,
     MEMBERS,
@@ -30,7 +32,7 @@ from db.repositories.case_rows import (
     has_grassroots_committee,
     member_from,
 )
-from db.repositories.case_writes import CaseWrite, EffectStore, closed_on
+from db.repositories.case_writes import CaseWrite, EffectStore, closed_on, entered_state
 from db.repositories.history import HeadSeen, SqlHistory
 from db.repositories.prepared import Prepared
 from db.repositories.rule_facts import cell_roll, rule_fix_facts
@@ -102,8 +104,11 @@ _OFFICIAL_MEMBERS = (
         MEMBERS.c.left_on.is_(None),
     )
 )
-_LOAD_CASE = Prepared(LOAD_CASE)
-_LOAD_CASE_FOR_UPDATE = Prepared(LOAD_CASE_FOR_UPDATE)
+#: The loads per dialect: (read, for update).
+_LOADS = {
+    "sqlite": (Prepared(LOAD_CASE), Prepared(LOAD_CASE_FOR_UPDATE)),
+    "postgresql": (Prepared(LOAD_CASE_APART), Prepared(LOAD_CASE_FOR_UPDATE_APART)),
+}
 _LOAD_MEMBER = Prepared(LOAD_MEMBER)
 _HEAD = ChainHead.__table__
 _LOCK_CHAIN_HEAD = select(_HEAD.c.id).where(_HEAD.c.id == 1).with_for_update()
@@ -170,10 +175,12 @@ class SqlCases:
         head read with it is handed to the history (``HeadSeen``)."""
         if self._carrier is not None and self._carrier.pending is not None:
             self._carrier.settle()  # a case write the history holds: the load must see it
+        connection = self._conn()
+        read, locking = _LOADS.get(connection.dialect.name, _LOADS["sqlite"])
         if not for_update:
-            row = _LOAD_CASE.first(self._conn(), {"case_id": case_id})
+            row = read.first(connection, {"case_id": case_id})
             return case_row(row) if row is not None else None
-        row = _LOAD_CASE_FOR_UPDATE.first(self._conn(), {"case_id": case_id})
+        row = locking.first(connection, {"case_id": case_id})
         if row is None:
             return None
         self.head.saw(row[-2], row[-1])
@@ -317,6 +324,7 @@ class SqlCases:
             source=fields["source"],
             source_detail=fields.get("source_detail"),
             opened_on=today,
+            state_since=today,
         )
         self.session.add(case)
         self.session.flush()
@@ -338,6 +346,7 @@ class SqlCases:
         for effect in effects:
             store.store(case, effect)
         closed_on(case, _CLOSED_SET, today)
+        entered_state(case, today)
         write = CaseWrite(case)
         carrier = self._carrier
         if (

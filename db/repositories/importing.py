@@ -219,6 +219,7 @@ class SqlNewCases:
                 "source": fields["source"],
                 "source_detail": fields.get("source_detail"),
                 "opened_on": today,
+                "state_since": today,
             }
         )
         self._created += 1

@@ -17,6 +17,7 @@ from db.read import reports
 from db.read.history import verify
 from db.repositories.history import SqlHistory
 from db.repositories.organisations import add_organisation
+from db.repositories.state_since import fill_state_since
 from workflow.errors import InvalidInput, NotAllowed, NotFound
 from workflow.ports import NewEvent
 from workflow.services.admin import manage_scope
@@ -135,6 +136,8 @@ def world(district):
             detail=f"{doan} (đề xuất)",
         )
         rows.case(cell, "identified", date(2026, 4, 1), source="commune_application", detail=doan)
+        # The day each case entered its state, from the events above (the write path keeps it).
+        fill_state_since(session.connection())
         session.commit()
         district.empty_cell_id = empty.id
     adm = district.actor("adm")
