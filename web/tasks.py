@@ -2,7 +2,8 @@
 
 - ``render_packet``: a case's packet into the packet cache (``db.packets``);
 - ``render_documents``: generated (re-issued) documents into ``cache/generated/``;
-- ``send_mail``: one e-mail, already rendered (``web.mail``), over SMTP.
+- ``send_mail``: one e-mail, already rendered (``web.mail``), over SMTP;
+- ``check_chain``: the chain's walk and the cases' replay behind /audit/verify (``web.audit``).
 
 On PostgreSQL ``QueueTasks`` defers them to procrastinate (``db.tasks``) and ``hoso worker`` runs
 them, retrying a failure; on SQLite ``InlineTasks`` runs them at once in the same process. Either
@@ -43,6 +44,11 @@ ATTEMPTS = 5
 WAIT_SECONDS = 30
 #: Where the PDFs of generated documents are kept among the instance's files.
 GENERATED = "cache/generated"
+#: Walk the chain and replay the cases from the last stored check (``web.audit.chain``); no
+#: arguments. Not a use case's task (no unit of work defers it): its name lives here.
+CHECK_CHAIN = "check_chain"
+#: Tasks tried once: a failed chain check is asked for again from its page, not retried unseen.
+TRIED_ONCE = frozenset({CHECK_CHAIN})
 
 
 @dataclass
@@ -130,10 +136,18 @@ def send_mail(
     send_rendered(env.runtime.settings.smtp, to_name, to_address, subject, text, html)
 
 
+def check_chain(env: TaskEnv) -> None:
+    """Check the chain from the last stored check and store the result (``web.audit.chain``)."""
+    from web.audit.chain import check_stored  # the audit pages import this module
+
+    check_stored(env.runtime)
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
     RENDER_PACKET: render_packet,
     RENDER_DOCUMENTS: render_documents,
     SEND_MAIL: send_mail,
+    CHECK_CHAIN: check_chain,
 }
 
 
@@ -227,7 +241,8 @@ def procrastinate_app(env: TaskEnv, attempts: int = ATTEMPTS, wait: int = WAIT_S
     app = queue.queue_app(env.runtime.engine)
     retry = procrastinate.RetryStrategy(max_attempts=attempts - 1, linear_wait=wait)
     for name, handler in HANDLERS.items():
-        app.task(name=name, queue=queue.QUEUE, pass_context=True, retry=retry)(
+        again = False if name in TRIED_ONCE else retry
+        app.task(name=name, queue=queue.QUEUE, pass_context=True, retry=again)(
             _recording(env, name, handler)
         )
     return app

@@ -5,10 +5,16 @@ worker and host shows it and a new check walks only the events appended since, a
 the buckets of cases whose rows changed or that have new events (``db.read.replay``: the others
 keep the differences the stored check found). ``check_now`` is Flask-free: ``hoso audit verify``
 runs the same check over the whole chain and replays every case.
+
+The page never walks the chain itself: a check is the ``check_chain`` task (``web.tasks``), queued
+with the lock ``chain-check`` (one waits at a time) for ``hoso worker`` on PostgreSQL, run at
+once in the request on SQLite. While it runs the page shows the last stored check (202) and
+asks ``/audit/verify/status`` until the new one is stored (docs/history.md).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,12 +23,14 @@ from threading import Lock
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from db import tasks as queue
 from db.read import replay as replaying
 from db.read.audit_log import last_check_summary
 from db.read.history import last_check, verify
 from db.read.replay import buckets_from_json, replay_cases, replay_changed
 from db.runtime import Runtime
 from web.context import runtime
+from web.tasks import CHECK_CHAIN, app_tasks
 from workflow.history import ChainProblem, ChainReport
 from workflow.ports.history import ChainCheckpoint
 from workflow.replay import Difference
@@ -32,6 +40,10 @@ from workflow.services.audit import record_chain_check
 SHOW_FOR = 10 * 60
 #: A new walk is not started within this many seconds of the last one: it is reused.
 MIN_INTERVAL = 5
+#: The check task's queueing lock: while one check waits in the queue, asking again adds none.
+LOCK = "chain-check"
+
+log = logging.getLogger(__name__)
 
 #: The walk's reasons (``workflow.history.verify_chain``), in words for the page.
 REASONS = {
@@ -176,33 +188,86 @@ def check_now(rt: Runtime, since: ChainCheckpoint | None = None) -> ChainCheck:
     return check
 
 
+def check_stored(rt: Runtime) -> ChainCheck:
+    """The task's check: resumed from the last stored check when that one allows it, else from
+    the chain's start."""
+    stored = last_check(rt.engine)
+    since = stored if stored is not None and stored.result.get("resumable") else None
+    return check_now(rt, since)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What /audit/verify shows: the last stored check (``None``: never checked) and where the
+    check asked for stands: ``done`` (`check` is fresh), ``running`` (queued or running) or
+    ``failed`` (its task failed: the admin sees why on /admin/tasks)."""
+
+    check: ChainCheck | None
+    state: str
+
+
 class ChainChecks:
-    """The checks as this process sees them: the last one stored by any process; one check at a
-    time in this process (others wait and share its result)."""
+    """The checks as this process sees them: the last one stored by any process; a new one is a
+    task (inline: one at a time in this process, others wait and share its result)."""
 
     def __init__(self) -> None:
         self._lock = Lock()
 
+    def last(self) -> ChainCheck | None:
+        """The last stored check, however old."""
+        stored = last_check_summary(runtime().engine)
+        return None if stored is None else from_checkpoint(stored)
+
     def recent(self) -> ChainCheck | None:
         """The last stored check if it is still fresh enough to show."""
-        stored = last_check_summary(runtime().engine)
-        if stored is None:
-            return None
-        last = from_checkpoint(stored)
-        return last if last.age() < SHOW_FOR else None
+        last = self.last()
+        return last if last is not None and last.age() < SHOW_FOR else None
+
+    def _fresh(self, check: ChainCheck | None) -> bool:
+        min_interval = current_app.config.get("AUDIT_VERIFY_MIN_INTERVAL", MIN_INTERVAL)
+        return check is not None and check.age() < min_interval
+
+    def job_state(self) -> str:
+        """The queued check's state: ``running`` (waiting or running), ``failed`` (the last
+        one failed) or ``none`` (none asked for, or the last one done; always inline)."""
+        if app_tasks().inline:
+            return "none"
+        with runtime().engine.connect() as conn:
+            job = queue.latest_job(conn, CHECK_CHAIN, LOCK)
+        if job is None:
+            return "none"
+        return {"todo": "running", "doing": "running", "failed": "failed"}.get(job[1], "none")
+
+    def visit(self, again: bool = False) -> Visit:
+        """The last check when fresh; else a new one asked for: inline, its result (or
+        ``failed``); queued, the last stored check while it runs. After a failed check, a new
+        one is queued only when asked `again`."""
+        last = self.last()
+        if self._fresh(last):
+            return Visit(last, "done")
+        if app_tasks().inline:
+            try:
+                return Visit(self.run(), "done")
+            except Exception:  # kept for the admin (task_failures); the page says it failed
+                log.exception("the chain check failed")
+                return Visit(last, "failed")
+        state = self.job_state()
+        if state == "running" or (state == "failed" and not again):
+            return Visit(last, state)
+        app_tasks().defer(CHECK_CHAIN, lock=LOCK)
+        return Visit(last, "running")
 
     def run(self) -> ChainCheck:
-        """Check now, from the last intact check (or reuse one that finished a moment ago)."""
+        """Check now through the (inline) task, or reuse a check that finished a moment ago."""
         with self._lock:
-            rt = runtime()
-            stored = last_check(rt.engine)
-            min_interval = current_app.config.get("AUDIT_VERIFY_MIN_INTERVAL", MIN_INTERVAL)
-            if stored is not None:
-                last = from_checkpoint(stored)
-                if last.age() < min_interval:
-                    return last
-            since = stored if stored is not None and stored.result.get("resumable") else None
-            return check_now(rt, since)
+            last = self.last()
+            if self._fresh(last):
+                return last
+            app_tasks().defer(CHECK_CHAIN, lock=LOCK)
+            checked = self.last()
+        if checked is None:  # the task ran elsewhere (a queue): nothing stored yet
+            raise RuntimeError("the chain check was queued, not run")
+        return checked
 
 
 def checks() -> ChainChecks:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, current_app, render_template, request, stream_with_context
+from flask import (
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import login_required
 
 from db.read.audit_log import ACTIONS, case_history, event_case_in_scope, event_page
@@ -15,6 +25,11 @@ from web.audit.filters import kept_args, read_filters
 from web.candidates.forms import recorded_data
 from web.context import actor, db_session, runtime
 from web.labels import action_label
+
+#: Seconds between two questions of the waiting verification page (verify.js).
+POLL_SECONDS = 1
+#: The answer of /audit/verify to each state of the check (``web.audit.chain.Visit``).
+VERIFY_STATUS = {"done": 200, "running": 202, "failed": 503}
 
 
 def _page_number() -> int:
@@ -49,13 +64,44 @@ def index():
 @bp.get("/verify")
 @login_required
 def verify():
-    """Walk the whole chain now and show what the walk found (a GET: it changes nothing)."""
-    check = checks().run()
-    problem = check.report.problem
+    """The last check of the chain when fresh; else a new check is asked for and, while it runs,
+    the last stored one is shown (202) by a page that reloads when the new one is stored. A GET:
+    the walk itself is a task (``web.audit.chain``), never this request's work."""
+    visit = checks().visit(again=request.args.get("again") == "1")
+    check = visit.check
+    problem = check.report.problem if check is not None else None
     bad_case = None
     if problem is not None and problem.event_id is not None:
         bad_case = event_case_in_scope(db_session(), actor(), problem.event_id)
-    return render_template("audit/verify.html", check=check, bad_case=bad_case)
+    page = render_template(
+        "audit/verify.html",
+        check=check,
+        bad_case=bad_case,
+        state=visit.state,
+        status_url=url_for("audit.verify_status"),
+        page_url=url_for("audit.verify"),
+        again_url=url_for("audit.verify", again=1),
+        seconds=POLL_SECONDS,
+    )
+    status = VERIFY_STATUS[visit.state]
+    response = make_response(page, status)
+    if status != 200:  # it changes when the check is stored
+        response.headers["Cache-Control"] = "no-store"
+    if status == 503:
+        response.headers["Retry-After"] = "60"
+    return response
+
+
+@bp.get("/verify/status")
+@login_required
+def verify_status():
+    """Where the check stands, for the waiting page: ``{"state": "running"|"failed"|"none",
+    "at": the last stored check's moment (ISO) or null}`` (two one-row reads)."""
+    chain = checks()
+    last = chain.last()
+    response = jsonify(state=chain.job_state(), at=last.at.isoformat() if last else None)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/cases/<int:case_id>")
