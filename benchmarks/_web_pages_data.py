@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
-from werkzeug.security import generate_password_hash
 
 from benchmarks._data import (
     CASES,
@@ -19,6 +18,8 @@ from benchmarks._data import (
 )
 from db.migrate import analyze
 from db.models import RoleGrant, User
+from db.passwords import hash_password
+from db.repositories.state_since import fill_state_since
 from db.session import session_factory
 from workflow.history import CANONICAL_COLUMNS, GENESIS, canonical_data, chain_digest, utc_stamp
 from workflow.states import State
@@ -179,7 +180,7 @@ def populate(engine: Engine, size: dict[str, int]) -> dict[str, Any]:
     ncells = size["cells"]
     district = build_district(engine, cells=ncells, members_per_cell=5, mentor_users_per_cell=2)
     cells = district.cell_ids
-    password = generate_password_hash(PASSWORD)
+    password = hash_password(PASSWORD)  # as the app stores one: no upgrade on the first login
     with session_factory(engine)() as session:
         committee = User(username="com", full_name="Ủy viên Ban Thường vụ", password_hash=password)
         committee.grants.append(RoleGrant(role="committee", organisation_id=district.committee_id))
@@ -220,6 +221,8 @@ def populate(engine: Engine, size: dict[str, int]) -> dict[str, Any]:
     )
     counts = _counts(size["cases"], size["events"], heavy_index, size["heavy"])
     _events(engine, case_ids, specs, counts, users, mentor_member)
+    with engine.begin() as conn:  # the day each case entered its state, as its events say
+        fill_state_since(conn)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
