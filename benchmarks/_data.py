@@ -146,6 +146,7 @@ def insert_cases(
                         "version": 1,
                         "source": "cell_review",
                         "opened_on": opened_on,
+                        "state_since": opened_on,  # no event yet: the opening day
                         "mentor_id": mentor_id,
                     }
                 )

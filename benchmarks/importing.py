@@ -110,6 +110,7 @@ def _run_on(engine: Engine, quick: bool, profile: bool) -> dict[str, Any]:
                         "source": "import_file",
                         "source_detail": "bench.csv",
                         "opened_on": date(2026, 11, 27),
+                        "state_since": date(2026, 11, 27),
                     }
                     for person_id in person_ids
                 ],
