@@ -12,7 +12,12 @@ from sqlalchemy import event, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from db.models import Case, ChainHead, Event
-from db.repositories.case_rows import LOAD_CASE, LOAD_CASE_FOR_UPDATE
+from db.repositories.case_rows import (
+    LOAD_CASE,
+    LOAD_CASE_APART,
+    LOAD_CASE_FOR_UPDATE,
+    LOAD_CASE_FOR_UPDATE_APART,
+)
 from db.repositories.prepared import Prepared
 from db.session import make_engine
 from tests.db.history_support import assert_intact
@@ -163,7 +168,12 @@ def test_prepared_rows_are_what_sqlalchemy_returns(district):
     engine = district.runtime.engine
     with engine.connect() as conn:
         conn.execute(update(Case).where(Case.id == case.id).values(ceremony_on=date(2026, 2, 1)))
-        for statement in (LOAD_CASE, LOAD_CASE_FOR_UPDATE):
+        for statement in (
+            LOAD_CASE,
+            LOAD_CASE_FOR_UPDATE,
+            LOAD_CASE_APART,
+            LOAD_CASE_FOR_UPDATE_APART,
+        ):
             core = list(conn.execute(statement, {"case_id": case.id}).one())
             prepared = Prepared(statement).first(conn, {"case_id": case.id})
             assert prepared == core
