@@ -83,6 +83,23 @@ def server_command(server: str, port: int, workers: int, threads: int) -> list[s
             "web:create_app()"]  # fmt: skip
 
 
+def worker_command() -> list[str]:
+    """``hoso worker``: runs the tasks the server queues (the auditor's chain check)."""
+    hoso = Path(sys.executable).with_name("hoso")
+    return [*([str(hoso)] if hoso.exists() else [sys.executable, "-m", "web.cli"]), "worker"]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop a process started in a session of its own, and everything it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def default_server() -> str:
     """``hoso serve`` where it exists, else gunicorn itself."""
     return "hoso" if (ROOT / "web" / "cli" / "serve.py").exists() else "gunicorn"
@@ -104,7 +121,9 @@ def serving(
 ) -> Iterator[tuple[str, list[str], int]]:
     """The app served from `database_url`: its base URL, command and process id (the master's).
 
-    The server's output goes to folder/server.log."""
+    One ``hoso worker`` runs beside it on the same database (stopped with it), so that the tasks
+    the pages queue run. The server's output goes to folder/server.log, the worker's to
+    folder/worker.log."""
     port = _free_port()
     command = server_command(server, port, workers, threads)
     instance = folder / "instance"
@@ -124,6 +143,11 @@ def serving(
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+    with (folder / "worker.log").open("wb") as output:
+        worker = subprocess.Popen(
+            worker_command(), cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -133,13 +157,8 @@ def serving(
             time.sleep(0.3)
         yield base_url, command, process.pid
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        _stop(process)
+        _stop(worker)
 
 
 def server_cpu(pid: int) -> float:

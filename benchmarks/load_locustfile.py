@@ -7,7 +7,9 @@ simulated user a login and the cases it alone acts on, so that no two users ever
 case: every refusal (409, 422) or other unexpected answer is a failure.
 
 Each class's ``fixed_count`` is the number of its slots in the plan, so ``-u`` must be their sum.
-Requests are named by page (``/candidates/[id]``), so locust's statistics group them.
+Requests are named by page (``/candidates/[id]``), so locust's statistics group them. The
+auditor's verification follows the browser: a 202 (the check queued for ``hoso worker``) is
+followed by the status asked every second (``/audit/verify/status``) until the check is stored.
 """
 
 from __future__ import annotations
@@ -19,11 +21,16 @@ import re
 from collections import defaultdict
 from typing import Any, ClassVar
 
+import gevent
 from locust import HttpUser, events, task
 from urllib3.util.retry import Retry
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _VERSION = re.compile(r'name="version"[^>]*value="(\d+)"')
+_SHOWN_AT = re.compile(r'data-shown-at="([^"]*)"')
+#: The verification's waiting page asks every second (verify.js), here at most this many times.
+VERIFY_POLL_SECONDS = 1.0
+VERIFY_POLLS = 120
 #: Texts the users type (within every field's maximum length).
 NOTE = "Đã gặp quần chúng, trao đổi về quá trình phấn đấu; quần chúng tiến bộ, tích cực."
 WITHDRAW_REASON = "Quần chúng chuyển công tác tạm thời, có đơn xin tạm dừng; chi bộ thống nhất."
@@ -131,6 +138,14 @@ class HosoUser(HttpUser):
             if match:
                 self.csrf = match.group(1)
             return text
+
+    def answer(self, path: str, name: str, expect: tuple[int, ...]) -> tuple[str, int]:
+        """GET a page that may answer any of `expect`: its text and status ("" on failure)."""
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if response.status_code not in expect:
+                response.failure(_why(response))
+                return "", response.status_code
+            return response.text, response.status_code
 
     def post(self, path: str, name: str, data: dict[str, str], expect: int) -> bool:
         """POST a form (CSRF token included) that must answer `expect`."""
@@ -314,4 +329,38 @@ class Auditor(HosoUser):
 
     @task(1)
     def verify(self) -> None:
-        self.page("/audit/verify", "/audit/verify")
+        """As the browser does: the page; on 202 (a check queued or running) the status asked
+        every second (verify.js) until the new check is stored, then the page again (200)."""
+        text, status = self.answer("/audit/verify", "/audit/verify", (200, 202))
+        polls = 0
+        while status == 202 and polls < VERIFY_POLLS:
+            shown = _SHOWN_AT.search(text)
+            gevent.sleep(VERIFY_POLL_SECONDS)
+            polls += 1
+            state = self.status()
+            if state is None or state.get("state") == "failed":
+                return  # counted as a failure of the status request
+            if state.get("at") and state["at"] != (shown.group(1) if shown else ""):
+                # Stored: the page again (200; 202 when already stale again after a slow answer).
+                text, status = self.answer("/audit/verify", "/audit/verify", (200, 202))
+        if status == 202:
+            events.request.fire(
+                request_type="GET",
+                name="/audit/verify/status",
+                response_time=0,
+                response_length=0,
+                exception=RuntimeError(f"no check stored after {VERIFY_POLLS} polls"),
+                context={},
+            )
+
+    def status(self) -> dict[str, Any] | None:
+        """Where the check stands (``/audit/verify/status``), or ``None`` (a failure, counted)."""
+        with self.client.get(
+            "/audit/verify/status", name="/audit/verify/status", catch_response=True
+        ) as response:
+            answer = response.json() if response.status_code == 200 else None
+            if answer is None:
+                response.failure(_why(response))
+            elif answer.get("state") == "failed":
+                response.failure("the chain check failed")
+            return answer
