@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 #: The secret key the servers started here share (several workers must sign alike; outside
@@ -45,6 +45,41 @@ def workers_that_answered(instance: Path, method: str, path: str, status: int) -
         if len(parts) == 5 and parts[0] == "access" and parts[2:] == [method, path, str(status)]:
             found.add(parts[1])
     return found
+
+
+def sent_until_both_answered(
+    instance: Path,
+    method: str,
+    path: str,
+    status: int,
+    send,
+    base_url: str,
+    first: int = 8,
+    at_most: int = 64,
+) -> list:
+    """`send()` in batches until both workers have answered `method` `path` with `status` (or
+    `at_most` were sent): the responses. One request at a time goes to whichever idle worker
+    the kernel wakes, which can be the same one every time; so every other batch is sent while
+    a connection that sends nothing keeps one (sync) worker busy, and the other must answer."""
+    responses: list = []
+    batch = 0
+    while len(responses) < at_most:
+        with _one_worker_held(base_url) if batch % 2 else nullcontext():
+            responses += [send() for _ in range(first)]
+        batch += 1
+        if len(workers_that_answered(instance, method, path, status)) >= 2 and batch >= 2:
+            break
+    return responses
+
+
+@contextmanager
+def _one_worker_held(base_url: str) -> Iterator[None]:
+    """A connection that sends nothing: the worker that accepted it waits on it meanwhile."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as idle:
+        time.sleep(0.1)  # accepted before the batch's first request
+        yield
+        idle.close()
 
 
 def _answers(url: str) -> bool:

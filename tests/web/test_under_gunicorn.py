@@ -160,6 +160,10 @@ def live(postgres_admin, postgres_template, tmp_path_factory):
 def test_page(live, page, account, status):
     path = live.path(page)
     response = live.as_(account).get(path)
+    if path == "/audit/verify" and status == 200:
+        # On PostgreSQL the check is queued for `hoso worker` (none runs here): the page answers
+        # at once that it is running, with the last stored check (docs/history.md).
+        status = 202
     assert response.status_code == status, f"{account} GET {path} ({page})"
 
 
