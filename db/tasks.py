@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     String,
     column,
+    delete,
     desc,
     func,
     insert,
@@ -123,6 +124,20 @@ def record_failure(
                 failed_at=datetime.now(UTC),
             )
         )
+
+
+def prune_failures(engine: Engine, keep_days: int) -> int:
+    """Forget the failed attempts, older than `keep_days`, of jobs procrastinate no longer keeps
+    (removed as old, ``web.tasks_housekeeping``); an inline run's are kept. How many went."""
+    cutoff = datetime.now(UTC) - timedelta(days=keep_days)
+    kept = select(_JOBS.c.id).where(_JOBS.c.id == TaskFailure.job_id).exists()
+    with engine.begin() as conn:
+        gone = conn.execute(
+            delete(TaskFailure).where(
+                TaskFailure.job_id.is_not(None), TaskFailure.failed_at < cutoff, ~kept
+            )
+        )
+    return gone.rowcount
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from db.packets import PREFIX, PacketCache, packet_pdf, renderer_version
 from db.read.documents import GeneratedView, case_generated
 from db.read.packets import plan_packet
 from db.runtime import Runtime
+from web.tasks_housekeeping import Housekeeping, Keeper
 from workflow.ports.files import Files
 from workflow.ports.tasks import RENDER_DOCUMENTS, RENDER_PACKET, SEND_MAIL, Tasks
 
@@ -192,11 +193,20 @@ class QueueTasks:
                 self._app = procrastinate_app(self.env, self.attempts, self.wait)
             return self._app
 
-    def run_worker(self, **options: Any) -> None:
-        """Run procrastinate's worker on hoso's queue with an app of its own (the deferring
-        app's synchronous pool stays usable beside it)."""
-        worker = procrastinate_app(self.env, self.attempts, self.wait)
-        worker.run_worker(queues=[queue.QUEUE], **options)
+    def run_worker(
+        self,
+        *,
+        house: Housekeeping | None = None,
+        periodic: bool = False,
+        once: bool = False,
+        **options: Any,
+    ) -> None:
+        """Run procrastinate's worker on hoso's queues with an app of its own (the deferring
+        app's synchronous pool stays usable beside it); `periodic`: it schedules the
+        housekeeping, `once`: it tidies first (``web.tasks_housekeeping``)."""
+        keeper = Keeper(self.env.runtime.engine, self.attempts, TRIED_ONCE, house or Housekeeping())
+        worker = procrastinate_app(self.env, self.attempts, self.wait, keeper, periodic)
+        keeper.run_worker(worker, once=once, **options)
 
     def open(self) -> Any:
         """The app, its synchronous pool open (for deferring and listing from a request)."""
@@ -233,9 +243,16 @@ class QueueTasks:
         self.open().job_manager.retry_job_by_id(job_id, utils.utcnow())
 
 
-def procrastinate_app(env: TaskEnv, attempts: int = ATTEMPTS, wait: int = WAIT_SECONDS) -> Any:
+def procrastinate_app(
+    env: TaskEnv,
+    attempts: int = ATTEMPTS,
+    wait: int = WAIT_SECONDS,
+    keeper: Keeper | None = None,
+    periodic: bool = False,
+) -> Any:
     """A procrastinate ``App`` on the runtime's database with each of hoso's tasks registered:
-    each records a failed attempt before procrastinate retries it."""
+    each records a failed attempt before procrastinate retries it; and the housekeeping's,
+    deferred on their schedule by its worker when `periodic`."""
     import procrastinate
 
     app = queue.queue_app(env.runtime.engine)
@@ -245,6 +262,8 @@ def procrastinate_app(env: TaskEnv, attempts: int = ATTEMPTS, wait: int = WAIT_S
         app.task(name=name, queue=queue.QUEUE, pass_context=True, retry=again)(
             _recording(env, name, handler)
         )
+    keeper = keeper or Keeper(env.runtime.engine, attempts, TRIED_ONCE, Housekeeping())
+    keeper.register(app, periodic)
     return app
 
 

@@ -1,7 +1,9 @@
 """``hoso worker [--concurrency N] [--once] [--failed] [--retry JOB]``: the task queue's worker.
 
 On PostgreSQL it runs procrastinate's worker on hoso's queue (``web.tasks``): packets, re-issued
-documents and e-mail, each retried when it fails. On SQLite tasks run inline in the process that
+documents and e-mail, each retried when it fails; and the queue's housekeeping
+(``web.tasks_housekeeping``): stalled jobs settled every minute, old finished jobs removed daily
+(``--once``: both once, first). On SQLite tasks run inline in the process that
 asks for them, so there is nothing to run: it says so and exits 0.
 """
 
@@ -15,6 +17,7 @@ from db import tasks as queue
 from db.files import LocalFiles
 from web.cli.common import runtime
 from web.tasks import QueueTasks, TaskEnv
+from web.tasks_housekeeping import Housekeeping
 
 #: Exit code when a job to retry is not a failed job.
 EXIT_NOT_FOUND = 4
@@ -69,6 +72,12 @@ def worker(concurrency: int, once: bool, list_failed: bool, retry_job: int | Non
             " needed (docs/tasks.md)"
         )
         return
+    try:
+        house = Housekeeping.from_env()
+    except ValueError as err:
+        error = click.ClickException(str(err))
+        error.exit_code = 2
+        raise error from err
     tasks = QueueTasks(TaskEnv(rt, LocalFiles.default()))
     if retry_job is not None:
         with rt.engine.connect() as conn:
@@ -81,9 +90,13 @@ def worker(concurrency: int, once: bool, list_failed: bool, retry_job: int | Non
         return
     click.echo(
         f"worker: queue {queue.QUEUE}, concurrency {concurrency}"
-        f"{', until the queue is empty' if once else ''}"
+        f"{', until the queue is empty' if once else ''}; stalled after"
+        f" {house.stalled_seconds} s without a heartbeat, finished jobs kept {house.keep_days} days"
     )
     tasks.run_worker(
+        house=house,
+        periodic=not once,  # --once schedules nothing: it tidies once, first
+        once=once,
         concurrency=concurrency,
         wait=not once,
         name="hoso",
