@@ -99,7 +99,8 @@ class Keeper:
     house: Housekeeping
 
     async def settle_stalled(self, app: Any) -> list[Settled]:
-        """Retry, fail or drop every job whose worker has stopped heart-beating."""
+        """Retry, fail or drop every job whose worker has stopped heart-beating; then forget
+        those workers."""
         from procrastinate import jobs
         from procrastinate.exceptions import ConnectorException, UniqueViolation
 
@@ -141,6 +142,9 @@ class Keeper:
                     job_id=job.id,
                     org_path=job.task_kwargs.get(queue.ORG_ARG),
                 )
+        # Their jobs settled, the silent workers go (procrastinate prunes them only when a
+        # worker starts).
+        await manager.prune_stalled_workers(self.house.stalled_seconds)
         return done
 
     async def remove_old(self, context: Any) -> int:

@@ -175,6 +175,7 @@ def test_a_stalled_packet_is_retried_then_made_and_failed_once_out_of_attempts(
     assert jobs(demo_pg)[second] == (RENDER_PACKET, "failed", 2)
     assert [(j, a) for j, a, _ in failures(demo_pg)] == [(first, 1), (second, 2)]
     assert run(pg_app, "settle_stalled") == []  # settled once
+    assert len(sql(demo_pg, "SELECT id FROM procrastinate_workers")) == 0  # the dead forgotten
 
 
 @postgres
