@@ -213,6 +213,10 @@ def test_old_succeeded_jobs_are_removed_recent_and_failed_ones_kept(
         w=worker_row(demo_pg, "0 seconds"), i=running)  # fmt: skip
     environ = {"HOSO_INSTANCE": str(tmp_path / "instance"), "HOSO_DATABASE_URL": database_url}
 
+    bad = CliRunner().invoke(
+        cli, ["worker", "--once"], env={**environ, "HOSO_TASKS_STALLED_SECONDS": "10"}
+    )
+    assert bad.exit_code == 2 and "HOSO_TASKS_STALLED_SECONDS" in bad.output
     # An office that keeps 50 days keeps them all.
     kept = CliRunner().invoke(
         cli, ["worker", "--once"], env={**environ, "HOSO_TASKS_KEEP_DAYS": "50"}
