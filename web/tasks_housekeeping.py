@@ -7,7 +7,7 @@ how-tos), on a queue of their own (``HOUSE_QUEUE``, so /admin/tasks never lists 
   for ``stalled_seconds`` (killed: OOM, deploy, power) is tried again, as a failure would be;
   a task tried once (``check_chain``) or out of attempts is marked ``failed`` instead, so that it
   shows on /admin/tasks and its page can ask again. Each is kept in ``task_failures``.
-- ``remove_old_jobs`` (daily, 03:17): procrastinate's builtin removes the jobs of hoso's queue
+- ``remove_old_jobs`` (daily, 03:17 UTC): procrastinate's builtin removes the jobs of hoso's queue
   that succeeded (or were cancelled or aborted) more than ``keep_days`` ago, with their events;
   failed jobs stay (they are what /admin/tasks shows and retries). The failed attempts of the
   jobs removed follow them (``db.tasks.prune_failures``).
@@ -38,7 +38,7 @@ HOUSE_QUEUE = "hoso-housekeeping"
 QUEUES = [queue.QUEUE, HOUSE_QUEUE]
 SETTLE_STALLED = "settle_stalled"
 REMOVE_OLD_JOBS = "remove_old_jobs"
-#: When they are deferred (cron, the server's time zone as procrastinate reads it).
+#: When they are deferred (cron; procrastinate reads it in UTC: 03:17 UTC is 10:17 in Vietnam).
 SETTLE_CRON = "* * * * *"
 REMOVE_CRON = "17 3 * * *"
 #: The housekeeping's own finished jobs (one a minute) are kept this long only.
