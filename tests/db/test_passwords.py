@@ -36,7 +36,13 @@ def test_a_new_hash_is_argon2id_at_owasps_minimum_and_salted():
     assert passwords.hash_password(SECRET) != stored  # salted
 
 
-@pytest.mark.parametrize("stored", [SCRYPT, PBKDF2, passwords.hash_password(SECRET)])
+# Ids by name: a hash made at collection differs between xdist's workers, which must collect
+# the same test ids.
+@pytest.mark.parametrize(
+    "stored",
+    [SCRYPT, PBKDF2, passwords.hash_password(SECRET)],
+    ids=["scrypt", "pbkdf2", "argon2id"],
+)
 def test_the_right_password_matches_and_no_other(stored):
     assert passwords.verify(stored, SECRET)
     assert not passwords.verify(stored, SECRET + "x")
@@ -46,6 +52,7 @@ def test_the_right_password_matches_and_no_other(stored):
 @pytest.mark.parametrize(
     "stored",
     ["", SECRET, "$argon2id$v=19$m=19456,t=2,p=1$bad", "md5$x$y", "sha256:" + SECRET],
+    ids=["empty", "plain", "broken-argon2", "md5", "sha256"],
 )
 def test_an_empty_or_unknown_stored_value_matches_nothing(stored):
     assert not passwords.verify(stored, SECRET)
