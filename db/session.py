@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.repositories.prepared import Prepared
+from db.repositories.round_trips import before_statement
 
 DEFAULT_INSTANCE = "instance"
 WRITE = {"hoso_write": True}
@@ -57,6 +58,8 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         kwargs["connect_args"] = connect_args
     engine = create_engine(url, **kwargs)
     event.listen(engine, "checkout", _refuse_closed)
+    # A write unit of work's BEGIN and held write go before any other statement (round_trips).
+    event.listen(engine, "before_cursor_execute", before_statement)
     return engine
 
 

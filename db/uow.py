@@ -23,6 +23,8 @@ from db.repositories.moves import SqlMoves
 from db.repositories.organisations import SqlOrganisations, SqlTree
 from db.repositories.outside import SqlOutside
 from db.repositories.proposals import SqlProposals
+from db.repositories.round_trips import KEY as TRIPS
+from db.repositories.round_trips import Trips
 from db.repositories.setup import SqlSetup
 from db.repositories.targets import SqlTargets
 from db.repositories.throttle import SqlMisses
@@ -60,16 +62,25 @@ class SqlUnitOfWork:
         # path's Core statements then skip the session's transaction bookkeeping, and ORM
         # repositories still flush into the same transaction.
         self.connection = self.factory.kw["bind"].connect()
-        if self.write:
+        #: PostgreSQL's write transactions in two messages (``round_trips``); None elsewhere.
+        self.trips: Trips | None = None
+        if self.write and self.connection.dialect.name == "postgresql":
+            # Autocommit at the driver: BEGIN and COMMIT are the unit of work's to send.
+            self.connection.execution_options(**WRITE, isolation_level="AUTOCOMMIT")
+            self.trips = Trips(self.connection)
+            self.connection.info[TRIPS] = self.trips
+        elif self.write:
             self.connection.execution_options(**WRITE)
         self.connection.begin()
         self.session = self.factory(bind=self.connection, join_transaction_mode="rollback_only")
         # The chain head a case loaded for update brings, handed to the history's append.
         self.head = HeadSeen()
-        self.history = SqlHistory(self.session, self.head)
+        self.history = SqlHistory(self.session, self.head, self.trips)
         # On PostgreSQL the case's UPDATE may travel in its event's statement (``SqlCases.record``
         # hands it to the history, ``commit`` sends one still held).
-        self.cases = SqlCases(self.session, self.settings.rules, self.head, self.history)
+        self.cases = SqlCases(
+            self.session, self.settings.rules, self.head, self.history, self.trips
+        )
         self.users = SqlUsers(self.session)
         self.organisations = SqlOrganisations(self.session)
         self.tree = SqlTree(self.session)
@@ -94,6 +105,8 @@ class SqlUnitOfWork:
     def __exit__(self, exc_type, exc, tb) -> None:
         # Closing ends the transaction: rolled back unless committed. (No session rollback: it
         # would expire the objects a read-only use case hands back.)
+        if self.trips is not None:
+            self.connection.info.pop(TRIPS, None)
         self.session.close()
         self.connection.close()
         if isinstance(exc, StaleDataError):
@@ -111,6 +124,9 @@ class SqlUnitOfWork:
             raise Conflict(
                 "the case was changed by someone else meanwhile; reload and retry"
             ) from err
+        if self.trips is not None:
+            self.trips.commit()  # the held write and COMMIT in one message (if one is held)
+            self.trips.forget()
         self.connection.commit()
         self._committed = True
         self._hand_over()
@@ -130,6 +146,8 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+        if self.trips is not None:
+            self.trips.forget()
         self.head.forget()
         self.tasks.clear()
         self.history.pending = None

@@ -35,6 +35,7 @@ from db.repositories.case_rows import (
 from db.repositories.case_writes import CaseWrite, EffectStore, closed_on, entered_state
 from db.repositories.history import HeadSeen, SqlHistory
 from db.repositories.prepared import Prepared
+from db.repositories.round_trips import Trips
 from db.repositories.rule_facts import cell_roll, rule_fix_facts
 from db.repositories.verification import verification_facts
 from db.text import fold
@@ -144,8 +145,11 @@ class SqlCases:
         settings: RuleSettings,
         head: HeadSeen | None = None,
         history: SqlHistory | None = None,
+        trips: Trips | None = None,
     ):
         self.session = session
+        #: PostgreSQL's write transaction: the load for update carries its BEGIN.
+        self._trips = trips
         self.settings = settings
         #: The chain head a load for update reads and locks, for the history's append.
         self.head = head if head is not None else HeadSeen()
@@ -180,7 +184,10 @@ class SqlCases:
         if not for_update:
             row = read.first(connection, {"case_id": case_id})
             return case_row(row) if row is not None else None
-        row = locking.first(connection, {"case_id": case_id})
+        if self._trips is not None:
+            row = self._trips.first(locking, {"case_id": case_id})
+        else:
+            row = locking.first(connection, {"case_id": case_id})
         if row is None:
             return None
         self.head.saw(row[-2], row[-1])

@@ -9,11 +9,27 @@ import json
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import CTE, Connection, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    CTE,
+    Connection,
+    Integer,
+    bindparam,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from db.models import ChainCheck, ChainHead, Event
 from db.repositories.prepared import Prepared
+from db.repositories.round_trips import Trips
+from workflow.errors import Conflict
 from workflow.history import (
     CANONICAL_COLUMNS,
     canonical_data,
@@ -71,22 +87,40 @@ class CarriedWrite(Protocol):
 #: PostgreSQL: the case's write, its event and the head's move in one statement, per set of
 #: columns the write sets. The event is inserted only from a written case, and the head moves
 #: only if the case was written; the statement answers (case rows written, head rows moved).
-_CARRYING: dict[tuple[str, ...], Prepared] = {}
+_CARRYING: dict[tuple[tuple[str, ...], bool], Prepared] = {}
+#: What the guard of a held statement says, when it refuses (``_carrying(..., guarded=True)``).
+MOVED_ON = "hoso: the case moved on"
+HEAD_MOVED = "hoso: the chain head moved"
 
 
-def _carrying(write: CarriedWrite) -> Prepared:
-    """The one statement for `write`, its event and the head's move (built once per columns)."""
-    prepared = _CARRYING.get(write.keys)
+def _carrying(write: CarriedWrite, guarded: bool = False) -> Prepared:
+    """The one statement for `write`, its event and the head's move (built once per columns).
+
+    `guarded`: for a statement sent with COMMIT in one message (``round_trips``), a third column
+    fails the statement when the case or the head was not written, so that COMMIT never runs
+    after a miss (the server skips the rest of a message after an error)."""
+    prepared = _CARRYING.get((write.keys, guarded))
     if prepared is None:
         written = write.cte()
         event = select(*(bindparam(f"e_{c}", type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS))
         appended = insert(_EVENTS).from_select(_EVENT_COLUMNS, event.select_from(written))
         moved = _MOVE_HEAD.where(exists(select(written.c[0]))).returning(_HEAD.c.id).cte("moved")
-        answer = select(
+        counts = (
             select(func.count()).select_from(written).scalar_subquery(),
             select(func.count()).select_from(moved).scalar_subquery(),
-        ).add_cte(appended.cte("appended"))
-        prepared = _CARRYING[write.keys] = Prepared(answer)
+        )
+        columns = list(counts)
+        if guarded:
+            # Not a constant: the server casts it when the statement runs, and only a miss's
+            # text fails the cast.
+            verdict = case(
+                (counts[0] != 1, literal_column(f"'{MOVED_ON}'")),
+                (counts[1] != 1, literal_column(f"'{HEAD_MOVED}'")),
+                else_=literal_column("'1'"),
+            )
+            columns.append(cast(verdict, Integer))
+        answer = select(*columns).add_cte(appended.cte("appended"))
+        prepared = _CARRYING[(write.keys, guarded)] = Prepared(answer)
     return prepared
 
 
@@ -125,8 +159,10 @@ class SqlHistory:
     trip).
     """
 
-    def __init__(self, session: Session, head: HeadSeen | None = None):
+    def __init__(self, session: Session, head: HeadSeen | None = None, trips: Trips | None = None):
         self.session = session
+        #: PostgreSQL's write transaction: the carried write may wait to travel with COMMIT.
+        self._trips = trips
         self.head = head if head is not None else HeadSeen()
         bind = session.bind
         self._connection = bind if isinstance(bind, Connection) else None
@@ -181,6 +217,9 @@ class SqlHistory:
             moved = _MOVE.rowcount(connection, move)
         elif write is not None:
             move.update({f"e_{c}": v for c, v in rows[0].items()}, **write.params)
+            if self._trips is not None and self._held(write, move, old_id):
+                self.head.saw(last_id, digest)
+                return appended
             written, moved = _carrying(write).first(connection, move)
             write.done(written)  # no case written: nothing appended, the head did not move
         elif postgres:
@@ -193,6 +232,33 @@ class SqlHistory:
             raise RuntimeError(f"the chain head is not at event {old_id}: nothing appended")
         self.head.saw(last_id, digest)
         return appended
+
+    def _held(self, write: CarriedWrite, params: dict[str, Any], old_id: int) -> bool:
+        """Hand the case's write, its event and the head's move to the transaction, to be sent
+        with COMMIT (or before anything else is sent); False if it must be sent now. The case is
+        taken as written meanwhile: a miss then fails the whole message (its guard), so nothing
+        of this unit of work is committed."""
+
+        def answer(row: list[Any] | None, error: Exception | None) -> None:
+            # A miss fails the guarded statement: its text tells which.
+            if error is None:
+                return
+            said = str(getattr(error, "orig", error))  # the server's words, not the SQL's
+            if MOVED_ON in said:
+                raise Conflict(
+                    f"case {params['b_id']} was changed by someone else meanwhile; "
+                    "reload and try again"
+                ) from error
+            if HEAD_MOVED in said:
+                raise RuntimeError(
+                    f"the chain head is not at event {old_id}: nothing appended"
+                ) from error
+            raise error
+
+        if not self._trips.hold(_carrying(write, guarded=True), params, answer):
+            return False
+        write.done(1)
+        return True
 
     def save_check(self, checkpoint: ChainCheckpoint) -> None:
         """Keep `checkpoint` as the one last verification (the row of id 1, replaced)."""

@@ -67,6 +67,18 @@ class Prepared:
             form = self._forms[(dialect.name, keys)] = _Form(self.statement, dialect, keys)
         return form
 
+    def form(self, dialect: Dialect, keys: tuple[str, ...] | None = None) -> _Form:
+        """The statement compiled for `dialect` (once)."""
+        return self._form(dialect, keys)
+
+    @staticmethod
+    def bound(form: _Form, params: Mapping[str, Any]) -> dict[str, Any]:
+        """`params` with the statement's constants, converted by SQLAlchemy's type processors."""
+        values = {**form.defaults, **params}
+        for name, process in form.binds.items():
+            values[name] = process(values[name])
+        return values
+
     def execute(
         self, connection: Connection, params: Mapping[str, Any], keys: tuple[str, ...] | None = None
     ) -> Any:
@@ -74,9 +86,7 @@ class Prepared:
         whose values come from the parameters); the DBAPI cursor, for its rowcount or rows."""
         dialect = connection.dialect
         form = self._form(dialect, keys)
-        values = {**form.defaults, **params}
-        for name, process in form.binds.items():
-            values[name] = process(values[name])
+        values = self.bound(form, params)
         bound: Any = values if form.order is None else tuple(values[n] for n in form.order)
         dbapi_connection = connection.connection
         cursor = dbapi_connection.cursor()
@@ -92,17 +102,19 @@ class Prepared:
             ) from err
         return cursor
 
+    def convert(self, dialect: Dialect, row: Sequence[Any]) -> list[Any]:
+        """A row of the statement's, its values converted as SQLAlchemy would."""
+        converted = list(row)
+        for i, process in self._forms[(dialect.name, None)].results:
+            converted[i] = process(converted[i])
+        return converted
+
     def first(self, connection: Connection, params: Mapping[str, Any]) -> list[Any] | None:
         """The first row (values converted as SQLAlchemy would), or None."""
         cursor = self.execute(connection, params)
         row = cursor.fetchone()
         cursor.close()
-        if row is None:
-            return None
-        row = list(row)
-        for i, process in self._forms[(connection.dialect.name, None)].results:
-            row[i] = process(row[i])
-        return row
+        return None if row is None else self.convert(connection.dialect, row)
 
     def rowcount(
         self, connection: Connection, params: Mapping[str, Any], keys: tuple[str, ...] | None = None

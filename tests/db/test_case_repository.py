@@ -87,7 +87,8 @@ def test_a_transition_writes_the_case_once_and_steps_its_version(district):
 
 def test_a_case_changed_after_it_was_loaded_is_a_conflict(district):
     """The write names the version it loaded: a row that moved on is not overwritten. (On
-    PostgreSQL the UPDATE travels in the event's statement: the conflict comes at the append.)"""
+    PostgreSQL the UPDATE travels in the event's statement, sent with COMMIT: the conflict comes
+    at the commit, and nothing is committed.)"""
     case = district.to_mentored()
     sec = district.actor("sec")
     with district.runtime.uow() as uow:
@@ -97,6 +98,7 @@ def test_a_case_changed_after_it_was_loaded_is_a_conflict(district):
             uow.cases.record(row, [AssignMentor(district.members[2].id, TODAY)], sec, TODAY)
             event_ = new_event(sec, "secretary", "reassign_mentor", NOW, "v1", case_id=case.id)
             uow.history.append(event_)
+            uow.commit()
     with district.runtime.uow(write=False) as uow:
         assert uow.cases.get(case.id).version == case.version  # rolled back
 

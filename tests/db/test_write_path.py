@@ -4,6 +4,7 @@ SQLAlchemy's, and pooled PostgreSQL connections without a ping."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import date
 
@@ -33,7 +34,7 @@ def statements_of(engine, fn) -> list[str]:
     seen: list[str] = []
 
     def _before(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split())[:40])
+        seen.append(" ".join(statement.split()))
 
     event.listen(engine, "before_cursor_execute", _before)
     try:
@@ -51,13 +52,19 @@ def test_a_transition_is_one_load_one_update_and_one_append(district):
         # BEGIN IMMEDIATE, the load (with the chain head), the case, the event, the head.
         assert [s.split()[0] for s in sent] == ["BEGIN", "WITH", "UPDATE", "INSERT", "UPDATE"]
     else:
-        # The load locks the head with the case; the case's UPDATE, the event and the head's move
-        # are one statement.
-        assert [s.split()[0] for s in sent] == ["WITH", "WITH"]
-        assert sent[1].startswith("WITH written AS (UPDATE cases")
+        # Two messages: BEGIN with the load (which locks the head with the case), then the one
+        # statement of the case's UPDATE, the event and the head's move, with COMMIT. Both are
+        # prepared on the server once per connection (a PREPARE the first time).
+        prepared = [s for s in sent if s.startswith("PREPARE ")]
+        sent = [s for s in sent if not s.startswith("PREPARE ")]
+        assert len(sent) == 2, sent
+        assert re.fullmatch(r"BEGIN; EXECUTE hoso_\d+\(\d+\)", sent[0])
+        assert re.fullmatch(r"EXECUTE hoso_\d+\(.*\); COMMIT", sent[1], re.S)
+        assert all(re.match(r"PREPARE hoso_\d+ AS WITH ", s) for s in prepared)
     assert sum("chain_head" in s and s.startswith("SELECT") for s in sent) == 0
     sent = statements_of(engine, lambda: district.fire(case.id, "reinstate", reason="quay lại"))
     # PostgreSQL looks again for another open case, under the head's lock it already holds.
+    sent = [s for s in sent if not s.startswith("PREPARE ")]
     assert len(sent) == (5 if engine.dialect.name == "sqlite" else 3)
     assert_intact(engine, 3)
     with district.runtime.uow(write=False) as uow:
@@ -76,22 +83,33 @@ def _carried(district, case_id):
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
-def test_a_carried_case_write_that_finds_another_version_appends_nothing(district):
+@pytest.mark.parametrize("sent", ["with COMMIT", "before the next statement"])
+def test_a_carried_case_write_that_finds_another_version_appends_nothing(district, sent):
     """The version check holds inside the one statement: no row written, a Conflict, no event,
     the head where it was. Only PostgreSQL carries the case's UPDATE in the event's statement
-    (SQLite writes the case in ``record``: test_case_repository)."""
+    (SQLite writes the case in ``record``: test_case_repository); the statement waits to be sent
+    with COMMIT, or before whatever is sent next, and a miss fails it there (its guard), so that
+    nothing of the unit of work is committed."""
     case = district.identify()
     event_ = new_event(district.actor("sec"), "secretary", "withdraw", NOW, "v1", case_id=case.id)
     with _carried(district, case.id) as (uow, row):
         assert uow.history.pending is not None
         bump = update(Case).where(Case.id == case.id).values(version=Case.version + 1)
         uow.session.execute(bump)  # as if another writer had stepped the version
+        uow.history.append(event_)
+        assert uow.trips.held is not None
         with pytest.raises(Conflict):
-            uow.history.append(event_)
-        assert uow.session.scalar(select(func.count()).select_from(Event)) == 1
-        assert uow.session.scalar(select(ChainHead.last_id)) == 1
-        assert row.version == 1
-    assert_intact(district.runtime.engine, 1)
+            if sent == "with COMMIT":
+                uow.commit()
+            else:
+                uow.session.execute(select(func.count()).select_from(Event))
+    with district.runtime.uow(write=False) as reader:
+        assert reader.cases.get(case.id).version == 1
+    engine = district.runtime.engine
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Event)) == 1
+        assert conn.scalar(select(ChainHead.last_id)) == 1
+    assert_intact(engine, 1)
 
 
 def test_a_carried_case_write_is_sent_before_the_case_is_read_or_committed(district):
@@ -110,13 +128,17 @@ def test_a_carried_case_write_is_sent_before_the_case_is_read_or_committed(distr
 
 
 def test_a_carried_case_write_misses_with_a_head_that_moved(district):
-    """The head guard holds with the case's UPDATE in the statement: nothing is kept."""
+    """The head guard holds with the case's UPDATE in the statement: nothing is kept (on
+    PostgreSQL the statement is sent with COMMIT, which the miss keeps from running)."""
     case = district.identify()
     event_ = new_event(district.actor("sec"), "secretary", "withdraw", NOW, "v1", case_id=case.id)
-    with _carried(district, case.id) as (uow, _):
+    with (
+        pytest.raises(RuntimeError, match="chain head"),
+        _carried(district, case.id) as (uow, _),
+    ):
         uow.head.saw(uow.head.last_id + 1, uow.head.digest)
-        with pytest.raises(RuntimeError, match="chain head"):
-            uow.history.append(event_)
+        uow.history.append(event_)
+        uow.commit()
     with district.runtime.uow(write=False) as reader:
         assert reader.cases.get(case.id).state == "identified"
     assert_intact(district.runtime.engine, 1)
