@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from db.models import Case
 from db.read.history import verify
@@ -49,3 +49,18 @@ def assert_intact(engine: Engine, count: int) -> None:
     assert report.intact, report.problem
     assert report.checked == count
     assert head(engine) == (count, report.head, count)
+
+
+def statements_of(engine, fn) -> list[str]:
+    """The SQL `fn` sends (BEGIN included; COMMIT is not a cursor statement)."""
+    seen: list[str] = []
+
+    def _before(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", _before)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", _before)
+    return seen

@@ -6,30 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from db.models import Case, ChainHead, Event
 from db.repositories import round_trips
-from tests.db.history_support import assert_intact
+from tests.db.history_support import assert_intact, statements_of
 from workflow.clock import Clock
 from workflow.events import new_event
 
 NOW = Clock.at(date(2026, 3, 2))
 ON_POSTGRES = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
-
-
-def _messages(engine, fn) -> list[str]:
-    seen: list[str] = []
-
-    def _before(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", _before)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", _before)
-    return [s for s in seen if not s.startswith("PREPARE ")]
 
 
 def _events(engine) -> int:
@@ -41,19 +27,9 @@ def _events(engine) -> int:
 def test_a_transition_prepares_once_and_then_sends_two_messages(district):
     engine = district.runtime.engine
     first, second = district.identify(), district.identify(birth_date="1990-02-02")
-    seen: list[str] = []
-
-    def _before(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _before)
-    try:
-        district.fire(first.id, "withdraw", reason="chuyển")
-        prepares = sum(s.startswith("PREPARE ") for s in seen)
-        seen.clear()
-        district.fire(second.id, "withdraw", reason="chuyển")
-    finally:
-        event.remove(engine, "before_cursor_execute", _before)
+    warm = statements_of(engine, lambda: district.fire(first.id, "withdraw", reason="chuyển"))
+    prepares = sum(s.startswith("PREPARE ") for s in warm)
+    seen = statements_of(engine, lambda: district.fire(second.id, "withdraw", reason="chuyển"))
     assert prepares <= 2  # the load and the write, once per connection
     assert [s.split()[0] for s in seen] == ["BEGIN;", "EXECUTE"]
     assert seen[1].endswith("; COMMIT")

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from db.models import Case, ChainHead, Event
@@ -21,27 +21,12 @@ from db.repositories.case_rows import (
 )
 from db.repositories.prepared import Prepared
 from db.session import make_engine
-from tests.db.history_support import assert_intact
+from tests.db.history_support import assert_intact, statements_of
 from workflow.clock import Clock
 from workflow.errors import Conflict
 from workflow.events import new_event
 
 NOW = Clock.at(date(2026, 3, 2))
-
-
-def statements_of(engine, fn) -> list[str]:
-    """The SQL `fn` sends (BEGIN included; COMMIT is not a cursor statement)."""
-    seen: list[str] = []
-
-    def _before(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", _before)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", _before)
-    return seen
 
 
 def test_a_transition_is_one_load_one_update_and_one_append(district):

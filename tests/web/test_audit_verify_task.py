@@ -71,7 +71,7 @@ def test_the_first_visit_queues_one_check_and_answers_at_once(pg_app, demo_pg, n
     assert first.status_code == 202 and first.headers["Cache-Control"] == "no-store"
     assert 'id="chain-running"' in page and "đang chạy" in page
     assert "chưa được kiểm tra" in page and 'class="chain-result' not in page  # none stored
-    assert "verify.js" in page and 'data-shown-at=""' in page
+    assert "wait.js" in page and 'data-shown-at=""' in page
     assert not [s for s in sent if re.search(r"\bFROM events\b", s)], "the events were read"
     assert _jobs(demo_pg) == [(CHECK_CHAIN, "todo")]
 
@@ -164,7 +164,7 @@ def test_on_sqlite_the_page_answers_with_the_result_at_once(login, demo_runtime)
     first = login("kiemtra").get("/audit/verify")
     page = first.get_data(as_text=True)
     assert first.status_code == 200 and _verdict(page)["intact"] == "true"
-    assert 'id="chain-wait"' not in page and "verify.js" not in page
+    assert 'id="chain-wait"' not in page and "wait.js" not in page
     with demo_runtime.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM chain_checks")).scalar() == 1
 
@@ -180,7 +180,7 @@ def test_on_sqlite_a_failed_check_is_kept_and_the_next_visit_tries_again(
     failed = auditor.get("/audit/verify")
     page = failed.get_data(as_text=True)
     assert failed.status_code == 503 and "disk is on fire" not in page
-    assert re.search(r'id="chain-failed"\s*>', page) and "verify.js" not in page
+    assert re.search(r'id="chain-failed"\s*>', page) and "wait.js" not in page
     with demo_runtime.engine.connect() as conn:
         kept = conn.execute(text("SELECT task, error FROM task_failures")).one()
     assert kept.task == CHECK_CHAIN and "disk is on fire" in kept.error

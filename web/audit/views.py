@@ -26,7 +26,7 @@ from web.candidates.forms import recorded_data
 from web.context import actor, db_session, runtime
 from web.labels import action_label
 
-#: Seconds between two questions of the waiting verification page (verify.js).
+#: Seconds between two questions of the waiting verification page (web/static/wait.js).
 POLL_SECONDS = 1
 #: The answer of /audit/verify to each state of the check (``web.audit.chain.Visit``).
 VERIFY_STATUS = {"done": 200, "running": 202, "failed": 503}

@@ -2,7 +2,7 @@
 
 A request answers at once: the PDF when the cache holds it (``db.packets``), else the packet is
 handed to the ``render_packet`` task (``web.tasks``) and the page says "being prepared" (202); its
-script (``static/packet.js``, or a refresh without script) asks ``packet.status`` until the PDF
+script (``web/static/wait.js``, or a refresh without script) asks ``packet.status`` until the PDF
 is ready, then fetches it. On SQLite the task has run before the page answers: the PDF comes
 straight away. A packet whose task failed for good says so; the admin sees why (/admin/tasks).
 """
