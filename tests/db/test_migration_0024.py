@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import text
+from alembic import command
+from sqlalchemy import inspect, text
 
-from db.migrate import upgrade
+from db.migrate import alembic_config, upgrade
 from db.session import make_engine
 
 #: Per case: its state, opening day, its events (UTC stamp, from, to) and the day expected.
@@ -89,5 +90,21 @@ def test_the_day_each_case_entered_its_state_is_backfilled(database_url):
             rows = conn.execute(text("SELECT id, state_since FROM cases ORDER BY id")).all()
         days = [d if isinstance(d, date) else date.fromisoformat(d) for _, d in rows]
         assert days == [expected for *_, expected in CASES]
+        # And back: the column goes, the cases (that other tables point at) stay.
+        _downgrade(engine, "0023")
+        with engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("cases")}
+            assert "state_since" not in columns
+            assert conn.scalar(text("SELECT count(*) FROM cases")) == len(CASES)
+        upgrade(engine)
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM cases WHERE state_since IS NULL")) == 0
     finally:
         engine.dispose()
+
+
+def _downgrade(engine, revision: str) -> None:
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
