@@ -28,7 +28,8 @@ from urllib3.util.retry import Retry
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _VERSION = re.compile(r'name="version"[^>]*value="(\d+)"')
 _SHOWN_AT = re.compile(r'data-shown-at="([^"]*)"')
-#: The verification's waiting page asks every second (web/static/wait.js), here at most this many times.
+#: The verification's waiting page asks every second (web/static/wait.js); here at most this
+#: many times.
 VERIFY_POLL_SECONDS = 1.0
 VERIFY_POLLS = 120
 #: Texts the users type (within every field's maximum length).
@@ -330,7 +331,8 @@ class Auditor(HosoUser):
     @task(1)
     def verify(self) -> None:
         """As the browser does: the page; on 202 (a check queued or running) the status asked
-        every second (web/static/wait.js) until the new check is stored, then the page again (200)."""
+        every second (web/static/wait.js) until the new check is stored, then the page again
+        (200)."""
         text, status = self.answer("/audit/verify", "/audit/verify", (200, 202))
         polls = 0
         while status == 202 and polls < VERIFY_POLLS:

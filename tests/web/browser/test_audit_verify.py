@@ -1,7 +1,7 @@
 """The chain verification in a real browser, on PostgreSQL: the first visit answers at once (202)
 saying a new check is running; once ``hoso worker --once`` has run it, the page's script
-(web/static/wait.js) turns the page into the result, without a click. At a phone's width (390 px) the
-waiting page never scrolls sideways."""
+(web/static/wait.js) turns the page into the result, without a click. At a phone's width
+(390 px) the waiting page never scrolls sideways."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The packet link in a real browser: on SQLite (tasks inline) it downloads the PDF at once; on
 PostgreSQL the page says "being prepared" (202) and, once a worker has made the packet, its script
-(web/static/wait.js) turns that into the PDF, downloaded; the waiting page, at a phone's width (390 px),
-never scrolls sideways."""
+(web/static/wait.js) turns that into the PDF, downloaded; the waiting page, at a phone's width
+(390 px), never scrolls sideways."""
 
 from __future__ import annotations
 
