@@ -7,7 +7,7 @@ the one statement that writes the case, its event and the head (``history._carry
 autocommit connection the unit of work sends BEGIN in the load's message and COMMIT in the
 write's, as simple queries that ``EXECUTE`` statements prepared on the server once per
 connection, so their plans are kept as psycopg's own prepared statements keep theirs
-(docs/performance.md, "The 2-message transaction").
+(docs/performance.md, "Met on PostgreSQL": two levers more).
 
 Anything else the unit of work sends goes the usual way: ``before_statement`` (an engine
 listener) sends an owed BEGIN first, and a held write before anything that could read it.
