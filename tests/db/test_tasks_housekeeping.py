@@ -17,7 +17,8 @@ from tests.db import test_tasks_queue as queued
 from tests.web.conftest import Browser
 from tests.web.test_packet_async import case_in
 from web.cli import cli
-from web.tasks import CHECK_CHAIN, procrastinate_app
+from web.task_handlers import CHECK_CHAIN
+from web.tasks import procrastinate_app
 from web.tasks_housekeeping import (
     HOUSE_QUEUE,
     REMOVE_CRON,

@@ -7,13 +7,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
+import web.task_handlers
 import web.tasks
 from db import tasks as queue
 from db.files import LocalFiles
 from tests.web.conftest import Browser
 from tests.web.test_packet_async import case_in
 from tests.web.test_remind import Inbox, smtp_server  # noqa: F401  (a fixture)
-from web.tasks import QueueTasks, TaskEnv
+from web.task_handlers import TaskEnv
+from web.tasks import QueueTasks
 from workflow.ports.tasks import RENDER_PACKET, SEND_MAIL
 from workflow.settings import Settings, SmtpSettings
 
@@ -81,7 +83,7 @@ def test_a_failing_task_is_retried_kept_and_shown_to_the_admin(pg_app, demo_pg, 
     def broken(env, **args):
         raise RuntimeError("the renderer ran out of fonts")
 
-    monkeypatch.setitem(web.tasks.HANDLERS, RENDER_PACKET, broken)
+    monkeypatch.setitem(web.task_handlers.HANDLERS, RENDER_PACKET, broken)
     client = Browser(pg_app.test_client())
     client.login("bithu.chuvanan")
     case_id = case_in(demo_pg)
@@ -109,7 +111,7 @@ def test_a_failing_task_is_retried_kept_and_shown_to_the_admin(pg_app, demo_pg, 
     )
     with demo_pg.engine.connect() as conn:
         assert conn.scalar(text("SELECT status FROM procrastinate_jobs")) == "todo"
-    monkeypatch.setitem(web.tasks.HANDLERS, RENDER_PACKET, web.tasks.render_packet)
+    monkeypatch.setitem(web.task_handlers.HANDLERS, RENDER_PACKET, web.task_handlers.render_packet)
     fake_render(monkeypatch)
     work(pg_app)
     assert client.get(f"/candidates/{case_id}/packet.pdf").status_code == 200

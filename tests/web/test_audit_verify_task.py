@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import event, text
 
 import web.audit.chain as chain
+import web.task_handlers
 import web.tasks
 from tests.db import test_tasks_queue as queued
 from tests.web.conftest import Browser
-from web.tasks import CHECK_CHAIN
+from web.task_handlers import CHECK_CHAIN
 
 #: The demo on PostgreSQL and an app whose tasks go to procrastinate (tests/db/test_tasks_queue).
 demo_pg, pg_app, work = queued.demo_pg, queued.pg_app, queued.work
@@ -119,7 +120,7 @@ def test_a_failed_check_says_so_shows_to_the_admin_and_is_tried_again(pg_app, de
     def broken(env, **args):
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setitem(web.tasks.HANDLERS, CHECK_CHAIN, broken)
+    monkeypatch.setitem(web.task_handlers.HANDLERS, CHECK_CHAIN, broken)
     auditor = _auditor(pg_app)
     assert auditor.get("/audit/verify").status_code == 202
     work(pg_app)
@@ -142,7 +143,7 @@ def test_a_failed_check_says_so_shows_to_the_admin_and_is_tried_again(pg_app, de
     tasks = admin.get("/admin/tasks").get_data(as_text=True)
     assert f'data-task="{CHECK_CHAIN}"' in tasks and "disk is on fire" in tasks
 
-    monkeypatch.setitem(web.tasks.HANDLERS, CHECK_CHAIN, web.tasks.check_chain)
+    monkeypatch.setitem(web.task_handlers.HANDLERS, CHECK_CHAIN, web.task_handlers.check_chain)
     assert auditor.get("/audit/verify?again=1").status_code == 202
     assert [s for _, s in _jobs(demo_pg)] == ["failed", "todo"]
     work(pg_app)
@@ -175,7 +176,7 @@ def test_on_sqlite_a_failed_check_is_kept_and_the_next_visit_tries_again(
     def broken(env, **args):
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setitem(web.tasks.HANDLERS, CHECK_CHAIN, broken)
+    monkeypatch.setitem(web.task_handlers.HANDLERS, CHECK_CHAIN, broken)
     auditor = login("kiemtra")
     failed = auditor.get("/audit/verify")
     page = failed.get_data(as_text=True)
@@ -184,5 +185,5 @@ def test_on_sqlite_a_failed_check_is_kept_and_the_next_visit_tries_again(
     with demo_runtime.engine.connect() as conn:
         kept = conn.execute(text("SELECT task, error FROM task_failures")).one()
     assert kept.task == CHECK_CHAIN and "disk is on fire" in kept.error
-    monkeypatch.setitem(web.tasks.HANDLERS, CHECK_CHAIN, web.tasks.check_chain)
+    monkeypatch.setitem(web.task_handlers.HANDLERS, CHECK_CHAIN, web.task_handlers.check_chain)
     assert auditor.get("/audit/verify").status_code == 200

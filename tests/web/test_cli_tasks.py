@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from db.files import LocalFiles
 from db.models import Case, GeneratedDocument, User
 from web.cli.common import domain_errors, runtime
-from web.tasks import GENERATED
+from web.task_handlers import GENERATED
 from workflow.ports.tasks import RENDER_DOCUMENTS
 from workflow.services.documents import generate_document
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+import web.task_handlers
 import web.tasks
 from db.models import Case, Organisation, TaskFailure
 from workflow.ports.tasks import RENDER_PACKET
@@ -76,7 +77,7 @@ def test_a_failed_inline_task_is_kept_shown_to_the_admin_and_run_again(
     def broken(env, **args):
         raise RuntimeError("the renderer ran out of fonts")
 
-    monkeypatch.setitem(web.tasks.HANDLERS, RENDER_PACKET, broken)
+    monkeypatch.setitem(web.task_handlers.HANDLERS, RENDER_PACKET, broken)
     client = login("bithu.chuvanan")
     case_id = case_in(demo_runtime)
     with pytest.raises(RuntimeError):  # TESTING: the error reaches the test, as a 500 would
@@ -93,7 +94,7 @@ def test_a_failed_inline_task_is_kept_shown_to_the_admin_and_run_again(
     text = page.get_data(as_text=True)
     assert "ran out of fonts" in text and f'data-task="{RENDER_PACKET}"' in text
 
-    monkeypatch.setitem(web.tasks.HANDLERS, RENDER_PACKET, web.tasks.render_packet)
+    monkeypatch.setitem(web.task_handlers.HANDLERS, RENDER_PACKET, web.task_handlers.render_packet)
     token = admin.csrf("/admin/tasks")
     done = admin.client.post(f"/admin/tasks/inline/{kept.id}/retry", data={"csrf_token": token})
     assert done.status_code == 303

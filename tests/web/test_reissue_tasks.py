@@ -10,6 +10,7 @@ import re
 import pytest
 from sqlalchemy import select, text
 
+import web.task_handlers
 import web.tasks
 from db.models import GeneratedDocument, TaskFailure
 from tests.db.test_tasks_queue import demo_pg, pg_app, work  # noqa: F401  (fixtures)
@@ -18,7 +19,7 @@ from tests.web.conftest import Browser
 from tests.web.test_corrections_web import _correction_id, _decided_case, _name
 from workflow.ports.tasks import RENDER_DOCUMENTS
 
-GENERATED = web.tasks.GENERATED
+GENERATED = web.task_handlers.GENERATED
 
 
 def _as(app, username: str) -> Browser:
@@ -112,7 +113,7 @@ def test_a_drawing_that_fails_leaves_the_approval_and_is_kept(app, demo_runtime,
     def broken(env, **args):
         raise RuntimeError("the renderer ran out of fonts")
 
-    monkeypatch.setitem(web.tasks.HANDLERS, RENDER_DOCUMENTS, broken)
+    monkeypatch.setitem(web.task_handlers.HANDLERS, RENDER_DOCUMENTS, broken)
     case_id, correction, _before = _propose(app, demo_runtime, full_name="Trần Thị Cúc")
     assert _decide(app, correction, "approve") == 303
     assert _name(demo_runtime, case_id) == "Trần Thị Cúc"

@@ -30,7 +30,8 @@ from db.read.history import last_check, verify
 from db.read.replay import buckets_from_json, replay_cases, replay_changed
 from db.runtime import Runtime
 from web.context import runtime
-from web.tasks import CHECK_CHAIN, app_tasks
+from web.task_handlers import CHECK_CHAIN
+from web.tasks import app_tasks
 from workflow.history import ChainProblem, ChainReport
 from workflow.ports.history import ChainCheckpoint
 from workflow.replay import Difference

@@ -125,7 +125,8 @@ def _send(smtp: SmtpSettings, digests: list[Digest]) -> None:
 
 def _queue(rt: Runtime, smtp: SmtpSettings, digests: list[Digest]) -> None:
     """Queue the digests for ``hoso worker`` (PostgreSQL); exit 1 if any could not be queued."""
-    from web.tasks import QueueTasks, TaskEnv
+    from web.task_handlers import TaskEnv
+    from web.tasks import QueueTasks
 
     tasks = QueueTasks(TaskEnv(rt, LocalFiles.default()))
     try:

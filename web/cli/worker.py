@@ -16,7 +16,8 @@ import click
 from db import tasks as queue
 from db.files import LocalFiles
 from web.cli.common import runtime
-from web.tasks import QueueTasks, TaskEnv
+from web.task_handlers import TaskEnv
+from web.tasks import QueueTasks
 from web.tasks_housekeeping import Housekeeping
 
 #: Exit code when a job to retry is not a failed job.

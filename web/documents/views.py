@@ -36,7 +36,8 @@ from web.documents import bp
 from web.documents.address import verify_url, verify_url_pattern  # noqa: F401 (packet.py's)
 from web.documents.panel import refuse_upload
 from web.labels import locale
-from web.tasks import app_files, generated_pdf
+from web.task_handlers import generated_pdf
+from web.tasks import app_files
 from workflow import services
 from workflow.clock import Clock
 from workflow.definition import FACTS
@@ -151,7 +152,7 @@ def pdf(content: bytes, name: str) -> Response:
 
 def _generated_pdf(case_id: int, row: GeneratedView) -> Response:
     """A generated document, drawn from the data it keeps (once: then from the instance's files,
-    ``web.tasks.generated_pdf``). It prints the numbers on record (the decision's, the
+    ``web.task_handlers.generated_pdf``). It prints the numbers on record (the decision's, the
     resolution's), not hồ sơ's register number, which its verification code leads to."""
     content = generated_pdf(app_files(), row, verify_url_pattern())
     return pdf(content, f"{FORMS[row.code].slug}_{row.seq}-{row.year}_{case_id}.pdf")

@@ -63,7 +63,8 @@ def pg_server(runtime, tmp_path, monkeypatch):
     from db.demo import load_demo
     from db.files import LocalFiles
     from web import create_app
-    from web.tasks import QueueTasks, TaskEnv
+    from web.task_handlers import TaskEnv
+    from web.tasks import QueueTasks
 
     load_demo(runtime)
     folder = tmp_path / "instance"
