@@ -10,7 +10,7 @@ day for a case whose events follow one another (each event's from-state the prev
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Connection, text
 
@@ -21,7 +21,7 @@ from workflow.dates import LOCAL_ZONE
 OFFSET_MINUTES = int(LOCAL_ZONE.utcoffset(datetime(2000, 1, 1)).total_seconds()) // 60
 
 #: An event's stamp (``YYYY-MM-DDTHH:MM:SS.ffffffZ``, UTC, as text) as a local day, per dialect.
-_DAY = {
+LOCAL_DAY = {
     "sqlite": f"date(substr(e.at, 1, 19), '+{OFFSET_MINUTES} minutes')",
     "postgresql": "CAST(CAST(substr(e.at, 1, 19) AS TIMESTAMP) "
     f"+ INTERVAL '{OFFSET_MINUTES} minutes' AS DATE)",
@@ -36,12 +36,5 @@ _FILL = (
 
 def fill_state_since(connection: Connection) -> int:
     """Set every case's ``state_since`` from its events (else its opening day); rows updated."""
-    sql = _FILL.format(day=_DAY[connection.dialect.name])
+    sql = _FILL.format(day=LOCAL_DAY[connection.dialect.name])
     return connection.execute(text(sql)).rowcount
-
-
-def local_day(stamp: str) -> date:
-    """The local day of an event's stamp, from its text with the fixed offset (the day the
-    backfill's SQL computes)."""
-    minutes = int(stamp[11:13]) * 60 + int(stamp[14:16]) + OFFSET_MINUTES
-    return date.fromisoformat(stamp[:10]) + timedelta(days=minutes // 1440)

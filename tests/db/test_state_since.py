@@ -15,8 +15,9 @@ from sqlalchemy import Engine, text
 
 from db.migrate import MIGRATIONS
 from db.read.replay import replay_cases
-from db.repositories.state_since import OFFSET_MINUTES, fill_state_since, local_day
+from db.repositories.state_since import LOCAL_DAY, OFFSET_MINUTES, fill_state_since
 from db.runtime import Runtime
+from db.session import make_engine
 from tests.db.history_support import at
 from workflow.replay import local_day as zone_day
 from workflow.settings import Settings
@@ -136,14 +137,22 @@ def test_the_replay_names_a_wrong_day(district):
     ]
 
 
-def test_the_fixed_offset_is_the_zone_s_day():
-    """The backfill's SQL and the report shift stamps by a fixed +7:00; the use cases' ``today``
-    is the zone's day: they agree on every hour around local midnight, across years."""
+def test_the_fixed_offset_is_the_zone_s_day(database_url):
+    """The backfill's SQL shifts stamps by a fixed +7:00; the use cases' ``today`` is the zone's
+    day: they agree on every hour around local midnight, across years, on both databases."""
     assert OFFSET_MINUTES == 420
-    for year in (1976, 2000, 2026, 2049):
-        for hour in range(24):
-            stamp = f"{year}-12-31T{hour:02d}:59:59.999999Z"
-            assert local_day(stamp).isoformat() == zone_day(stamp), stamp
+    engine = make_engine(database_url)
+    day = LOCAL_DAY[engine.dialect.name]
+    try:
+        with engine.connect() as conn:
+            for year in (1976, 2000, 2026, 2049):
+                for hour in range(24):
+                    stamp = f"{year}-12-31T{hour:02d}:59:59.999999Z"
+                    sql = f"SELECT {day} FROM (SELECT CAST(:at AS VARCHAR(32)) AS at) e"
+                    shifted = conn.scalar(text(sql), {"at": stamp})
+                    assert str(shifted) == zone_day(stamp), stamp
+    finally:
+        engine.dispose()
 
 
 def test_the_demo_keeps_the_day_the_events_give(demo_template, tmp_path):
@@ -159,7 +168,7 @@ def test_the_demo_keeps_the_day_the_events_give(demo_template, tmp_path):
         migration = _migration_0024()
         with rt.engine.begin() as conn:
             conn.execute(text("UPDATE cases SET state_since = NULL"))
-            conn.execute(text(migration._BACKFILL.format(day=migration._DAY["sqlite"])))
+            conn.execute(text(migration._BACKFILL.format(day=migration.LOCAL_DAY["sqlite"])))
         assert _stored(rt.engine) == stored
         assert replay_cases(rt.engine).consistent
     finally:
