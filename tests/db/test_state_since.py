@@ -168,7 +168,7 @@ def test_the_demo_keeps_the_day_the_events_give(demo_template, tmp_path):
         migration = _migration_0024()
         with rt.engine.begin() as conn:
             conn.execute(text("UPDATE cases SET state_since = NULL"))
-            conn.execute(text(migration._BACKFILL.format(day=migration.LOCAL_DAY["sqlite"])))
+            conn.execute(text(migration._BACKFILL.format(day=migration._DAY["sqlite"])))
         assert _stored(rt.engine) == stored
         assert replay_cases(rt.engine).consistent
     finally:
