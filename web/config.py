@@ -25,8 +25,26 @@ MIN_SECRET_KEY = 32
 MAX_PROXIES = 5
 
 
-class ConfigError(Exception):
+class ConfigError(ValueError):
     """The environment does not allow the app to start; the message names the variable."""
+
+
+def whole_setting(
+    environ: Mapping[str, str],
+    name: str,
+    default: int,
+    meaning: str,
+    low: int,
+    high: int | None = None,
+) -> int:
+    """The whole number in `name` (`default` when unset) from `low` up to `high`; else a
+    ``ConfigError`` saying it must be `meaning`."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < low or (high is not None and int(value) > high):
+        raise ConfigError(f"{name} must be {meaning}, not {value!r}")
+    return int(value)
 
 
 def is_development(environ: Mapping[str, str] = os.environ) -> bool:
@@ -82,25 +100,18 @@ def secure_cookies(development: bool, environ: Mapping[str, str] = os.environ) -
 
 def proxy_count(environ: Mapping[str, str] = os.environ) -> int:
     """How many reverse proxies stand in front of the app (``HOSO_PROXY_FIX``; 0: none)."""
-    value = environ.get("HOSO_PROXY_FIX", "").strip() or "0"
-    if not value.isdigit() or int(value) > MAX_PROXIES:
-        raise ConfigError(
-            f"HOSO_PROXY_FIX must be the number of reverse proxies (0 to {MAX_PROXIES}), "
-            f"not {value!r}"
-        )
-    return int(value)
+    meaning = f"the number of reverse proxies (0 to {MAX_PROXIES})"
+    return whole_setting(environ, "HOSO_PROXY_FIX", 0, meaning, 0, MAX_PROXIES)
 
 
 def upload_limit(environ: Mapping[str, str] = os.environ) -> dict[str, int]:
     """``HOSO_UPLOAD_MAX_BYTES`` as app config (nothing when unset: the documents' default)."""
-    value = environ.get("HOSO_UPLOAD_MAX_BYTES", "").strip()
-    if not value:
+    if not environ.get("HOSO_UPLOAD_MAX_BYTES", "").strip():
         return {}
-    if not value.isdigit() or int(value) < 1024:
-        raise ConfigError(
-            f"HOSO_UPLOAD_MAX_BYTES must be a number of bytes (at least 1024), not {value!r}"
-        )
-    return {"HOSO_UPLOAD_MAX_BYTES": int(value)}
+    meaning = "a number of bytes (at least 1024)"
+    return {
+        "HOSO_UPLOAD_MAX_BYTES": whole_setting(environ, "HOSO_UPLOAD_MAX_BYTES", 0, meaning, 1024)
+    }
 
 
 def apply_proxy_fix(app: Flask, proxies: int) -> None:

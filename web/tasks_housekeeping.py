@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from db import tasks as queue
+from web.config import whole_setting
 
 log = logging.getLogger(__name__)
 
@@ -66,18 +67,17 @@ class Housekeeping:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Housekeeping:
         """``HOSO_TASKS_STALLED_SECONDS`` and ``HOSO_TASKS_KEEP_DAYS`` (ValueError when bad)."""
         return cls(
-            _whole(environ, "HOSO_TASKS_STALLED_SECONDS", STALLED_DEFAULT, STALLED_MINIMUM),
-            _whole(environ, "HOSO_TASKS_KEEP_DAYS", KEEP_DAYS_DEFAULT, 1),
+            whole_setting(
+                environ,
+                "HOSO_TASKS_STALLED_SECONDS",
+                STALLED_DEFAULT,
+                f"a whole number, at least {STALLED_MINIMUM}",
+                STALLED_MINIMUM,
+            ),
+            whole_setting(
+                environ, "HOSO_TASKS_KEEP_DAYS", KEEP_DAYS_DEFAULT, "a whole number, at least 1", 1
+            ),
         )
-
-
-def _whole(environ: Mapping[str, str], name: str, default: int, minimum: int) -> int:
-    value = environ.get(name, "").strip()
-    if not value:
-        return default
-    if not value.isdigit() or int(value) < minimum:
-        raise ValueError(f"{name} must be a whole number, at least {minimum}, not {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
